@@ -1,0 +1,13 @@
+-- containers: one row per container created in the window, with the audit's
+-- verdict on it. Also serves the orphans report (only_classification set).
+-- Columns (SPEC order): container_id, project_id, name, memory_limit (empty
+-- when the API omitted it: priced as 1g), status, created_at, last_active_at,
+-- ci_calls (code_interpreter_call items that ran in it), responses (distinct
+-- responses whose calls ran in it, or that name or cite it), classification,
+-- reason, attributed_response_id, attribution, billable_units (in the
+-- pricing rule's unit), pricing_rule (or 'unpriced'), estimated_cost_usd.
+SELECT container_id, project_id, name, memory_limit, status, created_at, last_active_at,
+       ci_calls, responses, classification, reason, attributed_response_id, attribution,
+       billable_units, pricing_rule, estimated_cost_usd
+FROM audit_window
+ORDER BY created_at, container_id;

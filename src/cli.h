@@ -1,0 +1,49 @@
+/* The command line: global options, the outcome every command returns, and
+ * the commands (one cmd_*.c file each). main.c alone turns an outcome into
+ * an exit code. */
+#ifndef CNTRAUDIT_CLI_H
+#define CNTRAUDIT_CLI_H
+
+#include <stdint.h>
+
+enum outcome {
+	OUTCOME_OK,        /* exit 0 */
+	OUTCOME_FAILED,    /* exit 1: the error is set */
+	OUTCOME_USAGE,     /* exit 2: the error is set to the usage problem */
+	OUTCOME_PARTIAL,   /* exit 3: some items failed and were listed; the rest is stored */
+	OUTCOME_THRESHOLD, /* exit 4: a check threshold was exceeded */
+};
+
+struct global_options {
+	const char *db_path;  /* --db / CNTRAUDIT_DB */
+	const char *base_url; /* --base-url / OPENAI_BASE_URL */
+	const char *project;  /* --project / OPENAI_PROJECT_ID: the label stored on collected objects */
+	const char *org;      /* --org / OPENAI_ORG_ID */
+	int64_t now;          /* --now / CNTRAUDIT_NOW, else the clock */
+};
+
+struct command {
+	const char *name;
+	enum outcome (*run)(const struct global_options *global, int argc, char **argv);
+	const char *summary; /* one line for --help */
+};
+
+enum outcome cmd_import(const struct global_options *global, int argc, char **argv);
+enum outcome cmd_report(const struct global_options *global, int argc, char **argv);
+enum outcome cmd_prices(const struct global_options *global, int argc, char **argv);
+
+/* Parses the global options at the front of argv (stopping at the command),
+ * reading the environment first. Returns the index of the command word,
+ * argc when there is none, or -1 with the error set to a usage problem;
+ * -2 when --help or --version was answered. */
+int options_parse_global(int argc, char **argv, struct global_options *global);
+
+/* Sets the error to "COMMAND: problem (see 'cntraudit COMMAND --help')" and
+ * returns OUTCOME_USAGE. */
+enum outcome usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The usage error for getopt's last complaint about argv. */
+enum outcome usage_bad_option(const char *command, int argc, char **argv, int optopt_value);
+/* Parses a TIME option value into *out; a usage error when malformed. */
+int options_time(const char *command, const char *option, const char *value, int64_t *out);
+
+#endif

@@ -1,0 +1,169 @@
+/* cntraudit import FILE...: API objects from JSON or JSONL files, offline,
+ * through the same decoding as collect. Each document is stored whole or not
+ * at all; a bad one is reported with its file and line and the rest goes on. */
+#include "cli.h"
+
+#include "decode.h"
+#include "error.h"
+#include "log.h"
+#include "source_reader.h"
+#include "store.h"
+#include "xalloc.h"
+
+#include <ctype.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Documents per transaction: large enough to be fast, small enough that an
+ * interrupted import keeps most of its work. */
+#define DOCUMENTS_PER_COMMIT 1000
+
+static const char import_usage[] =
+	"usage: cntraudit import [--parent ID] FILE...   (- for stdin)\n\n"
+	"Stores OpenAI API objects from JSON (one document, or an array of them) or JSON Lines:\n"
+	"containers and container list pages, responses, conversation-item and response\n"
+	"input-item list pages, conversations, code interpreter usage pages and costs pages.\n"
+	"Each document is stored whole or not at all; re-importing changes nothing.\n\n"
+	"  --parent ID   the conv_ or resp_ ID the item list pages belong to; by default it is\n"
+	"                taken from a conv_... or resp_... token in the file name, if any\n";
+
+struct import_state {
+	struct store *store;
+	struct decode_context decode;
+	const char *path;
+	size_t documents, failed, pending;
+	struct decode_counts counts;
+	int fatal;
+};
+
+/* The conv_/resp_ token in a file's name: item pages saved as
+ * "conv_abc123.items.json" know their conversation. Caller frees. */
+static char *parent_from_path(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	for (const char *p = base; *p; p++) {
+		if ((!strncmp(p, "conv_", 5) || !strncmp(p, "resp_", 5)) && (p == base || !isalnum((unsigned char)p[-1]))) {
+			size_t n = 5 + strspn(p + 5, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789");
+			if (n > 5)
+				return xstrndup(p, n);
+		}
+	}
+	return NULL;
+}
+
+static void report_failure(struct import_state *s, size_t line, const char *why)
+{
+	fprintf(stderr, "cntraudit: %s:%zu: %s\n", s->path, line, why);
+	s->failed++;
+}
+
+static void on_malformed(void *ctx, size_t line, const char *why)
+{
+	struct import_state *s = ctx;
+	char message[300];
+	snprintf(message, sizeof message, "malformed JSON: %s", why);
+	report_failure(s, line, message);
+}
+
+static int on_document(void *ctx, const json_t *doc, size_t line)
+{
+	struct import_state *s = ctx;
+	if (store_savepoint(s->store))
+		goto fatal;
+	struct decode_counts counts = {0};
+	if (decode_document(&s->decode, doc, &counts)) {
+		if (store_failed(s->store))
+			goto fatal;
+		store_savepoint_rollback(s->store);
+		report_failure(s, line, error_message());
+		error_clear();
+		return 0;
+	}
+	if (store_savepoint_release(s->store))
+		goto fatal;
+	s->documents++;
+	s->counts.objects += counts.objects;
+	s->counts.changed += counts.changed;
+	if (++s->pending >= DOCUMENTS_PER_COMMIT) {
+		s->pending = 0;
+		if (store_commit(s->store) || store_begin(s->store))
+			goto fatal;
+	}
+	return 0;
+fatal:
+	s->fatal = 1;
+	return -1;
+}
+
+enum outcome cmd_import(const struct global_options *global, int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"parent", required_argument, NULL, 'p'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	const char *parent = NULL;
+	struct import_state s = {0};
+	size_t unreadable = 0;
+	int c;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			if (strncmp(optarg, "conv_", 5) && strncmp(optarg, "resp_", 5))
+				return usage_error("import", "--parent: '%s' is not a conv_ or resp_ ID", optarg);
+			parent = optarg;
+			break;
+		case 'h':
+			fputs(import_usage, stdout);
+			return OUTCOME_OK;
+		default:
+			return usage_bad_option("import", argc, argv, optopt);
+		}
+	}
+	if (optind >= argc)
+		return usage_error("import", "no FILE given");
+
+	if (store_open(global->db_path, STORE_CREATE, &s.store))
+		return OUTCOME_FAILED;
+	s.decode.store = s.store;
+	s.decode.project_id = global->project;
+	if (store_begin(s.store))
+		goto fatal;
+
+	static const struct source_callbacks callbacks = {on_document, on_malformed};
+	for (int i = optind; i < argc; i++) {
+		char *guessed = parent ? NULL : parent_from_path(argv[i]);
+		s.path = strcmp(argv[i], "-") ? argv[i] : "<stdin>";
+		s.decode.parent_id = parent ? parent : guessed;
+		int rc = source_read(argv[i], &callbacks, &s);
+		free(guessed);
+		if (s.fatal)
+			goto fatal;
+		if (rc) {
+			error_print();
+			unreadable++;
+		}
+	}
+	if (store_commit(s.store))
+		goto fatal;
+	store_free(s.store);
+
+	log_notice("imported %zu object%s from %zu document%s (%zu new or changed)%s", s.counts.objects,
+		   s.counts.objects == 1 ? "" : "s", s.documents, s.documents == 1 ? "" : "s", s.counts.changed,
+		   s.failed || unreadable ? "; see the errors above" : "");
+	if (!s.failed && !unreadable)
+		return OUTCOME_OK;
+	if (s.documents == 0)
+		return error_set("import: nothing could be imported (%zu document%s failed, %zu file%s unreadable)",
+				 s.failed, s.failed == 1 ? "" : "s", unreadable, unreadable == 1 ? "" : "s"),
+		       OUTCOME_FAILED;
+	return OUTCOME_PARTIAL;
+fatal:
+	/* The database itself failed: keep what was committed, lose nothing else. */
+	error_set("import stopped at %s: %s", s.path ? s.path : "the start", error_message());
+	store_rollback(s.store);
+	store_free(s.store);
+	return OUTCOME_FAILED;
+}

@@ -1,0 +1,134 @@
+/* cntraudit report NAME: runs the audit and renders one report query
+ * (reports/NAME.sql). Never touches the network. */
+#include "cli.h"
+
+#include "audit.h"
+#include "embedded_sql.h"
+#include "error.h"
+#include "render.h"
+#include "store.h"
+#include "timestamp.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+struct report {
+	const char *name;
+	const char *query; /* embedded file */
+	enum render_format default_format;
+	const char *only_classification;
+};
+
+static const struct report reports[] = {
+	{"summary", "reports/summary.sql", RENDER_TEXT, NULL},
+	{"containers", "reports/containers.sql", RENDER_CSV, NULL},
+	{"orphans", "reports/containers.sql", RENDER_CSV, "orphan"},
+	{"threads", "reports/threads.sql", RENDER_CSV, NULL},
+	{"daily", "reports/daily.sql", RENDER_CSV, NULL},
+	{NULL, NULL, 0, NULL},
+};
+
+static const char report_usage[] =
+	"usage: cntraudit report NAME [--format text|csv|json] [--since TIME] [--until TIME]\n"
+	"                             [--tz ZONE] [--by day|month] [-o FILE]\n\n"
+	"Reports (default format):\n"
+	"  summary     one-page overview: classification, orphan share, threads, pricing (text)\n"
+	"  containers  one row per container, with classification, attribution and cost (csv)\n"
+	"  orphans     the containers classified orphan, same columns (csv)\n"
+	"  threads     one row per conversation or previous_response_id chain, with flags (csv)\n"
+	"  daily       containers and estimated cost per day and project; --by month (csv)\n\n"
+	"  --since/--until TIME  show containers created in [since, until)\n"
+	"  --tz ZONE             UTC (default), an offset like +02:00, or a name like Europe/Paris\n"
+	"  -o FILE               write to FILE instead of standard output\n";
+
+enum outcome cmd_report(const struct global_options *global, int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"format", required_argument, NULL, 'f'}, {"since", required_argument, NULL, 's'},
+		{"until", required_argument, NULL, 'u'},  {"tz", required_argument, NULL, 'z'},
+		{"by", required_argument, NULL, 'b'},     {"output", required_argument, NULL, 'o'},
+		{"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+	const char *output = NULL, *zone = "UTC", *period = NULL;
+	int format = -1, c;
+	int64_t since = 0, until = 0;
+	int has_since = 0, has_until = 0;
+	struct store *store = NULL;
+	sqlite3_stmt *st = NULL;
+	enum outcome outcome = OUTCOME_FAILED;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if ((format = render_format_parse(optarg)) < 0)
+				return usage_error("report", "--format: '%s' is not text, csv or json", optarg);
+			break;
+		case 's':
+			if (options_time("report", "--since", optarg, &since))
+				return OUTCOME_USAGE;
+			has_since = 1;
+			break;
+		case 'u':
+			if (options_time("report", "--until", optarg, &until))
+				return OUTCOME_USAGE;
+			has_until = 1;
+			break;
+		case 'z':
+			zone = optarg;
+			break;
+		case 'b':
+			if (strcmp(optarg, "day") && strcmp(optarg, "month"))
+				return usage_error("report", "--by: '%s' is not day or month", optarg);
+			period = optarg;
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'h':
+			fputs(report_usage, stdout);
+			return OUTCOME_OK;
+		default:
+			return usage_bad_option("report", argc, argv, optopt);
+		}
+	}
+	if (optind >= argc)
+		return usage_error("report", "no report NAME given");
+	if (optind + 1 < argc)
+		return usage_error("report", "unexpected argument '%s'", argv[optind + 1]);
+	const struct report *report = reports;
+	while (report->name && strcmp(report->name, argv[optind]))
+		report++;
+	if (!report->name)
+		return usage_error("report", "unknown report '%s' (summary, containers, orphans, threads, daily)",
+				   argv[optind]);
+	if (period && strcmp(report->name, "daily"))
+		return usage_error("report", "--by applies to the daily report only");
+	if (has_since && has_until && until <= since)
+		return usage_error("report", "--until must be later than --since");
+	if (timestamp_zone_set(zone))
+		return usage_error("report", "--tz: %s", error_message());
+
+	struct audit_params params = {
+		.now = global->now,
+		.since = has_since ? &since : NULL,
+		.until = has_until ? &until : NULL,
+		.period = period ? period : "day",
+		.only_classification = report->only_classification,
+	};
+	struct render_meta meta = {.report = report->name, .now = global->now, .since = params.since,
+				   .until = params.until, .zone = zone};
+	if (store_open(global->db_path, STORE_EXISTING, &store) || audit_run(store, &params))
+		goto done;
+	if (sqlite3_prepare_v2(store_db(store), embedded_sql_find(report->query), -1, &st, NULL)) {
+		store_error(store, "cannot prepare report");
+		goto done;
+	}
+	if (render_to_path(output, format < 0 ? report->default_format : (enum render_format)format, st, &meta))
+		goto done;
+	outcome = OUTCOME_OK;
+done:
+	sqlite3_finalize(st);
+	store_free(store);
+	return outcome;
+}

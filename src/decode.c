@@ -1,0 +1,228 @@
+#include "decode.h"
+
+#include "error.h"
+
+#include <math.h>
+#include <string.h>
+
+static const char *object_of(const json_t *obj)
+{
+	return json_string_value(json_object_get(obj, "object"));
+}
+
+/* The kind of a list page, from its first element. */
+static enum document_kind list_kind(const json_t *data)
+{
+	const json_t *first = json_array_get(data, 0);
+	if (!first)
+		return DOC_EMPTY_PAGE;
+	const char *object = object_of(first);
+	if (object && !strcmp(object, "container"))
+		return DOC_CONTAINER_LIST;
+	if (object && !strcmp(object, "response"))
+		return DOC_RESPONSE_LIST;
+	if (json_is_string(json_object_get(first, "type")))
+		return DOC_ITEM_LIST;
+	return DOC_UNKNOWN;
+}
+
+/* The kind of a usage or costs page, from the first result of any bucket. */
+static enum document_kind page_kind(const json_t *data)
+{
+	size_t i;
+	const json_t *bucket;
+	json_array_foreach(data, i, bucket)
+	{
+		const json_t *results = json_object_get(bucket, "results");
+		const json_t *first = json_array_get(results, 0);
+		if (!first)
+			continue;
+		const char *object = object_of(first);
+		if (object && !strcmp(object, "organization.usage.code_interpreter_sessions.result"))
+			return DOC_USAGE_PAGE;
+		if (object && !strcmp(object, "organization.costs.result"))
+			return DOC_COSTS_PAGE;
+		return DOC_UNKNOWN;
+	}
+	return DOC_EMPTY_PAGE;
+}
+
+enum document_kind decode_detect_kind(const json_t *doc)
+{
+	const char *object = object_of(doc);
+	if (!json_is_object(doc) || !object)
+		return DOC_UNKNOWN;
+	if (!strcmp(object, "container"))
+		return DOC_CONTAINER;
+	if (!strcmp(object, "response"))
+		return DOC_RESPONSE;
+	if (!strcmp(object, "conversation"))
+		return DOC_CONVERSATION;
+	const json_t *data = json_object_get(doc, "data");
+	if (!json_is_array(data))
+		return DOC_UNKNOWN;
+	if (!strcmp(object, "list"))
+		return list_kind(data);
+	if (!strcmp(object, "page"))
+		return page_kind(data);
+	return DOC_UNKNOWN;
+}
+
+const char *decode_kind_name(enum document_kind kind)
+{
+	switch (kind) {
+	case DOC_CONTAINER:
+		return "container";
+	case DOC_CONTAINER_LIST:
+		return "container list page";
+	case DOC_RESPONSE:
+		return "response";
+	case DOC_RESPONSE_LIST:
+		return "response list page";
+	case DOC_ITEM_LIST:
+		return "item list page";
+	case DOC_CONVERSATION:
+		return "conversation";
+	case DOC_USAGE_PAGE:
+		return "code interpreter usage page";
+	case DOC_COSTS_PAGE:
+		return "costs page";
+	case DOC_EMPTY_PAGE:
+		return "empty page";
+	default:
+		return "unrecognised document";
+	}
+}
+
+/* Describes an unrecognised document well enough to find it. */
+static int unrecognised(const json_t *doc)
+{
+	if (!json_is_object(doc))
+		return error_set("unrecognised document: expected a JSON object holding an OpenAI API object");
+	const char *object = object_of(doc);
+	if (!object)
+		return error_set("unrecognised document: no \"object\" field naming an API object");
+	return error_set("unrecognised document: object '%.80s' is not a container, response, conversation, "
+			 "item list, usage page or costs page",
+			 object);
+}
+
+/* Applies fn to every element of a list page, checking they are one kind. */
+static int decode_list(const struct decode_context *ctx, const json_t *doc, enum document_kind kind,
+		       struct decode_counts *counts)
+{
+	size_t i;
+	const json_t *element;
+	json_array_foreach(json_object_get(doc, "data"), i, element)
+	{
+		int rc;
+		const char *object = object_of(element);
+		switch (kind) {
+		case DOC_CONTAINER_LIST:
+			if (!object || strcmp(object, "container"))
+				return error_set("list element %zu is not a container", i);
+			rc = decode_container(ctx, element, counts);
+			break;
+		case DOC_RESPONSE_LIST:
+			if (!object || strcmp(object, "response"))
+				return error_set("list element %zu is not a response", i);
+			rc = decode_response(ctx, element, counts);
+			break;
+		default:
+			rc = decode_item(ctx, element, counts);
+			break;
+		}
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+int decode_document(const struct decode_context *ctx, const json_t *doc, struct decode_counts *counts)
+{
+	enum document_kind kind = decode_detect_kind(doc);
+	switch (kind) {
+	case DOC_CONTAINER:
+		return decode_container(ctx, doc, counts);
+	case DOC_RESPONSE:
+		return decode_response(ctx, doc, counts);
+	case DOC_CONVERSATION:
+		return decode_conversation(ctx, doc, counts);
+	case DOC_CONTAINER_LIST:
+	case DOC_RESPONSE_LIST:
+	case DOC_ITEM_LIST:
+		return decode_list(ctx, doc, kind, counts);
+	case DOC_USAGE_PAGE:
+		return decode_usage_page(ctx, doc, counts);
+	case DOC_COSTS_PAGE:
+		return decode_costs_page(ctx, doc, counts);
+	case DOC_EMPTY_PAGE:
+		return 0;
+	default:
+		return unrecognised(doc);
+	}
+}
+
+int json_field_string(const json_t *obj, const char *key, const char *what, const char **out)
+{
+	const json_t *v = json_object_get(obj, key);
+	*out = NULL;
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_string(v))
+		return error_set("%s: \"%s\" is not a string", what, key);
+	*out = json_string_value(v);
+	return 0;
+}
+
+int json_field_time(const json_t *obj, const char *key, const char *what, int64_t *out, int *present)
+{
+	const json_t *v = json_object_get(obj, key);
+	*present = 0;
+	if (!v || json_is_null(v))
+		return 0;
+	if (json_is_integer(v)) {
+		*out = (int64_t)json_integer_value(v);
+	} else if (json_is_real(v) && isfinite(json_real_value(v)) && fabs(json_real_value(v)) < 1e15) {
+		*out = (int64_t)floor(json_real_value(v)); /* the SDK types times as float; seconds suffice */
+	} else {
+		return error_set("%s: \"%s\" is not a Unix time in seconds", what, key);
+	}
+	if (*out < 0 || *out > 253402300799) /* 9999-12-31T23:59:59Z */
+		return error_set("%s: \"%s\" is out of range", what, key);
+	*present = 1;
+	return 0;
+}
+
+int json_field_required_string(const json_t *obj, const char *key, const char *what, const char **out)
+{
+	if (json_field_string(obj, key, what, out))
+		return -1;
+	if (!*out || !**out)
+		return error_set("%s: missing \"%s\"", what, key);
+	return 0;
+}
+
+int json_field_required_time(const json_t *obj, const char *key, const char *what, int64_t *out)
+{
+	int present;
+	if (json_field_time(obj, key, what, out, &present))
+		return -1;
+	if (!present)
+		return error_set("%s: missing \"%s\"", what, key);
+	return 0;
+}
+
+char *json_raw(const json_t *obj)
+{
+	/* 15 significant digits: a decimal from the API prints back as sent. */
+	return json_dumps(obj, JSON_COMPACT | JSON_REAL_PRECISION(15));
+}
+
+int decode_count(struct decode_counts *counts, int stored)
+{
+	if (stored < 0)
+		return -1;
+	counts->changed += (size_t)stored;
+	return 0;
+}

@@ -1,0 +1,72 @@
+/* API decoding: turns one JSON document holding OpenAI API objects into
+ * store rows. The kind of a document is detected from its "object" field
+ * (and, for list pages, from the "object"/"type" of its elements). import and
+ * collect both feed the store through decode_document.
+ * Documents are borrowed; nothing here keeps a reference to them. */
+#ifndef CNTRAUDIT_DECODE_H
+#define CNTRAUDIT_DECODE_H
+
+#include "store.h"
+
+#include <jansson.h>
+#include <stddef.h>
+
+enum document_kind {
+	DOC_UNKNOWN,
+	DOC_CONTAINER,      /* {"object":"container"} */
+	DOC_CONTAINER_LIST, /* {"object":"list","data":[containers]} */
+	DOC_RESPONSE,       /* {"object":"response"} */
+	DOC_RESPONSE_LIST,  /* {"object":"list","data":[responses]} (Azure lists responses) */
+	DOC_ITEM_LIST,      /* {"object":"list","data":[items with "type"]}: conversation or input items */
+	DOC_CONVERSATION,   /* {"object":"conversation"} */
+	DOC_USAGE_PAGE,     /* {"object":"page"} of code_interpreter_sessions buckets */
+	DOC_COSTS_PAGE,     /* {"object":"page"} of organization.costs buckets */
+	DOC_EMPTY_PAGE,     /* a list or page holding nothing: valid, stores nothing */
+};
+
+enum document_kind decode_detect_kind(const json_t *doc);
+const char *decode_kind_name(enum document_kind kind);
+
+struct decode_context {
+	struct store *store;
+	const char *project_id; /* the --project label stored on every object */
+	const char *parent_id;  /* conv_ or resp_ an item page belongs to; NULL when unknown */
+};
+
+struct decode_counts {
+	size_t objects; /* API objects decoded */
+	size_t changed; /* of which inserted or changed a stored row */
+};
+
+/* Decodes and stores one document. The caller wraps it in a savepoint so a
+ * failure stores nothing of it. 0, or -1 with the error set (naming the
+ * object at fault, without a file location). */
+int decode_document(const struct decode_context *ctx, const json_t *doc, struct decode_counts *counts);
+
+/* Per-resource decoders, shared helpers (decode_*.c). */
+int decode_container(const struct decode_context *ctx, const json_t *obj, struct decode_counts *counts);
+int decode_response(const struct decode_context *ctx, const json_t *obj, struct decode_counts *counts);
+int decode_conversation(const struct decode_context *ctx, const json_t *obj, struct decode_counts *counts);
+/* An item of a conversation or response input-items page. */
+int decode_item(const struct decode_context *ctx, const json_t *item, struct decode_counts *counts);
+/* A code_interpreter_call item wherever it appears: part of the object that
+ * holds it. 1 when stored anew or changed, 0 when not, -1 on error. */
+int decode_ci_call(const struct decode_context *ctx, const json_t *item, const char *response_id,
+		   const char *conversation_id, const char *context_response_id);
+int decode_usage_page(const struct decode_context *ctx, const json_t *page, struct decode_counts *counts);
+int decode_costs_page(const struct decode_context *ctx, const json_t *page, struct decode_counts *counts);
+
+/* Field access that tells a missing or null field (returns 0, *out NULL or
+ * *present 0) from a wrong type (-1, error set naming what and key). */
+int json_field_string(const json_t *obj, const char *key, const char *what, const char **out);
+int json_field_time(const json_t *obj, const char *key, const char *what, int64_t *out, int *present);
+/* A required non-empty string / time: missing is an error too. */
+int json_field_required_string(const json_t *obj, const char *key, const char *what, const char **out);
+int json_field_required_time(const json_t *obj, const char *key, const char *what, int64_t *out);
+/* The stored form of an object: compact JSON, keys in received order.
+ * Caller frees. */
+char *json_raw(const json_t *obj);
+/* Counts a store call's result (1 changed, 0 unchanged); passes -1 through. */
+int decode_count(struct decode_counts *counts, int stored);
+
+#endif

@@ -1,0 +1,51 @@
+/* Container objects (GET /containers, GET /containers/{id}). */
+#include "decode.h"
+
+#include "error.h"
+
+#include <stdlib.h>
+
+int decode_container(const struct decode_context *ctx, const json_t *obj, struct decode_counts *counts)
+{
+	const char *id, *name, *status, *memory_limit;
+	int64_t created_at, last_active_at = 0, minutes = 0;
+	int has_last_active = 0, has_minutes = 0;
+	const json_t *expires;
+
+	if (json_field_required_string(obj, "id", "container", &id))
+		return -1;
+	char what[160];
+	snprintf(what, sizeof what, "container %.100s", id);
+	if (json_field_required_time(obj, "created_at", what, &created_at) ||
+	    json_field_string(obj, "name", what, &name) || json_field_string(obj, "status", what, &status) ||
+	    json_field_string(obj, "memory_limit", what, &memory_limit) ||
+	    json_field_time(obj, "last_active_at", what, &last_active_at, &has_last_active))
+		return -1;
+	expires = json_object_get(obj, "expires_after");
+	if (expires && !json_is_null(expires)) {
+		const json_t *m = json_object_get(expires, "minutes");
+		if (!json_is_object(expires) || (m && !json_is_null(m) && !json_is_integer(m)))
+			return error_set("%s: \"expires_after\" is not {\"anchor\", \"minutes\"}", what);
+		if (json_is_integer(m)) {
+			minutes = (int64_t)json_integer_value(m);
+			has_minutes = minutes >= 0 && minutes <= 100000;
+		}
+	}
+
+	char *raw = json_raw(obj);
+	struct container_row row = {
+		.id = id,
+		.project_id = ctx->project_id,
+		.name = name ? name : "",
+		.memory_limit = memory_limit && *memory_limit ? memory_limit : NULL,
+		.status = status && *status ? status : "unknown",
+		.created_at = created_at,
+		.last_active_at = has_last_active ? &last_active_at : NULL,
+		.expires_after_minutes = has_minutes ? &minutes : NULL,
+		.raw = raw,
+	};
+	int rc = decode_count(counts, store_upsert_container(ctx->store, &row));
+	free(raw);
+	counts->objects++;
+	return rc;
+}

@@ -1,0 +1,113 @@
+/* Admin API pages: GET /organization/usage/code_interpreter_sessions and
+ * GET /organization/costs, both {"object":"page","data":[buckets]}. */
+#include "decode.h"
+
+#include "error.h"
+#include "money.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef int (*result_fn)(const struct decode_context *ctx, const json_t *result, int64_t start,
+			 const int64_t *end, struct decode_counts *counts);
+
+static int decode_buckets(const struct decode_context *ctx, const json_t *page, const char *result_object,
+			  result_fn fn, struct decode_counts *counts)
+{
+	size_t i, j;
+	const json_t *bucket, *result;
+	json_array_foreach(json_object_get(page, "data"), i, bucket)
+	{
+		int64_t start, end = 0;
+		int has_end;
+		char what[64];
+		snprintf(what, sizeof what, "bucket %zu", i);
+		if (!json_is_object(bucket))
+			return error_set("%s is not an object", what);
+		if (json_field_required_time(bucket, "start_time", what, &start) ||
+		    json_field_time(bucket, "end_time", what, &end, &has_end))
+			return -1;
+		const json_t *results = json_object_get(bucket, "results");
+		if (!json_is_array(results))
+			return error_set("%s: \"results\" is not an array", what);
+		json_array_foreach(results, j, result)
+		{
+			const char *object = json_string_value(json_object_get(result, "object"));
+			if (!object || strcmp(object, result_object))
+				return error_set("%s: result %zu is not %s", what, j, result_object);
+			if (fn(ctx, result, start, has_end ? &end : NULL, counts))
+				return -1;
+			counts->objects++;
+		}
+	}
+	return 0;
+}
+
+static int usage_result(const struct decode_context *ctx, const json_t *result, int64_t start, const int64_t *end,
+			struct decode_counts *counts)
+{
+	const char *project;
+	const json_t *sessions = json_object_get(result, "num_sessions");
+	if (json_field_string(result, "project_id", "usage result", &project))
+		return -1;
+	if (!json_is_integer(sessions) || json_integer_value(sessions) < 0)
+		return error_set("usage result: \"num_sessions\" is not a non-negative integer");
+	char *raw = json_raw(result);
+	struct usage_row row = {.bucket_start = start,
+				.bucket_end = end,
+				.project_id = project ? project : "",
+				.num_sessions = (int64_t)json_integer_value(sessions),
+				.raw = raw};
+	int rc = decode_count(counts, store_upsert_usage(ctx->store, &row));
+	free(raw);
+	return rc;
+}
+
+static int cost_result(const struct decode_context *ctx, const json_t *result, int64_t start, const int64_t *end,
+		       struct decode_counts *counts)
+{
+	const char *project, *line_item, *api_key, *currency = NULL, *unit;
+	const json_t *amount = json_object_get(result, "amount");
+	const json_t *value = json_object_get(amount, "value");
+	const json_t *quantity = json_object_get(result, "quantity");
+	int64_t micros;
+	double q = 0;
+
+	if (json_field_string(result, "project_id", "cost result", &project) ||
+	    json_field_string(result, "line_item", "cost result", &line_item) ||
+	    json_field_string(result, "api_key_id", "cost result", &api_key) ||
+	    json_field_string(result, "quantity_unit", "cost result", &unit))
+		return -1;
+	if (!json_is_number(value) || money_from_double(json_number_value(value), &micros))
+		return error_set("cost result: \"amount.value\" is not a number of dollars");
+	if (json_field_string(amount, "currency", "cost result amount", &currency))
+		return -1;
+	if (json_is_number(quantity))
+		q = json_number_value(quantity);
+	else if (quantity && !json_is_null(quantity))
+		return error_set("cost result: \"quantity\" is not a number");
+	char *raw = json_raw(result);
+	struct cost_row row = {.bucket_start = start,
+			       .bucket_end = end,
+			       .project_id = project ? project : "",
+			       .line_item = line_item ? line_item : "",
+			       .api_key_id = api_key ? api_key : "",
+			       .amount_micros = micros,
+			       .currency = currency,
+			       .quantity = json_is_number(quantity) ? &q : NULL,
+			       .quantity_unit = unit,
+			       .raw = raw};
+	int rc = decode_count(counts, store_upsert_cost(ctx->store, &row));
+	free(raw);
+	return rc;
+}
+
+int decode_usage_page(const struct decode_context *ctx, const json_t *page, struct decode_counts *counts)
+{
+	return decode_buckets(ctx, page, "organization.usage.code_interpreter_sessions.result", usage_result, counts);
+}
+
+int decode_costs_page(const struct decode_context *ctx, const json_t *page, struct decode_counts *counts)
+{
+	return decode_buckets(ctx, page, "organization.costs.result", cost_result, counts);
+}

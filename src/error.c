@@ -1,0 +1,37 @@
+#include "error.h"
+
+#include "xalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static char *last_error;
+
+int error_set(const char *fmt, ...)
+{
+	struct buf b = {0};
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	free(last_error);
+	last_error = buf_detach(&b);
+	return -1;
+}
+
+const char *error_message(void)
+{
+	return last_error ? last_error : "unknown error";
+}
+
+void error_clear(void)
+{
+	free(last_error);
+	last_error = NULL;
+}
+
+void error_print(void)
+{
+	fprintf(stderr, "cntraudit: %s\n", error_message());
+	error_clear();
+}

@@ -1,0 +1,53 @@
+#include "money.h"
+
+#include "error.h"
+
+#include <math.h>
+#include <stdio.h>
+
+void money_format(int64_t micros, char out[MONEY_MAX])
+{
+	/* Work on the magnitude as unsigned so INT64_MIN cannot overflow. */
+	uint64_t m = micros < 0 ? (uint64_t)0 - (uint64_t)micros : (uint64_t)micros;
+	snprintf(out, MONEY_MAX, "%s%llu.%06llu", micros < 0 ? "-" : "", (unsigned long long)(m / 1000000),
+		 (unsigned long long)(m % 1000000));
+}
+
+int money_parse(const char *s, int64_t *micros)
+{
+	const char *p = s;
+	int negative = 0, decimals = 0, digits = 0;
+	int64_t whole = 0, fraction = 0;
+
+	if (*p == '-' || *p == '+')
+		negative = *p++ == '-';
+	if (*p == '$')
+		p++;
+	for (; *p >= '0' && *p <= '9'; p++, digits++) {
+		if (whole > (INT64_MAX / 1000000 - 9) / 10)
+			return error_set("invalid amount '%s': too large", s);
+		whole = whole * 10 + (*p - '0');
+	}
+	if (*p == '.') {
+		for (p++; *p >= '0' && *p <= '9'; p++, digits++) {
+			if (++decimals > 6)
+				return error_set("invalid amount '%s': more than 6 decimals", s);
+			fraction = fraction * 10 + (*p - '0');
+		}
+	}
+	if (*p || digits == 0)
+		return error_set("invalid amount '%s': expected a decimal number of dollars", s);
+	for (; decimals < 6; decimals++)
+		fraction *= 10;
+	*micros = (whole * 1000000 + fraction) * (negative ? -1 : 1);
+	return 0;
+}
+
+int money_from_double(double value, int64_t *micros)
+{
+	double scaled = value * 1e6;
+	if (!isfinite(scaled) || fabs(scaled) > 9e15)
+		return -1;
+	*micros = (int64_t)llround(scaled);
+	return 0;
+}

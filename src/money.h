@@ -1,0 +1,19 @@
+/* Money is an int64_t count of micro-dollars (1 USD = 1,000,000): no float
+ * ever holds a price or a cost. Reports print it with 6 decimals. */
+#ifndef CNTRAUDIT_MONEY_H
+#define CNTRAUDIT_MONEY_H
+
+#include <stdint.h>
+
+#define MONEY_MAX 32
+
+/* 30000 -> "0.030000", -1500 -> "-0.001500". */
+void money_format(int64_t micros, char out[MONEY_MAX]);
+/* Parses a decimal dollar amount ("0.03", "1.92", "0.0015", "-2") with at
+ * most 6 decimals. 0, or -1 with the error set. */
+int money_parse(const char *s, int64_t *micros);
+/* Converts an API amount (a JSON number, so a double) to micro-dollars,
+ * rounding half away from zero. 0, or -1 when out of range. */
+int money_from_double(double value, int64_t *micros);
+
+#endif

@@ -1,0 +1,155 @@
+/* Global options, and the usage errors every command shares. */
+#include "cli.h"
+
+#include "error.h"
+#include "log.h"
+#include "timestamp.h"
+#include "xalloc.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+extern const struct command commands[];
+
+static void print_help(void)
+{
+	printf("usage: cntraudit [global options] <command> [command options] [args]\n\n"
+	       "Audits OpenAI Code Interpreter containers: what was created and billed, what was used.\n\n"
+	       "Commands:\n");
+	for (const struct command *c = commands; c->name; c++)
+		printf("  %-9s %s\n", c->name, c->summary);
+	printf("\nGlobal options:\n"
+	       "  --db PATH        the SQLite database (CNTRAUDIT_DB; default ./cntraudit.db)\n"
+	       "  --base-url URL   API root (OPENAI_BASE_URL; default https://api.openai.com/v1)\n"
+	       "  --project ID     project label stored on what is imported or collected\n"
+	       "                   (OPENAI_PROJECT_ID; default 'default')\n"
+	       "  --org ID         organization sent as OpenAI-Organization (OPENAI_ORG_ID)\n"
+	       "  --now TIME       the audit's now: YYYY-MM-DD, ISO 8601 or Unix seconds (CNTRAUDIT_NOW)\n"
+	       "  -q, -v, -vv      quieter / more verbose logs on stderr (CNTRAUDIT_LOG)\n"
+	       "  --help, --version\n\n"
+	       "Exit codes: 0 ok, 1 failure, 2 usage error, 3 partial (errors listed), 4 check threshold exceeded.\n"
+	       "'cntraudit COMMAND --help' describes a command.\n");
+}
+
+enum outcome usage_error(const char *command, const char *fmt, ...)
+{
+	struct buf b = {0};
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	if (command)
+		error_set("%s: %s (see 'cntraudit %s --help')", command, b.data, command);
+	else
+		error_set("%s (see 'cntraudit --help')", b.data);
+	buf_free(&b);
+	return OUTCOME_USAGE;
+}
+
+enum outcome usage_bad_option(const char *command, int argc, char **argv, int optopt_value)
+{
+	const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
+	if (optopt_value && !(arg[0] == '-' && arg[1] == '-'))
+		return usage_error(command, "option '-%c' %s", optopt_value,
+				   strchr(arg + 1, optopt_value) ? "needs a value" : "is unknown");
+	if (arg[0] == '-' && arg[1] == '-') {
+		/* getopt leaves "--name" or "--name=value"; it either is unknown or lacks its value. */
+		return usage_error(command, "option '%s' is unknown or needs a value", arg);
+	}
+	return usage_error(command, "unknown option '%s'", arg);
+}
+
+int options_time(const char *command, const char *option, const char *value, int64_t *out)
+{
+	if (timestamp_parse(value, out)) {
+		usage_error(command, "%s: %s", option, error_message());
+		return -1;
+	}
+	return 0;
+}
+
+static const char *env_or(const char *name, const char *fallback)
+{
+	const char *v = getenv(name);
+	return v && *v ? v : fallback;
+}
+
+int options_parse_global(int argc, char **argv, struct global_options *g)
+{
+	static const struct option long_options[] = {
+		{"db", required_argument, NULL, 'd'},    {"base-url", required_argument, NULL, 'b'},
+		{"project", required_argument, NULL, 'p'}, {"org", required_argument, NULL, 'o'},
+		{"now", required_argument, NULL, 'n'},   {"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},     {NULL, 0, NULL, 0},
+	};
+	const char *now = env_or("CNTRAUDIT_NOW", NULL);
+	const char *log = env_or("CNTRAUDIT_LOG", NULL);
+	int verbosity = 0, quiet = 0, c;
+
+	g->db_path = env_or("CNTRAUDIT_DB", "./cntraudit.db");
+	g->base_url = env_or("OPENAI_BASE_URL", "https://api.openai.com/v1");
+	g->project = env_or("OPENAI_PROJECT_ID", "default");
+	g->org = env_or("OPENAI_ORG_ID", NULL);
+	if (log) {
+		int level = log_level_parse(log);
+		if (level < 0)
+			return usage_error(NULL, "CNTRAUDIT_LOG='%s' is not quiet, warn, info or debug", log), -1;
+		log_set_level(level);
+	}
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+qvh", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			g->db_path = optarg;
+			break;
+		case 'b':
+			g->base_url = optarg;
+			break;
+		case 'p':
+			g->project = optarg;
+			break;
+		case 'o':
+			g->org = optarg;
+			break;
+		case 'n':
+			now = optarg;
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 'v':
+			verbosity++;
+			break;
+		case 'h':
+			print_help();
+			return -2;
+		case 'V':
+			printf("cntraudit %s\n", CNTRAUDIT_VERSION);
+			return -2;
+		default:
+			usage_bad_option(NULL, argc, argv, optopt);
+			return -1;
+		}
+	}
+	if (quiet)
+		log_set_level(LOG_QUIET);
+	else if (verbosity)
+		log_set_level(verbosity >= 2 ? LOG_DEBUG : LOG_INFO);
+	if (!*g->db_path)
+		return usage_error(NULL, "--db: empty path"), -1;
+	if (!*g->project)
+		return usage_error(NULL, "--project: empty label"), -1;
+	if (now) {
+		if (timestamp_parse(now, &g->now))
+			return usage_error(NULL, "--now: %s", error_message()), -1;
+	} else {
+		g->now = (int64_t)time(NULL);
+	}
+	return optind;
+}

@@ -1,0 +1,115 @@
+#include "render.h"
+
+#include "error.h"
+#include "money.h"
+#include "timestamp.h"
+
+#include "xalloc.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int render_format_parse(const char *name)
+{
+	if (!strcmp(name, "text"))
+		return RENDER_TEXT;
+	if (!strcmp(name, "csv"))
+		return RENDER_CSV;
+	if (!strcmp(name, "json"))
+		return RENDER_JSON;
+	return -1;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+	return a >= b && !strcmp(s + a - b, suffix);
+}
+
+enum column_kind render_column_kind(const char *name, int sqlite_type)
+{
+	if (ends_with(name, "_usd"))
+		return COLUMN_MONEY;
+	if (ends_with(name, "_at"))
+		return COLUMN_TIME;
+	if (sqlite_type == SQLITE_INTEGER || sqlite_type == SQLITE_FLOAT)
+		return COLUMN_NUMBER;
+	return COLUMN_TEXT;
+}
+
+const char *render_cell(sqlite3_stmt *st, int i, enum column_kind kind, char scratch[RENDER_CELL_MAX])
+{
+	int type = sqlite3_column_type(st, i);
+	if (type == SQLITE_NULL)
+		return NULL;
+	if (kind == COLUMN_MONEY && type == SQLITE_INTEGER) {
+		money_format(sqlite3_column_int64(st, i), scratch);
+		return scratch;
+	}
+	if (kind == COLUMN_TIME && type == SQLITE_INTEGER) {
+		timestamp_format(sqlite3_column_int64(st, i), scratch);
+		return scratch;
+	}
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+int render_step_error(sqlite3_stmt *st)
+{
+	return error_set("cannot run report: %s", sqlite3_errmsg(sqlite3_db_handle(st)));
+}
+
+int render_report(FILE *out, enum render_format format, sqlite3_stmt *st, const struct render_meta *meta)
+{
+	switch (format) {
+	case RENDER_CSV:
+		return render_csv(out, st);
+	case RENDER_JSON:
+		return render_json(out, st, meta);
+	default:
+		return render_text(out, st, meta);
+	}
+}
+
+int render_to_path(const char *path, enum render_format format, sqlite3_stmt *st, const struct render_meta *meta)
+{
+	if (!path) {
+		if (render_report(stdout, format, st, meta))
+			return -1;
+		if (fflush(stdout) || ferror(stdout))
+			return error_set("cannot write the report to standard output: %s", strerror(errno));
+		return 0;
+	}
+	char *tmp = xasprintf("%s.tmp.XXXXXX", path);
+	int fd = mkstemp(tmp), rc = -1;
+	FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!out) {
+		error_set("cannot write %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		goto done;
+	}
+	fchmod(fd, 0644);
+	if (render_report(out, format, st, meta)) {
+		fclose(out);
+		goto done;
+	}
+	if (fflush(out) || ferror(out) || fsync(fd)) {
+		error_set("cannot write %s: %s", path, strerror(errno));
+		fclose(out);
+		goto done;
+	}
+	if (fclose(out) || rename(tmp, path)) {
+		error_set("cannot write %s: %s", path, strerror(errno));
+		goto done;
+	}
+	rc = 0;
+done:
+	if (rc && fd >= 0)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}

@@ -1,0 +1,68 @@
+/* JSON: one object, {"schema_version":1, "report", "generated_by", "now",
+ * "since", "until", "time_zone", "rows":[...]}, one row object per line.
+ * Money is a string with six decimals (exact; never a float), times are ISO
+ * 8601 strings, counts are numbers, NULL is null. */
+#include "render.h"
+
+#include "timestamp.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define JSON_SCHEMA_VERSION 1
+
+static json_t *time_or_null(const int64_t *t)
+{
+	char out[TIMESTAMP_MAX];
+	if (!t)
+		return json_null();
+	timestamp_format(*t, out);
+	return json_string(out);
+}
+
+static json_t *cell_value(sqlite3_stmt *st, int i)
+{
+	char scratch[RENDER_CELL_MAX];
+	int type = sqlite3_column_type(st, i);
+	enum column_kind kind = render_column_kind(sqlite3_column_name(st, i), type);
+	const char *text = render_cell(st, i, kind, scratch);
+	if (!text)
+		return json_null();
+	if (kind == COLUMN_NUMBER && type == SQLITE_INTEGER)
+		return json_integer(sqlite3_column_int64(st, i));
+	if (kind == COLUMN_NUMBER)
+		return json_real(sqlite3_column_double(st, i));
+	json_t *s = json_stringn(text, kind == COLUMN_TEXT ? (size_t)sqlite3_column_bytes(st, i) : strlen(text));
+	return s ? s : json_null(); /* not valid UTF-8: cannot be represented */
+}
+
+int render_json(FILE *out, sqlite3_stmt *st, const struct render_meta *meta)
+{
+	json_t *head = json_object();
+	json_object_set_new(head, "schema_version", json_integer(JSON_SCHEMA_VERSION));
+	json_object_set_new(head, "report", json_string(meta->report));
+	json_object_set_new(head, "generated_by", json_string("cntraudit " CNTRAUDIT_VERSION));
+	json_object_set_new(head, "now", time_or_null(&meta->now));
+	json_object_set_new(head, "since", time_or_null(meta->since));
+	json_object_set_new(head, "until", time_or_null(meta->until));
+	json_object_set_new(head, "time_zone", json_string(meta->zone ? meta->zone : "UTC"));
+	char *text = json_dumps(head, JSON_COMPACT);
+	json_decref(head);
+	/* Reopen the object to stream the rows into it. */
+	fprintf(out, "%.*s,\"rows\":[", (int)strlen(text) - 1, text);
+	free(text);
+
+	int columns = sqlite3_column_count(st), rc, first = 1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		json_t *row = json_object();
+		for (int i = 0; i < columns; i++)
+			json_object_set_new(row, sqlite3_column_name(st, i), cell_value(st, i));
+		fputs(first ? "\n" : ",\n", out);
+		json_dumpf(row, out, JSON_COMPACT | JSON_REAL_PRECISION(15));
+		json_decref(row);
+		first = 0;
+	}
+	fputs("\n]}\n", out);
+	return rc == SQLITE_DONE ? 0 : render_step_error(st);
+}

@@ -1,0 +1,146 @@
+/* Text: for people. Tables are aligned columns, long cells cut to 60
+ * characters with "...", control characters shown as spaces; the summary
+ * is laid out as titled sections. NULL money shows as "unpriced". */
+#include "render.h"
+
+#include "money.h"
+#include "timestamp.h"
+#include "xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define TEXT_CELL_WIDTH 60
+
+/* A cell made fit for a terminal line: at most TEXT_CELL_WIDTH characters
+ * (UTF-8 aware), control characters as spaces. */
+static char *display(const char *text)
+{
+	struct buf b = {0};
+	size_t chars = 0;
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+		if ((*p & 0xC0) != 0x80 && ++chars > TEXT_CELL_WIDTH - 3) {
+			buf_puts(&b, "...");
+			break;
+		}
+		buf_putc(&b, *p < 0x20 || *p == 0x7F ? ' ' : (char)*p);
+	}
+	return buf_detach(&b);
+}
+
+static size_t display_width(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+static void pad(FILE *out, const char *s, size_t width, int right)
+{
+	size_t w = display_width(s);
+	if (right)
+		fprintf(out, "%*s%s", (int)(width - w), "", s);
+	else
+		fprintf(out, "%s%*s", s, (int)(width - w), "");
+}
+
+static void write_header(FILE *out, const struct render_meta *meta)
+{
+	char now[TIMESTAMP_MAX];
+	timestamp_format(meta->now, now);
+	fprintf(out, "cntraudit %s report (now %s", meta->report, now);
+	if (meta->since || meta->until) {
+		char a[TIMESTAMP_MAX] = "the beginning", b[TIMESTAMP_MAX] = "the end";
+		if (meta->since)
+			timestamp_format(*meta->since, a);
+		if (meta->until)
+			timestamp_format(*meta->until, b);
+		fprintf(out, ", window %s to %s", a, b);
+	}
+	fputs(")\n\n", out);
+}
+
+/* The summary's rows are (section, item, count, amount_usd, detail). */
+static int render_summary(FILE *out, sqlite3_stmt *st, const struct render_meta *meta)
+{
+	char section[128] = "", money[MONEY_MAX + 1];
+	int rc;
+	write_header(out, meta);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		char *item = display((const char *)sqlite3_column_text(st, 1));
+		const char *detail = (const char *)sqlite3_column_text(st, 4);
+		if (strcmp(section, name)) {
+			fprintf(out, "%s%s\n", section[0] ? "\n" : "", name);
+			snprintf(section, sizeof section, "%s", name);
+		}
+		fputs("  ", out);
+		pad(out, item, 54, 0);
+		if (sqlite3_column_type(st, 2) != SQLITE_NULL)
+			fprintf(out, " %8lld", (long long)sqlite3_column_int64(st, 2));
+		else
+			fprintf(out, " %8s", "");
+		if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
+			money[0] = '$';
+			money_format(sqlite3_column_int64(st, 3), money + 1);
+			fprintf(out, "  %14s", money);
+		} else {
+			fprintf(out, "  %14s", "");
+		}
+		if (detail)
+			fprintf(out, "  %s", detail);
+		fputc('\n', out);
+		free(item);
+	}
+	return rc == SQLITE_DONE ? 0 : render_step_error(st);
+}
+
+int render_text(FILE *out, sqlite3_stmt *st, const struct render_meta *meta)
+{
+	if (!strcmp(meta->report, "summary"))
+		return render_summary(out, st, meta);
+
+	int columns = sqlite3_column_count(st), rc;
+	size_t *width = xcalloc((size_t)columns, sizeof *width);
+	int *numeric = xcalloc((size_t)columns, sizeof *numeric);
+	char **cells = NULL, scratch[RENDER_CELL_MAX];
+	size_t rows = 0, cap = 0;
+
+	for (int i = 0; i < columns; i++)
+		width[i] = strlen(sqlite3_column_name(st, i));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((rows + 1) * (size_t)columns > cap) {
+			cap = cap ? cap * 2 : (size_t)columns * 64;
+			cells = xrealloc(cells, cap * sizeof *cells);
+		}
+		for (int i = 0; i < columns; i++) {
+			enum column_kind kind = render_column_kind(sqlite3_column_name(st, i), sqlite3_column_type(st, i));
+			const char *text = render_cell(st, i, kind, scratch);
+			char *cell = display(text ? text : (kind == COLUMN_MONEY ? "unpriced" : ""));
+			numeric[i] |= kind == COLUMN_NUMBER || kind == COLUMN_MONEY;
+			if (display_width(cell) > width[i])
+				width[i] = display_width(cell);
+			cells[rows * (size_t)columns + (size_t)i] = cell;
+		}
+		rows++;
+	}
+	write_header(out, meta);
+	for (int i = 0; i < columns; i++) {
+		pad(out, sqlite3_column_name(st, i), width[i], numeric[i]);
+		fputs(i + 1 < columns ? "  " : "\n", out);
+	}
+	for (size_t r = 0; r < rows; r++) {
+		for (int i = 0; i < columns; i++) {
+			char *cell = cells[r * (size_t)columns + (size_t)i];
+			pad(out, cell, width[i], numeric[i]);
+			fputs(i + 1 < columns ? "  " : "\n", out);
+			free(cell);
+		}
+	}
+	fprintf(out, "\n%zu row%s\n", rows, rows == 1 ? "" : "s");
+	free(cells);
+	free(width);
+	free(numeric);
+	return rc == SQLITE_DONE ? 0 : render_step_error(st);
+}

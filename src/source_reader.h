@@ -1,0 +1,23 @@
+/* Splits an input file into JSON documents, each with the line it starts on:
+ * a single JSON value (pretty-printed or not; a top-level array yields each
+ * element), or JSON Lines (one value per line, read as a stream so a file of
+ * any size takes constant memory). A malformed line of JSON Lines is reported
+ * and the next line is read. Documents are borrowed for the callback. */
+#ifndef CNTRAUDIT_SOURCE_READER_H
+#define CNTRAUDIT_SOURCE_READER_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+struct source_callbacks {
+	/* A document; a nonzero return stops reading. */
+	int (*document)(void *ctx, const json_t *doc, size_t line);
+	/* A document that is not valid JSON, and why. */
+	void (*malformed)(void *ctx, size_t line, const char *why);
+};
+
+/* Reads path ("-" for stdin). 0, or -1 with the error set when the file
+ * cannot be read at all, or a callback's nonzero result. */
+int source_read(const char *path, const struct source_callbacks *cb, void *ctx);
+
+#endif

@@ -1,0 +1,415 @@
+#include "store.h"
+
+#include "embedded_sql.h"
+#include "error.h"
+#include "log.h"
+#include "xalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum statement {
+	ST_CONTAINER,
+	ST_RESPONSE,
+	ST_REFERENCE,
+	ST_CI_CALL,
+	ST_ITEM,
+	ST_CONVERSATION,
+	ST_USAGE,
+	ST_COST,
+	ST_COUNT
+};
+
+/* A status's place in a container's life, so a stale copy never overwrites a
+ * newer one: anything live < expired < deleted. */
+#define STATUS_RANK(s) "(CASE " s " WHEN 'deleted' THEN 2 WHEN 'expired' THEN 1 ELSE 0 END)"
+
+static const char *const statement_sql[ST_COUNT] = {
+	[ST_CONTAINER] =
+		"INSERT INTO containers(id, project_id, name, memory_limit, status, created_at, last_active_at,"
+		" expires_after_minutes, raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+		" ON CONFLICT(id) DO UPDATE SET name = excluded.name, memory_limit = excluded.memory_limit,"
+		" status = excluded.status, created_at = excluded.created_at,"
+		" last_active_at = excluded.last_active_at,"
+		" expires_after_minutes = excluded.expires_after_minutes, raw = excluded.raw"
+		" WHERE excluded.raw <> containers.raw AND"
+		" (coalesce(excluded.last_active_at, excluded.created_at), " STATUS_RANK("excluded.status") ")"
+		" >= (coalesce(containers.last_active_at, containers.created_at), " STATUS_RANK("containers.status") ")",
+	[ST_RESPONSE] =
+		"INSERT INTO responses(id, project_id, status, created_at, completed_at, previous_response_id,"
+		" conversation_id, requests_ci_auto, raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+		" ON CONFLICT(id) DO UPDATE SET status = excluded.status, created_at = excluded.created_at,"
+		" completed_at = excluded.completed_at, previous_response_id = excluded.previous_response_id,"
+		" conversation_id = excluded.conversation_id, requests_ci_auto = excluded.requests_ci_auto,"
+		" raw = excluded.raw"
+		" WHERE excluded.raw <> responses.raw AND"
+		" (coalesce(excluded.completed_at, 0) > coalesce(responses.completed_at, 0)"
+		"  OR coalesce(responses.status, '') IN ('in_progress', 'queued', ''))",
+	[ST_REFERENCE] = "INSERT OR IGNORE INTO container_references(response_id, container_id, kind) VALUES (?1, ?2, ?3)",
+	[ST_CI_CALL] =
+		"INSERT INTO ci_calls(id, container_id, status, response_id, conversation_id, context_response_id)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+		" ON CONFLICT(id) DO UPDATE SET"
+		" response_id = coalesce(ci_calls.response_id, excluded.response_id),"
+		" conversation_id = coalesce(ci_calls.conversation_id, excluded.conversation_id),"
+		" context_response_id = coalesce(ci_calls.context_response_id, excluded.context_response_id),"
+		" status = coalesce(excluded.status, ci_calls.status)"
+		" WHERE (ci_calls.response_id IS NULL AND excluded.response_id IS NOT NULL)"
+		" OR (ci_calls.conversation_id IS NULL AND excluded.conversation_id IS NOT NULL)"
+		" OR (ci_calls.context_response_id IS NULL AND excluded.context_response_id IS NOT NULL)"
+		" OR (excluded.status IS NOT NULL AND excluded.status IS NOT ci_calls.status)",
+	[ST_ITEM] = "INSERT INTO items(id, type, parent_id, raw) VALUES (?1, ?2, ?3, ?4)"
+		    " ON CONFLICT(id) DO UPDATE SET parent_id = coalesce(items.parent_id, excluded.parent_id),"
+		    " raw = excluded.raw"
+		    " WHERE excluded.raw <> items.raw OR (items.parent_id IS NULL AND excluded.parent_id IS NOT NULL)",
+	[ST_CONVERSATION] = "INSERT INTO conversations(id, project_id, created_at, raw) VALUES (?1, ?2, ?3, ?4)"
+			    " ON CONFLICT(id) DO UPDATE SET created_at = excluded.created_at, raw = excluded.raw"
+			    " WHERE excluded.raw <> conversations.raw",
+	[ST_USAGE] = "INSERT INTO usage_sessions(bucket_start, bucket_end, project_id, num_sessions, raw)"
+		     " VALUES (?1, ?2, ?3, ?4, ?5)"
+		     " ON CONFLICT DO UPDATE SET bucket_end = excluded.bucket_end,"
+		     " num_sessions = excluded.num_sessions, raw = excluded.raw WHERE excluded.raw <> usage_sessions.raw",
+	[ST_COST] = "INSERT INTO costs(bucket_start, bucket_end, project_id, line_item, api_key_id, amount_micros,"
+		    " currency, quantity, quantity_unit, raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+		    " ON CONFLICT DO UPDATE SET bucket_end = excluded.bucket_end,"
+		    " amount_micros = excluded.amount_micros, currency = excluded.currency,"
+		    " quantity = excluded.quantity, quantity_unit = excluded.quantity_unit, raw = excluded.raw"
+		    " WHERE excluded.raw <> costs.raw",
+};
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	sqlite3_stmt *statements[ST_COUNT];
+};
+
+int store_error(struct store *store, const char *what)
+{
+	return error_set("%s: %s", what, sqlite3_errmsg(store->db));
+}
+
+int store_failed(struct store *store)
+{
+	switch (sqlite3_errcode(store->db) & 0xFF) {
+	case SQLITE_FULL:
+	case SQLITE_READONLY:
+	case SQLITE_IOERR:
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+	case SQLITE_CANTOPEN:
+	case SQLITE_NOMEM:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int store_exec(struct store *store, const char *sql)
+{
+	char *message = NULL;
+	if (sqlite3_exec(store->db, sql, NULL, NULL, &message) != SQLITE_OK) {
+		error_set("database %s: %s", store->path, message ? message : sqlite3_errmsg(store->db));
+		sqlite3_free(message);
+		return -1;
+	}
+	return 0;
+}
+
+int store_begin(struct store *store)
+{
+	return store_exec(store, "BEGIN IMMEDIATE");
+}
+
+int store_commit(struct store *store)
+{
+	return store_exec(store, "COMMIT");
+}
+
+void store_rollback(struct store *store)
+{
+	if (!sqlite3_get_autocommit(store->db))
+		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int store_savepoint(struct store *store)
+{
+	return store_exec(store, "SAVEPOINT document");
+}
+
+int store_savepoint_release(struct store *store)
+{
+	return store_exec(store, "RELEASE document");
+}
+
+void store_savepoint_rollback(struct store *store)
+{
+	sqlite3_exec(store->db, "ROLLBACK TO document; RELEASE document", NULL, NULL, NULL);
+}
+
+sqlite3 *store_db(struct store *store)
+{
+	return store->db;
+}
+
+const char *store_path(const struct store *store)
+{
+	return store->path;
+}
+
+/* The schema version a migration brings, from its file name (NNNN_name.sql). */
+static int migration_version(const char *path)
+{
+	const char *name = path + strlen("sql/migrations/");
+	return atoi(name);
+}
+
+static int store_migrate(struct store *store)
+{
+	sqlite3_stmt *st = NULL;
+	int current = 0, latest = 0;
+
+	if (sqlite3_prepare_v2(store->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return error_set("cannot open database %s: %s", store->path, sqlite3_errmsg(store->db));
+	}
+	current = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+
+	for (const struct embedded_sql *e = embedded_sql_files; e->path; e++) {
+		if (strncmp(e->path, "sql/migrations/", 15))
+			continue;
+		int version = migration_version(e->path);
+		if (version > latest)
+			latest = version;
+		if (version <= current)
+			continue;
+		log_info("migrating %s to schema %d (%s)", store->path, version, e->path);
+		char *set_version = xasprintf("PRAGMA user_version = %d", version);
+		int rc = store_begin(store) || store_exec(store, e->text) || store_exec(store, set_version) ||
+			 store_commit(store);
+		free(set_version);
+		if (rc) {
+			store_rollback(store);
+			return -1;
+		}
+	}
+	if (current > latest)
+		return error_set("database %s has schema %d, newer than this cntraudit knows (%d): upgrade cntraudit",
+				 store->path, current, latest);
+	return 0;
+}
+
+int store_open(const char *path, enum store_mode mode, struct store **out)
+{
+	struct store *store = xcalloc(1, sizeof *store);
+	struct stat st;
+	int flags = SQLITE_OPEN_READWRITE;
+
+	store->path = xstrdup(path);
+	if (stat(path, &st) == 0) {
+		if (S_ISDIR(st.st_mode)) {
+			error_set("cannot open database %s: it is a directory", path);
+			goto fail;
+		}
+	} else if (mode == STORE_EXISTING) {
+		error_set("no database at %s (run 'cntraudit import' or 'cntraudit collect' first, or pass --db)", path);
+		goto fail;
+	} else {
+		/* Create it ourselves so it is born 0600: it holds account data. */
+		int fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			error_set("cannot create database %s: %s", path, strerror(errno));
+			goto fail;
+		}
+		close(fd);
+	}
+	if (sqlite3_open_v2(path, &store->db, flags, NULL) != SQLITE_OK) {
+		error_set("cannot open database %s: %s", path, store->db ? sqlite3_errmsg(store->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(store->db, 1);
+	sqlite3_busy_timeout(store->db, 5000);
+	if (store_exec(store, "PRAGMA journal_mode = WAL") || store_exec(store, "PRAGMA synchronous = NORMAL") ||
+	    store_exec(store, "PRAGMA temp_store = MEMORY") || store_migrate(store))
+		goto fail;
+	*out = store;
+	return 0;
+fail:
+	store_free(store);
+	return -1;
+}
+
+void store_free(struct store *store)
+{
+	if (!store)
+		return;
+	for (int i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(store->statements[i]);
+	sqlite3_close(store->db);
+	free(store->path);
+	free(store);
+}
+
+static sqlite3_stmt *statement(struct store *store, enum statement which)
+{
+	sqlite3_stmt **st = &store->statements[which];
+	if (!*st && sqlite3_prepare_v3(store->db, statement_sql[which], -1, SQLITE_PREPARE_PERSISTENT, st, NULL) !=
+			    SQLITE_OK) {
+		store_error(store, "cannot prepare statement");
+		*st = NULL;
+	}
+	return *st;
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static void bind_int(sqlite3_stmt *st, int i, const int64_t *v)
+{
+	if (v)
+		sqlite3_bind_int64(st, i, *v);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* Steps a bound upsert: 1 when it changed a row, 0 when not, -1 on error. */
+static int run(struct store *store, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+	int changed = sqlite3_changes(store->db) > 0;
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE)
+		return error_set("cannot store %s: %s", what, sqlite3_errmsg(store->db));
+	return changed;
+}
+
+int store_upsert_container(struct store *store, const struct container_row *r)
+{
+	sqlite3_stmt *st = statement(store, ST_CONTAINER);
+	if (!st)
+		return -1;
+	bind_text(st, 1, r->id);
+	bind_text(st, 2, r->project_id);
+	bind_text(st, 3, r->name);
+	bind_text(st, 4, r->memory_limit);
+	bind_text(st, 5, r->status);
+	sqlite3_bind_int64(st, 6, r->created_at);
+	bind_int(st, 7, r->last_active_at);
+	bind_int(st, 8, r->expires_after_minutes);
+	bind_text(st, 9, r->raw);
+	return run(store, st, "container");
+}
+
+int store_upsert_response(struct store *store, const struct response_row *r)
+{
+	sqlite3_stmt *st = statement(store, ST_RESPONSE);
+	if (!st)
+		return -1;
+	bind_text(st, 1, r->id);
+	bind_text(st, 2, r->project_id);
+	bind_text(st, 3, r->status);
+	sqlite3_bind_int64(st, 4, r->created_at);
+	bind_int(st, 5, r->completed_at);
+	bind_text(st, 6, r->previous_response_id);
+	bind_text(st, 7, r->conversation_id);
+	sqlite3_bind_int(st, 8, r->requests_ci_auto);
+	bind_text(st, 9, r->raw);
+	return run(store, st, "response");
+}
+
+int store_add_container_reference(struct store *store, const char *response_id, const char *container_id,
+				  const char *kind)
+{
+	sqlite3_stmt *st = statement(store, ST_REFERENCE);
+	if (!st)
+		return -1;
+	bind_text(st, 1, response_id);
+	bind_text(st, 2, container_id);
+	bind_text(st, 3, kind);
+	return run(store, st, "container reference");
+}
+
+int store_upsert_ci_call(struct store *store, const struct ci_call_row *r)
+{
+	sqlite3_stmt *st = statement(store, ST_CI_CALL);
+	if (!st)
+		return -1;
+	bind_text(st, 1, r->id);
+	bind_text(st, 2, r->container_id);
+	bind_text(st, 3, r->status);
+	bind_text(st, 4, r->response_id);
+	bind_text(st, 5, r->conversation_id);
+	bind_text(st, 6, r->context_response_id);
+	return run(store, st, "code_interpreter_call");
+}
+
+int store_upsert_item(struct store *store, const struct item_row *r)
+{
+	sqlite3_stmt *st = statement(store, ST_ITEM);
+	if (!st)
+		return -1;
+	bind_text(st, 1, r->id);
+	bind_text(st, 2, r->type);
+	bind_text(st, 3, r->parent_id);
+	bind_text(st, 4, r->raw);
+	return run(store, st, "item");
+}
+
+int store_upsert_conversation(struct store *store, const struct conversation_row *r)
+{
+	sqlite3_stmt *st = statement(store, ST_CONVERSATION);
+	if (!st)
+		return -1;
+	bind_text(st, 1, r->id);
+	bind_text(st, 2, r->project_id);
+	bind_int(st, 3, r->created_at);
+	bind_text(st, 4, r->raw);
+	return run(store, st, "conversation");
+}
+
+int store_upsert_usage(struct store *store, const struct usage_row *r)
+{
+	sqlite3_stmt *st = statement(store, ST_USAGE);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, r->bucket_start);
+	bind_int(st, 2, r->bucket_end);
+	bind_text(st, 3, r->project_id);
+	sqlite3_bind_int64(st, 4, r->num_sessions);
+	bind_text(st, 5, r->raw);
+	return run(store, st, "usage bucket");
+}
+
+int store_upsert_cost(struct store *store, const struct cost_row *r)
+{
+	sqlite3_stmt *st = statement(store, ST_COST);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, r->bucket_start);
+	bind_int(st, 2, r->bucket_end);
+	bind_text(st, 3, r->project_id);
+	bind_text(st, 4, r->line_item);
+	bind_text(st, 5, r->api_key_id);
+	sqlite3_bind_int64(st, 6, r->amount_micros);
+	bind_text(st, 7, r->currency);
+	if (r->quantity)
+		sqlite3_bind_double(st, 8, *r->quantity);
+	else
+		sqlite3_bind_null(st, 8);
+	bind_text(st, 9, r->quantity_unit);
+	bind_text(st, 10, r->raw);
+	return run(store, st, "cost result");
+}

@@ -1,0 +1,108 @@
+/* The SQLite store: opening (created mode 0600, WAL, migrated from the
+ * embedded sql/migrations/), transactions, and one upsert per kind of API
+ * object. Upserts are keyed by API ID: storing the same object twice changes
+ * nothing; a newer copy replaces an older one (see each function).
+ * Row structs are borrowed for the call; NULL strings are stored as NULL. */
+#ifndef CNTRAUDIT_STORE_H
+#define CNTRAUDIT_STORE_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+struct store;
+
+enum store_mode {
+	STORE_CREATE,   /* create the database when it does not exist (collect, import, prices) */
+	STORE_EXISTING, /* the database must exist (report) */
+};
+
+/* 0 and *out owned by the caller (store_free), or -1 with the error set. */
+int store_open(const char *path, enum store_mode mode, struct store **out);
+void store_free(struct store *store);
+/* The connection, borrowed. */
+sqlite3 *store_db(struct store *store);
+const char *store_path(const struct store *store);
+
+/* Runs SQL with no result rows; -1 with the error set naming what failed. */
+int store_exec(struct store *store, const char *sql);
+int store_begin(struct store *store);
+int store_commit(struct store *store);
+void store_rollback(struct store *store);
+/* A nested unit inside a transaction: the document being imported. */
+int store_savepoint(struct store *store);
+int store_savepoint_release(struct store *store);
+void store_savepoint_rollback(struct store *store);
+/* Nonzero when the last failure was the database's (full disk, read-only,
+ * I/O error, corruption, lock), not the data's: stop rather than go on. */
+int store_failed(struct store *store);
+/* Sets the error to "WHAT: <sqlite message>" and returns -1. */
+int store_error(struct store *store, const char *what);
+
+struct container_row {
+	const char *id, *project_id, *name;
+	const char *memory_limit; /* NULL when absent */
+	const char *status;
+	int64_t created_at;
+	const int64_t *last_active_at;        /* NULL when absent */
+	const int64_t *expires_after_minutes; /* NULL when absent */
+	const char *raw;
+};
+
+struct response_row {
+	const char *id, *project_id, *status;
+	int64_t created_at;
+	const int64_t *completed_at; /* NULL when absent */
+	const char *previous_response_id, *conversation_id;
+	int requests_ci_auto;
+	const char *raw;
+};
+
+struct ci_call_row {
+	const char *id, *container_id, *status;
+	const char *response_id, *conversation_id, *context_response_id; /* any may be NULL */
+};
+
+struct item_row {
+	const char *id, *type, *parent_id, *raw;
+};
+
+struct conversation_row {
+	const char *id, *project_id;
+	const int64_t *created_at;
+	const char *raw;
+};
+
+struct usage_row {
+	int64_t bucket_start;
+	const int64_t *bucket_end;
+	const char *project_id; /* "" when not grouped by project */
+	int64_t num_sessions;
+	const char *raw;
+};
+
+struct cost_row {
+	int64_t bucket_start;
+	const int64_t *bucket_end;
+	const char *project_id, *line_item, *api_key_id; /* "" when not grouped */
+	int64_t amount_micros;
+	const char *currency;
+	const double *quantity;
+	const char *quantity_unit;
+	const char *raw;
+};
+
+/* Each returns 1 when a row was inserted or changed, 0 when nothing changed,
+ * -1 with the error set. A container is replaced by a copy with a later
+ * last_active_at or a later status (running < expired < deleted); a response
+ * by one with a later completed_at or when the stored copy was unfinished. */
+int store_upsert_container(struct store *store, const struct container_row *row);
+int store_upsert_response(struct store *store, const struct response_row *row);
+int store_add_container_reference(struct store *store, const char *response_id, const char *container_id,
+				  const char *kind);
+int store_upsert_ci_call(struct store *store, const struct ci_call_row *row);
+int store_upsert_item(struct store *store, const struct item_row *row);
+int store_upsert_conversation(struct store *store, const struct conversation_row *row);
+int store_upsert_usage(struct store *store, const struct usage_row *row);
+int store_upsert_cost(struct store *store, const struct cost_row *row);
+
+#endif
