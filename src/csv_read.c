@@ -109,6 +109,8 @@ int csv_record_find(const struct csv_record *header, const char *name)
 {
 	for (size_t i = 0; i < header->count; i++) {
 		const char *f = header->fields[i];
+		if (!strncmp(f, "\xEF\xBB\xBF", 3)) /* a byte-order mark, as spreadsheets write */
+			f += 3;
 		while (*f == ' ')
 			f++;
 		size_t len = strlen(f);

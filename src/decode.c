@@ -102,6 +102,15 @@ static int unrecognised(const json_t *doc)
 	const char *object = object_of(doc);
 	if (!object)
 		return error_set("unrecognised document: no \"object\" field naming an API object");
+	const json_t *data = json_object_get(doc, "data");
+	if (!strcmp(object, "list") && json_is_array(data)) {
+		const char *inner = object_of(json_array_get(data, 0));
+		return error_set("unrecognised document: a list of '%.80s' is not a list of containers, responses or items",
+				 inner ? inner : "untyped elements");
+	}
+	if (!strcmp(object, "page") && json_is_array(data))
+		return error_set("unrecognised document: a page of results that are neither code interpreter "
+				 "usage nor costs");
 	return error_set("unrecognised document: object '%.80s' is not a container, response, conversation, "
 			 "item list, usage page or costs page",
 			 object);

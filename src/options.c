@@ -143,6 +143,10 @@ int options_parse_global(int argc, char **argv, struct global_options *g)
 		log_set_level(verbosity >= 2 ? LOG_DEBUG : LOG_INFO);
 	if (!*g->db_path)
 		return usage_error(NULL, "--db: empty path"), -1;
+	if (strncmp(g->base_url, "https://", 8) && strncmp(g->base_url, "http://", 7))
+		return usage_error(NULL, "--base-url: '%s' is not an http:// or https:// URL", g->base_url), -1;
+	if (g->org && !*g->org)
+		return usage_error(NULL, "--org: empty organization ID"), -1;
 	if (!*g->project)
 		return usage_error(NULL, "--project: empty label"), -1;
 	if (now) {

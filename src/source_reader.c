@@ -44,7 +44,7 @@ static int parse_line(const struct source_callbacks *cb, void *ctx, const char *
 	json_error_t err;
 	if (is_blank(text, len))
 		return 0;
-	json_t *value = json_loadb(text, len, JSON_ALLOW_NUL, &err);
+	json_t *value = json_loadb(text, len, JSON_ALLOW_NUL | JSON_DECODE_ANY, &err);
 	if (!value) {
 		cb->malformed(ctx, line, err.text);
 		return 0;
@@ -64,7 +64,7 @@ static int line_is_object(const char *text, size_t len)
 	}
 	if (!len || *text != '{')
 		return 0;
-	json_t *value = json_loadb(text, len, JSON_ALLOW_NUL, NULL);
+	json_t *value = json_loadb(text, len, JSON_ALLOW_NUL | JSON_DECODE_ANY, NULL);
 	json_decref(value);
 	return value != NULL;
 }
@@ -75,7 +75,7 @@ static int parse_buffered(const struct source_callbacks *cb, void *ctx, const ch
 			  size_t first_line)
 {
 	json_error_t err;
-	json_t *value = json_loadb(b->data, b->len, JSON_ALLOW_NUL, &err);
+	json_t *value = json_loadb(b->data, b->len, JSON_ALLOW_NUL | JSON_DECODE_ANY, &err);
 	if (value) {
 		int rc = deliver(cb, ctx, value, first_line);
 		json_decref(value);

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# End-to-end test of one fixtures/ scenario, with the real binary:
+#  1. import fixtures/S/api/* into a fresh database; the exit code must be
+#     fixtures/S/import-exit (0 when absent), stderr must equal
+#     golden/import.stderr when that exists;
+#  2. every fixtures/S/expect/REPORT.tsv (hand-worked: a header naming report
+#     columns, then the expected rows) must equal those columns of the report;
+#  3. every fixtures/S/golden/REPORT.FORMAT (txt = text) must equal the report;
+#  4. importing the same files again must change nothing: no new or changed
+#     object, and every report byte-identical.
+# Run from the source root. Usage: fixture_test.sh BINARY SCENARIO [--update]
+# (--update rewrites the golden files from the current output: review the diff.)
+set -u
+bin=$1 scenario=$2 update=${3:-}
+dir=fixtures/$scenario
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+db=$tmp/audit.db
+now=$(cat "$dir/now")
+failures=0
+
+fail() { echo "FAIL [$scenario] $*"; failures=$((failures + 1)); }
+run() { "$bin" --db "$db" --now "$now" "$@"; }
+format_of() { case $1 in txt) echo text ;; *) echo "$1" ;; esac; }
+
+run import "$dir"/api/* >"$tmp/import.out" 2>"$tmp/import.err"
+rc=$?
+want=$(cat "$dir/import-exit" 2>/dev/null || echo 0)
+[ "$rc" = "$want" ] || fail "import exited $rc, expected $want: $(cat "$tmp/import.err")"
+if [ -f "$dir/golden/import.stderr" ] || [ "$update" = --update ]; then
+  if [ "$update" = --update ]; then cp "$tmp/import.err" "$dir/golden/import.stderr"
+  else diff -u "$dir/golden/import.stderr" "$tmp/import.err" || fail "import stderr differs"; fi
+fi
+
+for expect in "$dir"/expect/*.tsv; do
+  [ -e "$expect" ] || continue
+  report=$(basename "$expect" .tsv)
+  columns=$(head -n 1 "$expect" | jq -R -c 'split("\t")')
+  { head -n 1 "$expect"
+    run report "$report" --format json | jq -r --argjson c "$columns" '.rows[] | [.[$c[]] | (. // "") | tostring] | @tsv'
+  } >"$tmp/$report.tsv" || fail "report $report failed"
+  diff -u "$expect" "$tmp/$report.tsv" || fail "report $report differs from the hand-worked expect/$report.tsv"
+done
+
+render_goldens() { # $1: where to write
+  for golden in "$dir"/golden/*; do
+    name=$(basename "$golden")
+    [ "$name" = import.stderr ] && continue
+    run report "${name%.*}" --format "$(format_of "${name##*.}")" >"$1/$name" || fail "report $name failed"
+  done
+}
+mkdir "$tmp/first" "$tmp/second"
+render_goldens "$tmp/first"
+for out in "$tmp"/first/*; do
+  [ -e "$out" ] || continue
+  name=$(basename "$out")
+  if [ "$update" = --update ]; then cp "$out" "$dir/golden/$name"
+  else diff -u "$dir/golden/$name" "$out" || fail "golden $name differs"; fi
+done
+
+run import "$dir"/api/* >/dev/null 2>"$tmp/again.err"
+grep -q "(0 new or changed)" "$tmp/again.err" || fail "re-import changed something: $(tail -n 1 "$tmp/again.err")"
+render_goldens "$tmp/second"
+diff -r "$tmp/first" "$tmp/second" >/dev/null || fail "a report changed after re-importing the same files"
+
+checks=$(ls "$dir"/expect/*.tsv "$dir"/golden/* 2>/dev/null | wc -l)
+[ "$checks" -gt 0 ] || fail "no expect/ or golden/ files: this scenario checks nothing"
+[ "$failures" = 0 ] && echo "ok [$scenario] $checks expectation and golden files, re-import unchanged"
+exit $((failures > 0))
