@@ -49,7 +49,7 @@ int audit_register_functions(sqlite3 *db)
 	    sqlite3_create_function(db, "iso_time", 1, flags, (void *)timestamp_format, sql_time, NULL, NULL) ||
 	    sqlite3_create_function(db, "local_day", 1, flags, (void *)timestamp_format_day, sql_time, NULL, NULL) ||
 	    sqlite3_create_function(db, "local_month", 1, flags, (void *)timestamp_format_month, sql_time, NULL,
-				    NULL) ||
+	                            NULL) ||
 	    sqlite3_create_function(db, "usd", 1, flags, NULL, sql_usd, NULL, NULL))
 		return error_set("cannot register SQL functions: %s", sqlite3_errmsg(db));
 	return 0;
@@ -70,8 +70,8 @@ int audit_run(struct store *store, const struct audit_params *params)
 
 	if (audit_register_functions(db) ||
 	    store_exec(store, "DROP TABLE IF EXISTS temp.audit_params;"
-			      "CREATE TEMP TABLE audit_params(now INTEGER NOT NULL, since INTEGER, until INTEGER,"
-			      " period TEXT NOT NULL, only_classification TEXT)"))
+	                      "CREATE TEMP TABLE audit_params(now INTEGER NOT NULL, since INTEGER, until INTEGER,"
+	                      " period TEXT NOT NULL, only_classification TEXT)"))
 		return -1;
 	if (sqlite3_prepare_v2(db, "INSERT INTO temp.audit_params VALUES (?1, ?2, ?3, ?4, ?5)", -1, &st, NULL))
 		return store_error(store, "cannot prepare the audit");

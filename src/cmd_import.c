@@ -21,13 +21,13 @@
 #define DOCUMENTS_PER_COMMIT 1000
 
 static const char import_usage[] =
-	"usage: cntraudit import [--parent ID] FILE...   (- for stdin)\n\n"
-	"Stores OpenAI API objects from JSON (one document, or an array of them) or JSON Lines:\n"
-	"containers and container list pages, responses, conversation-item and response\n"
-	"input-item list pages, conversations, code interpreter usage pages and costs pages.\n"
-	"Each document is stored whole or not at all; re-importing changes nothing.\n\n"
-	"  --parent ID   the conv_ or resp_ ID the item list pages belong to; by default it is\n"
-	"                taken from a conv_... or resp_... token in the file name, if any\n";
+    "usage: cntraudit import [--parent ID] FILE...   (- for stdin)\n\n"
+    "Stores OpenAI API objects from JSON (one document, or an array of them) or JSON Lines:\n"
+    "containers and container list pages, responses, conversation-item and response\n"
+    "input-item list pages, conversations, code interpreter usage pages and costs pages.\n"
+    "Each document is stored whole or not at all; re-importing changes nothing.\n\n"
+    "  --parent ID   the conv_ or resp_ ID the item list pages belong to; by default it is\n"
+    "                taken from a conv_... or resp_... token in the file name, if any\n";
 
 struct import_state {
 	struct store *store;
@@ -45,7 +45,8 @@ static char *parent_from_path(const char *path)
 	const char *base = strrchr(path, '/');
 	base = base ? base + 1 : path;
 	for (const char *p = base; *p; p++) {
-		if ((!strncmp(p, "conv_", 5) || !strncmp(p, "resp_", 5)) && (p == base || !isalnum((unsigned char)p[-1]))) {
+		if ((!strncmp(p, "conv_", 5) || !strncmp(p, "resp_", 5)) &&
+		    (p == base || !isalnum((unsigned char)p[-1]))) {
 			size_t n = 5 + strspn(p + 5, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789");
 			if (n > 5)
 				return xstrndup(p, n);
@@ -101,7 +102,7 @@ fatal:
 enum outcome cmd_import(const struct global_options *global, int argc, char **argv)
 {
 	static const struct option options[] = {
-		{"parent", required_argument, NULL, 'p'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	    {"parent", required_argument, NULL, 'p'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 	const char *parent = NULL;
 	struct import_state s = {0};
 	size_t unreadable = 0;
@@ -151,13 +152,13 @@ enum outcome cmd_import(const struct global_options *global, int argc, char **ar
 	store_free(s.store);
 
 	log_notice("imported %zu object%s from %zu document%s (%zu new or changed)%s", s.counts.objects,
-		   s.counts.objects == 1 ? "" : "s", s.documents, s.documents == 1 ? "" : "s", s.counts.changed,
-		   s.failed || unreadable ? "; see the errors above" : "");
+	           s.counts.objects == 1 ? "" : "s", s.documents, s.documents == 1 ? "" : "s", s.counts.changed,
+	           s.failed || unreadable ? "; see the errors above" : "");
 	if (!s.failed && !unreadable)
 		return OUTCOME_OK;
 	if (s.documents == 0)
 		return error_set("import: nothing could be imported (%zu document%s failed, %zu file%s unreadable)",
-				 s.failed, s.failed == 1 ? "" : "s", unreadable, unreadable == 1 ? "" : "s"),
+		                 s.failed, s.failed == 1 ? "" : "s", unreadable, unreadable == 1 ? "" : "s"),
 		       OUTCOME_FAILED;
 	return OUTCOME_PARTIAL;
 fatal:

@@ -20,14 +20,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char prices_usage[] =
-	"usage: cntraudit prices [--format text|csv|json] [-o FILE]\n"
-	"       cntraudit prices --import FILE.csv\n\n"
-	"Lists the price table, or loads rows from a CSV file with a header row and the\n"
-	"columns the listing has: version, rule, memory_limit, effective_from,\n"
-	"effective_until, unit, unit_price_usd (rule, memory_limit, effective_from and\n"
-	"unit_price_usd are required). A row replaces the row of the same memory_limit and\n"
-	"effective_from, and closes the day before it an earlier open row of its tier.\n";
+static const char prices_usage[] = "usage: cntraudit prices [--format text|csv|json] [-o FILE]\n"
+                                   "       cntraudit prices --import FILE.csv\n\n"
+                                   "Lists the price table, or loads rows from a CSV file with a header row and the\n"
+                                   "columns the listing has: version, rule, memory_limit, effective_from,\n"
+                                   "effective_until, unit, unit_price_usd (rule, memory_limit, effective_from and\n"
+                                   "unit_price_usd are required). A row replaces the row of the same memory_limit and\n"
+                                   "effective_from, and closes the day before it an earlier open row of its tier.\n";
 
 struct price_import {
 	struct store *store;
@@ -67,17 +66,18 @@ static int import_row(void *ctx, const struct csv_record *header, const struct c
 
 	snprintf(where, sizeof where, "%s: record %zu", im->path, r->number);
 	if (which < 0)
-		return error_set("%s: rule '%.40s' is not per_container, per_session_20m or per_minute_min5", where, rule);
+		return error_set("%s: rule '%.40s' is not per_container, per_session_20m or per_minute_min5", where,
+		                 rule);
 	if (!*tier || strlen(tier) > 16)
 		return error_set("%s: memory_limit '%.40s' is not a tier such as 1g or 4g", where, tier);
 	if (!valid_date(from))
 		return error_set("%s: effective_from '%.40s' is not a date YYYY-MM-DD", where, from);
 	if (*until && (!valid_date(until) || strcmp(until, from) < 0))
 		return error_set("%s: effective_until '%.40s' is not a date YYYY-MM-DD on or after effective_from",
-				 where, until);
+		                 where, until);
 	if (*unit && strcmp(unit, pricing_rule_unit(which)))
 		return error_set("%s: unit '%.40s' does not match rule %s (its unit is %s)", where, unit, rule,
-				 pricing_rule_unit(which));
+		                 pricing_rule_unit(which));
 	if (money_parse(price, &micros) || micros < 0) {
 		if (micros < 0)
 			error_set("negative price");
@@ -115,14 +115,14 @@ static int check_overlaps(struct store *store)
 	sqlite3_stmt *st = NULL;
 	int rc = 0;
 	if (sqlite3_prepare_v2(store_db(store),
-			       "SELECT a.memory_limit, a.effective_from, b.effective_from FROM prices a JOIN prices b"
-			       " ON a.memory_limit = b.memory_limit AND a.effective_from < b.effective_from"
-			       " AND (a.effective_until IS NULL OR a.effective_until >= b.effective_from) LIMIT 1",
-			       -1, &st, NULL))
+	                       "SELECT a.memory_limit, a.effective_from, b.effective_from FROM prices a JOIN prices b"
+	                       " ON a.memory_limit = b.memory_limit AND a.effective_from < b.effective_from"
+	                       " AND (a.effective_until IS NULL OR a.effective_until >= b.effective_from) LIMIT 1",
+	                       -1, &st, NULL))
 		return store_error(store, "cannot check the price table");
 	if (sqlite3_step(st) == SQLITE_ROW)
 		rc = error_set("price rows overlap: %s from %s and from %s cover the same days (set effective_until)",
-			       sqlite3_column_text(st, 0), sqlite3_column_text(st, 1), sqlite3_column_text(st, 2));
+		               sqlite3_column_text(st, 0), sqlite3_column_text(st, 1), sqlite3_column_text(st, 2));
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -136,11 +136,11 @@ static enum outcome import_prices(const struct global_options *global, const cha
 		return OUTCOME_FAILED;
 	sqlite3 *db = store_db(im.store);
 	if (sqlite3_prepare_v2(db,
-			       "UPDATE prices SET effective_until = date(?2, '-1 day') WHERE memory_limit = ?1"
-			       " AND effective_from < ?2 AND (effective_until IS NULL OR effective_until >= ?2)",
-			       -1, &im.close_earlier, NULL) ||
+	                       "UPDATE prices SET effective_until = date(?2, '-1 day') WHERE memory_limit = ?1"
+	                       " AND effective_from < ?2 AND (effective_until IS NULL OR effective_until >= ?2)",
+	                       -1, &im.close_earlier, NULL) ||
 	    sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO prices VALUES (?1, ?2, ?3, ?4, ?5, ?6)", -1, &im.insert,
-			       NULL)) {
+	                       NULL)) {
 		store_error(im.store, "cannot prepare the price import");
 		goto done;
 	}
@@ -170,10 +170,10 @@ done:
 enum outcome cmd_prices(const struct global_options *global, int argc, char **argv)
 {
 	static const struct option options[] = {{"format", required_argument, NULL, 'f'},
-						{"import", required_argument, NULL, 'i'},
-						{"output", required_argument, NULL, 'o'},
-						{"help", no_argument, NULL, 'h'},
-						{NULL, 0, NULL, 0}};
+	                                        {"import", required_argument, NULL, 'i'},
+	                                        {"output", required_argument, NULL, 'o'},
+	                                        {"help", no_argument, NULL, 'h'},
+	                                        {NULL, 0, NULL, 0}};
 	const char *import = NULL, *output = NULL;
 	int format = RENDER_TEXT, c;
 

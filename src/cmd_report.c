@@ -21,34 +21,34 @@ struct report {
 };
 
 static const struct report reports[] = {
-	{"summary", "reports/summary.sql", RENDER_TEXT, NULL},
-	{"containers", "reports/containers.sql", RENDER_CSV, NULL},
-	{"orphans", "reports/containers.sql", RENDER_CSV, "orphan"},
-	{"threads", "reports/threads.sql", RENDER_CSV, NULL},
-	{"daily", "reports/daily.sql", RENDER_CSV, NULL},
-	{NULL, NULL, 0, NULL},
+    {"summary", "reports/summary.sql", RENDER_TEXT, NULL},
+    {"containers", "reports/containers.sql", RENDER_CSV, NULL},
+    {"orphans", "reports/containers.sql", RENDER_CSV, "orphan"},
+    {"threads", "reports/threads.sql", RENDER_CSV, NULL},
+    {"daily", "reports/daily.sql", RENDER_CSV, NULL},
+    {NULL, NULL, 0, NULL},
 };
 
 static const char report_usage[] =
-	"usage: cntraudit report NAME [--format text|csv|json] [--since TIME] [--until TIME]\n"
-	"                             [--tz ZONE] [--by day|month] [-o FILE]\n\n"
-	"Reports (default format):\n"
-	"  summary     one-page overview: classification, orphan share, threads, pricing (text)\n"
-	"  containers  one row per container, with classification, attribution and cost (csv)\n"
-	"  orphans     the containers classified orphan, same columns (csv)\n"
-	"  threads     one row per conversation or previous_response_id chain, with flags (csv)\n"
-	"  daily       containers and estimated cost per day and project; --by month (csv)\n\n"
-	"  --since/--until TIME  show containers created in [since, until)\n"
-	"  --tz ZONE             UTC (default), an offset like +02:00, or a name like Europe/Paris\n"
-	"  -o FILE               write to FILE instead of standard output\n";
+    "usage: cntraudit report NAME [--format text|csv|json] [--since TIME] [--until TIME]\n"
+    "                             [--tz ZONE] [--by day|month] [-o FILE]\n\n"
+    "Reports (default format):\n"
+    "  summary     one-page overview: classification, orphan share, threads, pricing (text)\n"
+    "  containers  one row per container, with classification, attribution and cost (csv)\n"
+    "  orphans     the containers classified orphan, same columns (csv)\n"
+    "  threads     one row per conversation or previous_response_id chain, with flags (csv)\n"
+    "  daily       containers and estimated cost per day and project; --by month (csv)\n\n"
+    "  --since/--until TIME  show containers created in [since, until)\n"
+    "  --tz ZONE             UTC (default), an offset like +02:00, or a name like Europe/Paris\n"
+    "  -o FILE               write to FILE instead of standard output\n";
 
 enum outcome cmd_report(const struct global_options *global, int argc, char **argv)
 {
 	static const struct option options[] = {
-		{"format", required_argument, NULL, 'f'}, {"since", required_argument, NULL, 's'},
-		{"until", required_argument, NULL, 'u'},  {"tz", required_argument, NULL, 'z'},
-		{"by", required_argument, NULL, 'b'},     {"output", required_argument, NULL, 'o'},
-		{"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+	    {"format", required_argument, NULL, 'f'}, {"since", required_argument, NULL, 's'},
+	    {"until", required_argument, NULL, 'u'},  {"tz", required_argument, NULL, 'z'},
+	    {"by", required_argument, NULL, 'b'},     {"output", required_argument, NULL, 'o'},
+	    {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
 	const char *output = NULL, *zone = "UTC", *period = NULL;
 	int format = -1, c;
 	int64_t since = 0, until = 0;
@@ -101,7 +101,7 @@ enum outcome cmd_report(const struct global_options *global, int argc, char **ar
 		report++;
 	if (!report->name)
 		return usage_error("report", "unknown report '%s' (summary, containers, orphans, threads, daily)",
-				   argv[optind]);
+		                   argv[optind]);
 	if (period && strcmp(report->name, "daily"))
 		return usage_error("report", "--by applies to the daily report only");
 	if (has_since && has_until && until <= since)
@@ -110,14 +110,14 @@ enum outcome cmd_report(const struct global_options *global, int argc, char **ar
 		return usage_error("report", "--tz: %s", error_message());
 
 	struct audit_params params = {
-		.now = global->now,
-		.since = has_since ? &since : NULL,
-		.until = has_until ? &until : NULL,
-		.period = period ? period : "day",
-		.only_classification = report->only_classification,
+	    .now = global->now,
+	    .since = has_since ? &since : NULL,
+	    .until = has_until ? &until : NULL,
+	    .period = period ? period : "day",
+	    .only_classification = report->only_classification,
 	};
-	struct render_meta meta = {.report = report->name, .now = global->now, .since = params.since,
-				   .until = params.until, .zone = zone};
+	struct render_meta meta = {
+	    .report = report->name, .now = global->now, .since = params.since, .until = params.until, .zone = zone};
 	if (store_open(global->db_path, STORE_EXISTING, &store) || audit_run(store, &params))
 		goto done;
 	if (sqlite3_prepare_v2(store_db(store), embedded_sql_find(report->query), -1, &st, NULL)) {

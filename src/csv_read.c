@@ -77,7 +77,7 @@ int csv_read_file(const char *path, csv_record_fn fn, void *ctx)
 	while (!rd.result && (n = fread(chunk, 1, sizeof chunk, f)) > 0) {
 		if (csv_parse(&parser, chunk, n, on_field, on_record, &rd) != n) {
 			rc = error_set("%s: malformed CSV after record %zu: %s", path, rd.records,
-				       csv_strerror(csv_error(&parser)));
+			               csv_strerror(csv_error(&parser)));
 			goto free_parser;
 		}
 	}

@@ -6,9 +6,9 @@
 #include <stddef.h>
 
 struct csv_record {
-	char **fields;  /* NUL-terminated field texts */
-	size_t count;   /* number of fields */
-	size_t number;  /* 1-based record number in the file; the header is 1 */
+	char **fields; /* NUL-terminated field texts */
+	size_t count;  /* number of fields */
+	size_t number; /* 1-based record number in the file; the header is 1 */
 };
 
 /* Called once per data record; a nonzero return stops reading and becomes

@@ -31,8 +31,7 @@ static enum document_kind page_kind(const json_t *data)
 {
 	size_t i;
 	const json_t *bucket;
-	json_array_foreach(data, i, bucket)
-	{
+	json_array_foreach (data, i, bucket) {
 		const json_t *results = json_object_get(bucket, "results");
 		const json_t *first = json_array_get(results, 0);
 		if (!first)
@@ -105,25 +104,25 @@ static int unrecognised(const json_t *doc)
 	const json_t *data = json_object_get(doc, "data");
 	if (!strcmp(object, "list") && json_is_array(data)) {
 		const char *inner = object_of(json_array_get(data, 0));
-		return error_set("unrecognised document: a list of '%.80s' is not a list of containers, responses or items",
-				 inner ? inner : "untyped elements");
+		return error_set(
+		    "unrecognised document: a list of '%.80s' is not a list of containers, responses or items",
+		    inner ? inner : "untyped elements");
 	}
 	if (!strcmp(object, "page") && json_is_array(data))
 		return error_set("unrecognised document: a page of results that are neither code interpreter "
-				 "usage nor costs");
+		                 "usage nor costs");
 	return error_set("unrecognised document: object '%.80s' is not a container, response, conversation, "
-			 "item list, usage page or costs page",
-			 object);
+	                 "item list, usage page or costs page",
+	                 object);
 }
 
 /* Applies fn to every element of a list page, checking they are one kind. */
 static int decode_list(const struct decode_context *ctx, const json_t *doc, enum document_kind kind,
-		       struct decode_counts *counts)
+                       struct decode_counts *counts)
 {
 	size_t i;
 	const json_t *element;
-	json_array_foreach(json_object_get(doc, "data"), i, element)
-	{
+	json_array_foreach (json_object_get(doc, "data"), i, element) {
 		int rc;
 		const char *object = object_of(element);
 		switch (kind) {

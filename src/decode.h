@@ -52,7 +52,7 @@ int decode_item(const struct decode_context *ctx, const json_t *item, struct dec
 /* A code_interpreter_call item wherever it appears: part of the object that
  * holds it. 1 when stored anew or changed, 0 when not, -1 on error. */
 int decode_ci_call(const struct decode_context *ctx, const json_t *item, const char *response_id,
-		   const char *conversation_id, const char *context_response_id);
+                   const char *conversation_id, const char *context_response_id);
 int decode_usage_page(const struct decode_context *ctx, const json_t *page, struct decode_counts *counts);
 int decode_costs_page(const struct decode_context *ctx, const json_t *page, struct decode_counts *counts);
 

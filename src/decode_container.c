@@ -34,15 +34,15 @@ int decode_container(const struct decode_context *ctx, const json_t *obj, struct
 
 	char *raw = json_raw(obj);
 	struct container_row row = {
-		.id = id,
-		.project_id = ctx->project_id,
-		.name = name ? name : "",
-		.memory_limit = memory_limit && *memory_limit ? memory_limit : NULL,
-		.status = status && *status ? status : "unknown",
-		.created_at = created_at,
-		.last_active_at = has_last_active ? &last_active_at : NULL,
-		.expires_after_minutes = has_minutes ? &minutes : NULL,
-		.raw = raw,
+	    .id = id,
+	    .project_id = ctx->project_id,
+	    .name = name ? name : "",
+	    .memory_limit = memory_limit && *memory_limit ? memory_limit : NULL,
+	    .status = status && *status ? status : "unknown",
+	    .created_at = created_at,
+	    .last_active_at = has_last_active ? &last_active_at : NULL,
+	    .expires_after_minutes = has_minutes ? &minutes : NULL,
+	    .raw = raw,
 	};
 	int rc = decode_count(counts, store_upsert_container(ctx->store, &row));
 	free(raw);

@@ -9,7 +9,7 @@
 #include <string.h>
 
 int decode_ci_call(const struct decode_context *ctx, const json_t *item, const char *response_id,
-		   const char *conversation_id, const char *context_response_id)
+                   const char *conversation_id, const char *context_response_id)
 {
 	const char *id, *container_id, *status;
 	if (json_field_required_string(item, "id", "code_interpreter_call", &id))
@@ -20,12 +20,12 @@ int decode_ci_call(const struct decode_context *ctx, const json_t *item, const c
 	    json_field_string(item, "status", what, &status))
 		return -1;
 	struct ci_call_row row = {
-		.id = id,
-		.container_id = container_id,
-		.status = status,
-		.response_id = response_id,
-		.conversation_id = conversation_id,
-		.context_response_id = context_response_id,
+	    .id = id,
+	    .container_id = container_id,
+	    .status = status,
+	    .response_id = response_id,
+	    .conversation_id = conversation_id,
+	    .context_response_id = context_response_id,
 	};
 	return store_upsert_ci_call(ctx->store, &row);
 }
@@ -67,7 +67,7 @@ int decode_conversation(const struct decode_context *ctx, const json_t *obj, str
 		return -1;
 	char *raw = json_raw(obj);
 	struct conversation_row row = {
-		.id = id, .project_id = ctx->project_id, .created_at = has_created ? &created_at : NULL, .raw = raw};
+	    .id = id, .project_id = ctx->project_id, .created_at = has_created ? &created_at : NULL, .raw = raw};
 	int rc = decode_count(counts, store_upsert_conversation(ctx->store, &row));
 	free(raw);
 	counts->objects++;

@@ -8,16 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef int (*result_fn)(const struct decode_context *ctx, const json_t *result, int64_t start,
-			 const int64_t *end, struct decode_counts *counts);
+typedef int (*result_fn)(const struct decode_context *ctx, const json_t *result, int64_t start, const int64_t *end,
+                         struct decode_counts *counts);
 
-static int decode_buckets(const struct decode_context *ctx, const json_t *page, const char *result_object,
-			  result_fn fn, struct decode_counts *counts)
+static int decode_buckets(const struct decode_context *ctx, const json_t *page, const char *result_object, result_fn fn,
+                          struct decode_counts *counts)
 {
 	size_t i, j;
 	const json_t *bucket, *result;
-	json_array_foreach(json_object_get(page, "data"), i, bucket)
-	{
+	json_array_foreach (json_object_get(page, "data"), i, bucket) {
 		int64_t start, end = 0;
 		int has_end;
 		char what[64];
@@ -30,8 +29,7 @@ static int decode_buckets(const struct decode_context *ctx, const json_t *page, 
 		const json_t *results = json_object_get(bucket, "results");
 		if (!json_is_array(results))
 			return error_set("%s: \"results\" is not an array", what);
-		json_array_foreach(results, j, result)
-		{
+		json_array_foreach (results, j, result) {
 			const char *object = json_string_value(json_object_get(result, "object"));
 			if (!object || strcmp(object, result_object))
 				return error_set("%s: result %zu is not %s", what, j, result_object);
@@ -44,7 +42,7 @@ static int decode_buckets(const struct decode_context *ctx, const json_t *page, 
 }
 
 static int usage_result(const struct decode_context *ctx, const json_t *result, int64_t start, const int64_t *end,
-			struct decode_counts *counts)
+                        struct decode_counts *counts)
 {
 	const char *project;
 	const json_t *sessions = json_object_get(result, "num_sessions");
@@ -54,17 +52,17 @@ static int usage_result(const struct decode_context *ctx, const json_t *result, 
 		return error_set("usage result: \"num_sessions\" is not a non-negative integer");
 	char *raw = json_raw(result);
 	struct usage_row row = {.bucket_start = start,
-				.bucket_end = end,
-				.project_id = project ? project : "",
-				.num_sessions = (int64_t)json_integer_value(sessions),
-				.raw = raw};
+	                        .bucket_end = end,
+	                        .project_id = project ? project : "",
+	                        .num_sessions = (int64_t)json_integer_value(sessions),
+	                        .raw = raw};
 	int rc = decode_count(counts, store_upsert_usage(ctx->store, &row));
 	free(raw);
 	return rc;
 }
 
 static int cost_result(const struct decode_context *ctx, const json_t *result, int64_t start, const int64_t *end,
-		       struct decode_counts *counts)
+                       struct decode_counts *counts)
 {
 	const char *project, *line_item, *api_key, *currency = NULL, *unit;
 	const json_t *amount = json_object_get(result, "amount");
@@ -88,15 +86,15 @@ static int cost_result(const struct decode_context *ctx, const json_t *result, i
 		return error_set("cost result: \"quantity\" is not a number");
 	char *raw = json_raw(result);
 	struct cost_row row = {.bucket_start = start,
-			       .bucket_end = end,
-			       .project_id = project ? project : "",
-			       .line_item = line_item ? line_item : "",
-			       .api_key_id = api_key ? api_key : "",
-			       .amount_micros = micros,
-			       .currency = currency,
-			       .quantity = json_is_number(quantity) ? &q : NULL,
-			       .quantity_unit = unit,
-			       .raw = raw};
+	                       .bucket_end = end,
+	                       .project_id = project ? project : "",
+	                       .line_item = line_item ? line_item : "",
+	                       .api_key_id = api_key ? api_key : "",
+	                       .amount_micros = micros,
+	                       .currency = currency,
+	                       .quantity = json_is_number(quantity) ? &q : NULL,
+	                       .quantity_unit = unit,
+	                       .raw = raw};
 	int rc = decode_count(counts, store_upsert_cost(ctx->store, &row));
 	free(raw);
 	return rc;

@@ -12,14 +12,13 @@
  * {"type":"auto"}, records containers named by a "cntr_..." string (or
  * {"id": ...}, as some clients send). */
 static int decode_tools(const struct decode_context *ctx, const json_t *tools, const char *response_id,
-			const char *what, int *ci_auto)
+                        const char *what, int *ci_auto)
 {
 	size_t i;
 	const json_t *tool;
 	if (tools && !json_is_null(tools) && !json_is_array(tools))
 		return error_set("%s: \"tools\" is not an array", what);
-	json_array_foreach(tools, i, tool)
-	{
+	json_array_foreach (tools, i, tool) {
 		const char *type = json_string_value(json_object_get(tool, "type"));
 		if (!type || strcmp(type, "code_interpreter"))
 			continue;
@@ -43,10 +42,8 @@ static int decode_citations(const struct decode_context *ctx, const json_t *mess
 {
 	size_t i, j;
 	const json_t *part, *annotation;
-	json_array_foreach(json_object_get(message, "content"), i, part)
-	{
-		json_array_foreach(json_object_get(part, "annotations"), j, annotation)
-		{
+	json_array_foreach (json_object_get(message, "content"), i, part) {
+		json_array_foreach (json_object_get(part, "annotations"), j, annotation) {
 			const char *type = json_string_value(json_object_get(annotation, "type"));
 			const char *container = json_string_value(json_object_get(annotation, "container_id"));
 			if (type && !strcmp(type, "container_file_citation") && container && *container &&
@@ -90,15 +87,15 @@ int decode_response(const struct decode_context *ctx, const json_t *obj, struct 
 		return -1;
 	raw = json_raw(obj);
 	struct response_row row = {
-		.id = id,
-		.project_id = ctx->project_id,
-		.status = status,
-		.created_at = created_at,
-		.completed_at = has_completed ? &completed_at : NULL,
-		.previous_response_id = previous && *previous ? previous : NULL,
-		.conversation_id = conversation_id && *conversation_id ? conversation_id : NULL,
-		.requests_ci_auto = ci_auto,
-		.raw = raw,
+	    .id = id,
+	    .project_id = ctx->project_id,
+	    .status = status,
+	    .created_at = created_at,
+	    .completed_at = has_completed ? &completed_at : NULL,
+	    .previous_response_id = previous && *previous ? previous : NULL,
+	    .conversation_id = conversation_id && *conversation_id ? conversation_id : NULL,
+	    .requests_ci_auto = ci_auto,
+	    .raw = raw,
 	};
 	if (decode_count(counts, store_upsert_response(ctx->store, &row)))
 		goto done;
@@ -106,8 +103,7 @@ int decode_response(const struct decode_context *ctx, const json_t *obj, struct 
 
 	size_t i;
 	const json_t *item;
-	json_array_foreach(output, i, item)
-	{
+	json_array_foreach (output, i, item) {
 		const char *type = json_string_value(json_object_get(item, "type"));
 		if (!type)
 			continue;

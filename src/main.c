@@ -8,10 +8,10 @@
 #include <string.h>
 
 const struct command commands[] = {
-	{"import", cmd_import, "store API objects from JSON or JSONL files, offline"},
-	{"report", cmd_report, "summary, containers, orphans, threads, daily (text, csv, json)"},
-	{"prices", cmd_prices, "list the effective-dated price table, or --import overrides"},
-	{NULL, NULL, NULL},
+    {"import", cmd_import, "store API objects from JSON or JSONL files, offline"},
+    {"report", cmd_report, "summary, containers, orphans, threads, daily (text, csv, json)"},
+    {"prices", cmd_prices, "list the effective-dated price table, or --import overrides"},
+    {NULL, NULL, NULL},
 };
 
 static int exit_code(enum outcome outcome)

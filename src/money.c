@@ -10,7 +10,7 @@ void money_format(int64_t micros, char out[MONEY_MAX])
 	/* Work on the magnitude as unsigned so INT64_MIN cannot overflow. */
 	uint64_t m = micros < 0 ? (uint64_t)0 - (uint64_t)micros : (uint64_t)micros;
 	snprintf(out, MONEY_MAX, "%s%llu.%06llu", micros < 0 ? "-" : "", (unsigned long long)(m / 1000000),
-		 (unsigned long long)(m % 1000000));
+	         (unsigned long long)(m % 1000000));
 }
 
 int money_parse(const char *s, int64_t *micros)

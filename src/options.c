@@ -55,7 +55,7 @@ enum outcome usage_bad_option(const char *command, int argc, char **argv, int op
 	const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
 	if (optopt_value && !(arg[0] == '-' && arg[1] == '-'))
 		return usage_error(command, "option '-%c' %s", optopt_value,
-				   strchr(arg + 1, optopt_value) ? "needs a value" : "is unknown");
+		                   strchr(arg + 1, optopt_value) ? "needs a value" : "is unknown");
 	if (arg[0] == '-' && arg[1] == '-') {
 		/* getopt leaves "--name" or "--name=value"; it either is unknown or lacks its value. */
 		return usage_error(command, "option '%s' is unknown or needs a value", arg);
@@ -81,10 +81,10 @@ static const char *env_or(const char *name, const char *fallback)
 int options_parse_global(int argc, char **argv, struct global_options *g)
 {
 	static const struct option long_options[] = {
-		{"db", required_argument, NULL, 'd'},    {"base-url", required_argument, NULL, 'b'},
-		{"project", required_argument, NULL, 'p'}, {"org", required_argument, NULL, 'o'},
-		{"now", required_argument, NULL, 'n'},   {"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},     {NULL, 0, NULL, 0},
+	    {"db", required_argument, NULL, 'd'},      {"base-url", required_argument, NULL, 'b'},
+	    {"project", required_argument, NULL, 'p'}, {"org", required_argument, NULL, 'o'},
+	    {"now", required_argument, NULL, 'n'},     {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},       {NULL, 0, NULL, 0},
 	};
 	const char *now = env_or("CNTRAUDIT_NOW", NULL);
 	const char *log = env_or("CNTRAUDIT_LOG", NULL);

@@ -25,7 +25,8 @@ int render_csv(FILE *out, sqlite3_stmt *st)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		buf_reset(&line);
 		for (int i = 0; i < columns; i++) {
-			enum column_kind kind = render_column_kind(sqlite3_column_name(st, i), sqlite3_column_type(st, i));
+			enum column_kind kind =
+			    render_column_kind(sqlite3_column_name(st, i), sqlite3_column_type(st, i));
 			const char *text = render_cell(st, i, kind, scratch);
 			if (i)
 				buf_putc(&line, ',');

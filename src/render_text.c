@@ -115,7 +115,8 @@ int render_text(FILE *out, sqlite3_stmt *st, const struct render_meta *meta)
 			cells = xrealloc(cells, cap * sizeof *cells);
 		}
 		for (int i = 0; i < columns; i++) {
-			enum column_kind kind = render_column_kind(sqlite3_column_name(st, i), sqlite3_column_type(st, i));
+			enum column_kind kind =
+			    render_column_kind(sqlite3_column_name(st, i), sqlite3_column_type(st, i));
 			const char *text = render_cell(st, i, kind, scratch);
 			char *cell = display(text ? text : (kind == COLUMN_MONEY ? "unpriced" : ""));
 			numeric[i] |= kind == COLUMN_NUMBER || kind == COLUMN_MONEY;

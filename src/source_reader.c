@@ -29,8 +29,7 @@ static int deliver(const struct source_callbacks *cb, void *ctx, const json_t *v
 		return cb->document(ctx, value, line);
 	size_t i;
 	const json_t *element;
-	json_array_foreach(value, i, element)
-	{
+	json_array_foreach (value, i, element) {
 		int rc = cb->document(ctx, element, line);
 		if (rc)
 			return rc;
@@ -72,7 +71,7 @@ static int line_is_object(const char *text, size_t len)
 /* The whole buffered rest of a file, starting at first_line: one document,
  * or JSON Lines after all when it is not one document but its lines are. */
 static int parse_buffered(const struct source_callbacks *cb, void *ctx, const char *path, struct buf *b,
-			  size_t first_line)
+                          size_t first_line)
 {
 	json_error_t err;
 	json_t *value = json_loadb(b->data, b->len, JSON_ALLOW_NUL | JSON_DECODE_ANY, &err);

@@ -29,56 +29,56 @@ enum statement {
 #define STATUS_RANK(s) "(CASE " s " WHEN 'deleted' THEN 2 WHEN 'expired' THEN 1 ELSE 0 END)"
 
 static const char *const statement_sql[ST_COUNT] = {
-	[ST_CONTAINER] =
-		"INSERT INTO containers(id, project_id, name, memory_limit, status, created_at, last_active_at,"
-		" expires_after_minutes, raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
-		" ON CONFLICT(id) DO UPDATE SET name = excluded.name, memory_limit = excluded.memory_limit,"
-		" status = excluded.status, created_at = excluded.created_at,"
-		" last_active_at = excluded.last_active_at,"
-		" expires_after_minutes = excluded.expires_after_minutes, raw = excluded.raw"
-		" WHERE excluded.raw <> containers.raw AND"
-		" (coalesce(excluded.last_active_at, excluded.created_at), " STATUS_RANK("excluded.status") ")"
-		" >= (coalesce(containers.last_active_at, containers.created_at), " STATUS_RANK("containers.status") ")",
-	[ST_RESPONSE] =
-		"INSERT INTO responses(id, project_id, status, created_at, completed_at, previous_response_id,"
-		" conversation_id, requests_ci_auto, raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
-		" ON CONFLICT(id) DO UPDATE SET status = excluded.status, created_at = excluded.created_at,"
-		" completed_at = excluded.completed_at, previous_response_id = excluded.previous_response_id,"
-		" conversation_id = excluded.conversation_id, requests_ci_auto = excluded.requests_ci_auto,"
-		" raw = excluded.raw"
-		" WHERE excluded.raw <> responses.raw AND"
-		" (coalesce(excluded.completed_at, 0) > coalesce(responses.completed_at, 0)"
-		"  OR coalesce(responses.status, '') IN ('in_progress', 'queued', ''))",
-	[ST_REFERENCE] = "INSERT OR IGNORE INTO container_references(response_id, container_id, kind) VALUES (?1, ?2, ?3)",
-	[ST_CI_CALL] =
-		"INSERT INTO ci_calls(id, container_id, status, response_id, conversation_id, context_response_id)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
-		" ON CONFLICT(id) DO UPDATE SET"
-		" response_id = coalesce(ci_calls.response_id, excluded.response_id),"
-		" conversation_id = coalesce(ci_calls.conversation_id, excluded.conversation_id),"
-		" context_response_id = coalesce(ci_calls.context_response_id, excluded.context_response_id),"
-		" status = coalesce(excluded.status, ci_calls.status)"
-		" WHERE (ci_calls.response_id IS NULL AND excluded.response_id IS NOT NULL)"
-		" OR (ci_calls.conversation_id IS NULL AND excluded.conversation_id IS NOT NULL)"
-		" OR (ci_calls.context_response_id IS NULL AND excluded.context_response_id IS NOT NULL)"
-		" OR (excluded.status IS NOT NULL AND excluded.status IS NOT ci_calls.status)",
-	[ST_ITEM] = "INSERT INTO items(id, type, parent_id, raw) VALUES (?1, ?2, ?3, ?4)"
-		    " ON CONFLICT(id) DO UPDATE SET parent_id = coalesce(items.parent_id, excluded.parent_id),"
-		    " raw = excluded.raw"
-		    " WHERE excluded.raw <> items.raw OR (items.parent_id IS NULL AND excluded.parent_id IS NOT NULL)",
-	[ST_CONVERSATION] = "INSERT INTO conversations(id, project_id, created_at, raw) VALUES (?1, ?2, ?3, ?4)"
-			    " ON CONFLICT(id) DO UPDATE SET created_at = excluded.created_at, raw = excluded.raw"
-			    " WHERE excluded.raw <> conversations.raw",
-	[ST_USAGE] = "INSERT INTO usage_sessions(bucket_start, bucket_end, project_id, num_sessions, raw)"
-		     " VALUES (?1, ?2, ?3, ?4, ?5)"
-		     " ON CONFLICT DO UPDATE SET bucket_end = excluded.bucket_end,"
-		     " num_sessions = excluded.num_sessions, raw = excluded.raw WHERE excluded.raw <> usage_sessions.raw",
-	[ST_COST] = "INSERT INTO costs(bucket_start, bucket_end, project_id, line_item, api_key_id, amount_micros,"
-		    " currency, quantity, quantity_unit, raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
-		    " ON CONFLICT DO UPDATE SET bucket_end = excluded.bucket_end,"
-		    " amount_micros = excluded.amount_micros, currency = excluded.currency,"
-		    " quantity = excluded.quantity, quantity_unit = excluded.quantity_unit, raw = excluded.raw"
-		    " WHERE excluded.raw <> costs.raw",
+    [ST_CONTAINER] =
+        "INSERT INTO containers(id, project_id, name, memory_limit, status, created_at, last_active_at,"
+        " expires_after_minutes, raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+        " ON CONFLICT(id) DO UPDATE SET name = excluded.name, memory_limit = excluded.memory_limit,"
+        " status = excluded.status, created_at = excluded.created_at,"
+        " last_active_at = excluded.last_active_at,"
+        " expires_after_minutes = excluded.expires_after_minutes, raw = excluded.raw"
+        " WHERE excluded.raw <> containers.raw AND"
+        " (coalesce(excluded.last_active_at, excluded.created_at), " STATUS_RANK(
+            "excluded.status") ")"
+                               " >= (coalesce(containers.last_active_at, containers.created_at), " STATUS_RANK(
+                                   "containers.status") ")",
+    [ST_RESPONSE] = "INSERT INTO responses(id, project_id, status, created_at, completed_at, previous_response_id,"
+                    " conversation_id, requests_ci_auto, raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+                    " ON CONFLICT(id) DO UPDATE SET status = excluded.status, created_at = excluded.created_at,"
+                    " completed_at = excluded.completed_at, previous_response_id = excluded.previous_response_id,"
+                    " conversation_id = excluded.conversation_id, requests_ci_auto = excluded.requests_ci_auto,"
+                    " raw = excluded.raw"
+                    " WHERE excluded.raw <> responses.raw AND"
+                    " (coalesce(excluded.completed_at, 0) > coalesce(responses.completed_at, 0)"
+                    "  OR coalesce(responses.status, '') IN ('in_progress', 'queued', ''))",
+    [ST_REFERENCE] = "INSERT OR IGNORE INTO container_references(response_id, container_id, kind) VALUES (?1, ?2, ?3)",
+    [ST_CI_CALL] = "INSERT INTO ci_calls(id, container_id, status, response_id, conversation_id, context_response_id)"
+                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+                   " ON CONFLICT(id) DO UPDATE SET"
+                   " response_id = coalesce(ci_calls.response_id, excluded.response_id),"
+                   " conversation_id = coalesce(ci_calls.conversation_id, excluded.conversation_id),"
+                   " context_response_id = coalesce(ci_calls.context_response_id, excluded.context_response_id),"
+                   " status = coalesce(excluded.status, ci_calls.status)"
+                   " WHERE (ci_calls.response_id IS NULL AND excluded.response_id IS NOT NULL)"
+                   " OR (ci_calls.conversation_id IS NULL AND excluded.conversation_id IS NOT NULL)"
+                   " OR (ci_calls.context_response_id IS NULL AND excluded.context_response_id IS NOT NULL)"
+                   " OR (excluded.status IS NOT NULL AND excluded.status IS NOT ci_calls.status)",
+    [ST_ITEM] = "INSERT INTO items(id, type, parent_id, raw) VALUES (?1, ?2, ?3, ?4)"
+                " ON CONFLICT(id) DO UPDATE SET parent_id = coalesce(items.parent_id, excluded.parent_id),"
+                " raw = excluded.raw"
+                " WHERE excluded.raw <> items.raw OR (items.parent_id IS NULL AND excluded.parent_id IS NOT NULL)",
+    [ST_CONVERSATION] = "INSERT INTO conversations(id, project_id, created_at, raw) VALUES (?1, ?2, ?3, ?4)"
+                        " ON CONFLICT(id) DO UPDATE SET created_at = excluded.created_at, raw = excluded.raw"
+                        " WHERE excluded.raw <> conversations.raw",
+    [ST_USAGE] = "INSERT INTO usage_sessions(bucket_start, bucket_end, project_id, num_sessions, raw)"
+                 " VALUES (?1, ?2, ?3, ?4, ?5)"
+                 " ON CONFLICT DO UPDATE SET bucket_end = excluded.bucket_end,"
+                 " num_sessions = excluded.num_sessions, raw = excluded.raw WHERE excluded.raw <> usage_sessions.raw",
+    [ST_COST] = "INSERT INTO costs(bucket_start, bucket_end, project_id, line_item, api_key_id, amount_micros,"
+                " currency, quantity, quantity_unit, raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+                " ON CONFLICT DO UPDATE SET bucket_end = excluded.bucket_end,"
+                " amount_micros = excluded.amount_micros, currency = excluded.currency,"
+                " quantity = excluded.quantity, quantity_unit = excluded.quantity_unit, raw = excluded.raw"
+                " WHERE excluded.raw <> costs.raw",
 };
 
 struct store {
@@ -193,7 +193,7 @@ static int store_migrate(struct store *store)
 		log_info("migrating %s to schema %d (%s)", store->path, version, e->path);
 		char *set_version = xasprintf("PRAGMA user_version = %d", version);
 		int rc = store_begin(store) || store_exec(store, e->text) || store_exec(store, set_version) ||
-			 store_commit(store);
+		         store_commit(store);
 		free(set_version);
 		if (rc) {
 			store_rollback(store);
@@ -202,7 +202,7 @@ static int store_migrate(struct store *store)
 	}
 	if (current > latest)
 		return error_set("database %s has schema %d, newer than this cntraudit knows (%d): upgrade cntraudit",
-				 store->path, current, latest);
+		                 store->path, current, latest);
 	return 0;
 }
 
@@ -219,7 +219,8 @@ int store_open(const char *path, enum store_mode mode, struct store **out)
 			goto fail;
 		}
 	} else if (mode == STORE_EXISTING) {
-		error_set("no database at %s (run 'cntraudit import' or 'cntraudit collect' first, or pass --db)", path);
+		error_set("no database at %s (run 'cntraudit import' or 'cntraudit collect' first, or pass --db)",
+		          path);
 		goto fail;
 	} else {
 		/* Create it ourselves so it is born 0600: it holds account data. */
@@ -260,8 +261,8 @@ void store_free(struct store *store)
 static sqlite3_stmt *statement(struct store *store, enum statement which)
 {
 	sqlite3_stmt **st = &store->statements[which];
-	if (!*st && sqlite3_prepare_v3(store->db, statement_sql[which], -1, SQLITE_PREPARE_PERSISTENT, st, NULL) !=
-			    SQLITE_OK) {
+	if (!*st &&
+	    sqlite3_prepare_v3(store->db, statement_sql[which], -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK) {
 		store_error(store, "cannot prepare statement");
 		*st = NULL;
 	}
@@ -331,7 +332,7 @@ int store_upsert_response(struct store *store, const struct response_row *r)
 }
 
 int store_add_container_reference(struct store *store, const char *response_id, const char *container_id,
-				  const char *kind)
+                                  const char *kind)
 {
 	sqlite3_stmt *st = statement(store, ST_REFERENCE);
 	if (!st)

@@ -98,7 +98,7 @@ struct cost_row {
 int store_upsert_container(struct store *store, const struct container_row *row);
 int store_upsert_response(struct store *store, const struct response_row *row);
 int store_add_container_reference(struct store *store, const char *response_id, const char *container_id,
-				  const char *kind);
+                                  const char *kind);
 int store_upsert_ci_call(struct store *store, const struct ci_call_row *row);
 int store_upsert_item(struct store *store, const struct item_row *row);
 int store_upsert_conversation(struct store *store, const struct conversation_row *row);

@@ -159,7 +159,9 @@ int timestamp_zone_set(const char *zone)
 	/* An IANA name: only letters, digits, '/', '_', '-', '+', no "..". */
 	if (strspn(zone, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_-+") != strlen(zone) ||
 	    strstr(zone, "..") || zone[0] == '/')
-		return error_set("invalid time zone '%s': expected UTC, an offset such as +02:00, or a name such as Europe/Paris", zone);
+		return error_set(
+		    "invalid time zone '%s': expected UTC, an offset such as +02:00, or a name such as Europe/Paris",
+		    zone);
 	char path[512];
 	struct stat st;
 	snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", zone);

@@ -126,9 +126,9 @@ static void test_malformed_and_missing(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_formula_guard),     cmocka_unit_test(test_quoting),
-		cmocka_unit_test(test_numbers_are_verbatim), cmocka_unit_test(test_round_trip_through_libcsv),
-		cmocka_unit_test(test_malformed_and_missing),
+	    cmocka_unit_test(test_formula_guard),         cmocka_unit_test(test_quoting),
+	    cmocka_unit_test(test_numbers_are_verbatim),  cmocka_unit_test(test_round_trip_through_libcsv),
+	    cmocka_unit_test(test_malformed_and_missing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -30,18 +30,17 @@ static void test_detect_kinds(void **state)
 	assert_int_equal(kind_of("{\"object\":\"list\",\"data\":[{\"object\":\"container\"}]}"), DOC_CONTAINER_LIST);
 	assert_int_equal(kind_of("{\"object\":\"list\",\"data\":[{\"object\":\"response\"}]}"), DOC_RESPONSE_LIST);
 	assert_int_equal(kind_of("{\"object\":\"list\",\"data\":[{\"type\":\"message\",\"id\":\"msg_1\"}]}"),
-			 DOC_ITEM_LIST);
+	                 DOC_ITEM_LIST);
 	assert_int_equal(kind_of("{\"object\":\"list\",\"data\":[]}"), DOC_EMPTY_PAGE);
-	assert_int_equal(
-		kind_of("{\"object\":\"page\",\"data\":[{\"results\":[{\"object\":"
-			"\"organization.usage.code_interpreter_sessions.result\",\"num_sessions\":1}]}]}"),
-		DOC_USAGE_PAGE);
+	assert_int_equal(kind_of("{\"object\":\"page\",\"data\":[{\"results\":[{\"object\":"
+	                         "\"organization.usage.code_interpreter_sessions.result\",\"num_sessions\":1}]}]}"),
+	                 DOC_USAGE_PAGE);
 	assert_int_equal(kind_of("{\"object\":\"page\",\"data\":[{\"results\":[]},{\"results\":[{\"object\":"
-				 "\"organization.costs.result\"}]}]}"),
-			 DOC_COSTS_PAGE);
+	                         "\"organization.costs.result\"}]}]}"),
+	                 DOC_COSTS_PAGE);
 	assert_int_equal(kind_of("{\"object\":\"page\",\"data\":[{\"results\":[]}]}"), DOC_EMPTY_PAGE);
 	assert_int_equal(kind_of("{\"object\":\"page\",\"data\":[{\"results\":[{\"object\":\"other\"}]}]}"),
-			 DOC_UNKNOWN);
+	                 DOC_UNKNOWN);
 	assert_int_equal(kind_of("{\"object\":\"assistant\"}"), DOC_UNKNOWN);
 	assert_int_equal(kind_of("{\"object\":\"list\",\"data\":[{\"object\":\"vector_store\"}]}"), DOC_UNKNOWN);
 	assert_int_equal(kind_of("{\"object\":\"list\"}"), DOC_UNKNOWN);
@@ -139,9 +138,9 @@ static void test_source_unreadable(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_detect_kinds),
-		cmocka_unit_test(test_source_shapes),
-		cmocka_unit_test(test_source_unreadable),
+	    cmocka_unit_test(test_detect_kinds),
+	    cmocka_unit_test(test_source_shapes),
+	    cmocka_unit_test(test_source_unreadable),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

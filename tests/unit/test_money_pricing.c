@@ -89,9 +89,9 @@ static void test_billable_units(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_money_format), cmocka_unit_test(test_money_parse),
-		cmocka_unit_test(test_money_from_double), cmocka_unit_test(test_rule_names),
-		cmocka_unit_test(test_billable_units),
+	    cmocka_unit_test(test_money_format),      cmocka_unit_test(test_money_parse),
+	    cmocka_unit_test(test_money_from_double), cmocka_unit_test(test_rule_names),
+	    cmocka_unit_test(test_billable_units),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

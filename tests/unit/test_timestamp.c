@@ -47,7 +47,7 @@ static void test_parse_rejects(void **state)
 	rejects("2025-11-31");
 	rejects("2025-11-03T24:00:00Z");
 	rejects("2025-11-03T19:60:00Z");
-	rejects("2025-11-03T19:59:34");  /* a date-time needs a zone */
+	rejects("2025-11-03T19:59:34"); /* a date-time needs a zone */
 	rejects("2025-11-03T19:59:34+25:00");
 	rejects("2025-11-3");
 	rejects("2025-11-03Tgarbage");
@@ -101,10 +101,10 @@ static void test_civil_round_trip(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_forms),
-		cmocka_unit_test(test_parse_rejects),
-		cmocka_unit_test(test_format_utc_and_zones),
-		cmocka_unit_test(test_civil_round_trip),
+	    cmocka_unit_test(test_parse_forms),
+	    cmocka_unit_test(test_parse_rejects),
+	    cmocka_unit_test(test_format_utc_and_zones),
+	    cmocka_unit_test(test_civil_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
