@@ -20,43 +20,14 @@ int log_level_parse(const char *s)
 	return -1;
 }
 
-static void emit(enum log_level level, const char *tag, const char *fmt, va_list ap)
+void log_at(enum log_level level, const char *tag, const char *fmt, ...)
 {
+	va_list ap;
 	if (current < level)
 		return;
+	va_start(ap, fmt);
 	fprintf(stderr, "cntraudit: %s", tag);
 	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fputc('\n', stderr);
-}
-
-void log_notice(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	emit(LOG_WARN, "", fmt, ap);
-	va_end(ap);
-}
-
-void log_warn(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	emit(LOG_WARN, "warning: ", fmt, ap);
-	va_end(ap);
-}
-
-void log_info(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	emit(LOG_INFO, "", fmt, ap);
-	va_end(ap);
-}
-
-void log_debug(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	emit(LOG_DEBUG, "debug: ", fmt, ap);
-	va_end(ap);
 }

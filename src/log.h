@@ -8,10 +8,13 @@ enum log_level { LOG_QUIET = 0, LOG_WARN = 1, LOG_INFO = 2, LOG_DEBUG = 3 };
 void log_set_level(enum log_level level);
 /* Parses "quiet", "warn", "info", "debug" (or 0-3); -1 when unknown. */
 int log_level_parse(const char *s);
+/* Prints "cntraudit: TAGmessage" when the level is enabled. */
+void log_at(enum log_level level, const char *tag, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* A one-line outcome (e.g. what an import stored): shown unless -q. */
-void log_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#define log_notice(...) log_at(LOG_WARN, "", __VA_ARGS__)
+#define log_warn(...)   log_at(LOG_WARN, "warning: ", __VA_ARGS__)
+#define log_info(...)   log_at(LOG_INFO, "", __VA_ARGS__)
+#define log_debug(...)  log_at(LOG_DEBUG, "debug: ", __VA_ARGS__)
 
 #endif

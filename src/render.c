@@ -24,17 +24,11 @@ int render_format_parse(const char *name)
 	return -1;
 }
 
-static int ends_with(const char *s, const char *suffix)
-{
-	size_t a = strlen(s), b = strlen(suffix);
-	return a >= b && !strcmp(s + a - b, suffix);
-}
-
 enum column_kind render_column_kind(const char *name, int sqlite_type)
 {
-	if (ends_with(name, "_usd"))
+	if (str_ends_with(name, "_usd"))
 		return COLUMN_MONEY;
-	if (ends_with(name, "_at"))
+	if (str_ends_with(name, "_at"))
 		return COLUMN_TIME;
 	if (sqlite_type == SQLITE_INTEGER || sqlite_type == SQLITE_FLOAT)
 		return COLUMN_NUMBER;

@@ -16,12 +16,6 @@ static int is_blank(const char *s, size_t len)
 	return 1;
 }
 
-static int ends_with(const char *s, const char *suffix)
-{
-	size_t a = strlen(s), b = strlen(suffix);
-	return a >= b && !strcmp(s + a - b, suffix);
-}
-
 /* Delivers a parsed value: the elements of a top-level array, or itself. */
 static int deliver(const struct source_callbacks *cb, void *ctx, const json_t *value, size_t line)
 {
@@ -68,6 +62,16 @@ static int line_is_object(const char *text, size_t len)
 	return value != NULL;
 }
 
+/* Steps *p over one line of [*p, end): returns its length without the
+ * newline, and leaves *p at the next line. */
+static size_t next_line(const char **p, const char *end)
+{
+	const char *nl = memchr(*p, '\n', (size_t)(end - *p));
+	size_t len = nl ? (size_t)(nl - *p) : (size_t)(end - *p);
+	*p += len + (nl != NULL);
+	return len;
+}
+
 /* The whole buffered rest of a file, starting at first_line: one document,
  * or JSON Lines after all when it is not one document but its lines are. */
 static int parse_buffered(const struct source_callbacks *cb, void *ctx, const char *path, struct buf *b,
@@ -82,21 +86,18 @@ static int parse_buffered(const struct source_callbacks *cb, void *ctx, const ch
 	}
 	/* Is this JSON Lines whose first line was bad? */
 	int objects = 0;
-	for (const char *p = b->data, *end = b->data + b->len; p < end;) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		objects += line_is_object(p, len);
-		p += len + 1;
+	const char *end = b->data + b->len;
+	for (const char *p = b->data; p < end;) {
+		const char *line = p;
+		objects += line_is_object(line, next_line(&p, end));
 	}
-	if (objects > 0 || ends_with(path, ".jsonl") || ends_with(path, ".ndjson")) {
-		size_t line = first_line;
-		for (const char *p = b->data, *end = b->data + b->len; p < end; line++) {
-			const char *nl = memchr(p, '\n', (size_t)(end - p));
-			size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
-			int rc = parse_line(cb, ctx, p, len, line);
+	if (objects > 0 || str_ends_with(path, ".jsonl") || str_ends_with(path, ".ndjson")) {
+		size_t number = first_line;
+		for (const char *p = b->data; p < end; number++) {
+			const char *line = p;
+			int rc = parse_line(cb, ctx, line, next_line(&p, end), number);
 			if (rc)
 				return rc;
-			p += len + 1;
 		}
 		return 0;
 	}

@@ -48,6 +48,12 @@ char *xstrndup(const char *s, size_t n)
 	return p;
 }
 
+int str_ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+	return a >= b && !strcmp(s + a - b, suffix);
+}
+
 char *xasprintf(const char *fmt, ...)
 {
 	struct buf b = {0};

@@ -1,5 +1,6 @@
 /* Allocation wrappers that abort on out-of-memory, so no other code carries
- * OOM branches, and a growable byte buffer. Every x*_free accepts NULL. */
+ * OOM branches; a growable byte buffer; small string helpers. Every *_free
+ * accepts NULL. */
 #ifndef CNTRAUDIT_XALLOC_H
 #define CNTRAUDIT_XALLOC_H
 
@@ -12,6 +13,9 @@ void *xrealloc(void *ptr, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Nonzero when s ends with suffix. */
+int str_ends_with(const char *s, const char *suffix);
 
 /* A growable byte buffer; data is always NUL-terminated once anything was
  * appended. The buffer owns data; buf_free releases it. */
