@@ -56,13 +56,13 @@ CREATE TEMP TABLE audit_match AS
     FROM untraced u JOIN audit_candidate a
       ON a.project_id = u.project_id
      AND a.created_at BETWEEN u.created_at - (SELECT span FROM longest) - 5 AND u.created_at + 5
-     AND a.completed_at + 5 >= u.created_at)
-  SELECT container_id,
-         count(*) AS candidates,
-         max(delta) AS widest_delta,
-         (SELECT p2.response_id FROM pairs p2 WHERE p2.container_id = p.container_id
-          ORDER BY p2.delta, p2.created_at, p2.response_id LIMIT 1) AS best
-  FROM pairs p GROUP BY container_id;
+     AND a.completed_at + 5 >= u.created_at),
+  ranked AS (
+    SELECT container_id, response_id,
+           count(*) OVER w AS candidates, max(delta) OVER w AS widest_delta,
+           row_number() OVER (PARTITION BY container_id ORDER BY delta, created_at, response_id) AS rank
+    FROM pairs WINDOW w AS (PARTITION BY container_id))
+  SELECT container_id, candidates, widest_delta, response_id AS best FROM ranked WHERE rank = 1;
 CREATE UNIQUE INDEX temp.audit_match_id ON audit_match(container_id);
 
 DROP TABLE IF EXISTS temp.audit_container;
