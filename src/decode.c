@@ -21,6 +21,8 @@ static enum document_kind list_kind(const json_t *data)
 		return DOC_CONTAINER_LIST;
 	if (object && !strcmp(object, "response"))
 		return DOC_RESPONSE_LIST;
+	if (object && !strcmp(object, "container.file"))
+		return DOC_FILE_LIST;
 	if (json_is_string(json_object_get(first, "type")))
 		return DOC_ITEM_LIST;
 	return DOC_UNKNOWN;
@@ -82,6 +84,8 @@ const char *decode_kind_name(enum document_kind kind)
 		return "item list page";
 	case DOC_CONVERSATION:
 		return "conversation";
+	case DOC_FILE_LIST:
+		return "container file list page";
 	case DOC_USAGE_PAGE:
 		return "code interpreter usage page";
 	case DOC_COSTS_PAGE:
@@ -136,6 +140,11 @@ static int decode_list(const struct decode_context *ctx, const json_t *doc, enum
 				return error_set("list element %zu is not a response", i);
 			rc = decode_response(ctx, element, counts);
 			break;
+		case DOC_FILE_LIST:
+			if (!object || strcmp(object, "container.file"))
+				return error_set("list element %zu is not a container file", i);
+			rc = decode_container_file(ctx, element, counts);
+			break;
 		default:
 			rc = decode_item(ctx, element, counts);
 			break;
@@ -158,6 +167,7 @@ int decode_document(const struct decode_context *ctx, const json_t *doc, struct 
 		return decode_conversation(ctx, doc, counts);
 	case DOC_CONTAINER_LIST:
 	case DOC_RESPONSE_LIST:
+	case DOC_FILE_LIST:
 	case DOC_ITEM_LIST:
 		return decode_list(ctx, doc, kind, counts);
 	case DOC_USAGE_PAGE:

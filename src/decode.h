@@ -19,6 +19,7 @@ enum document_kind {
 	DOC_RESPONSE_LIST,  /* {"object":"list","data":[responses]} (Azure lists responses) */
 	DOC_ITEM_LIST,      /* {"object":"list","data":[items with "type"]}: conversation or input items */
 	DOC_CONVERSATION,   /* {"object":"conversation"} */
+	DOC_FILE_LIST,      /* {"object":"list","data":[container.file]} */
 	DOC_USAGE_PAGE,     /* {"object":"page"} of code_interpreter_sessions buckets */
 	DOC_COSTS_PAGE,     /* {"object":"page"} of organization.costs buckets */
 	DOC_EMPTY_PAGE,     /* a list or page holding nothing: valid, stores nothing */
@@ -31,6 +32,7 @@ struct decode_context {
 	struct store *store;
 	const char *project_id; /* the --project label stored on every object */
 	const char *parent_id;  /* conv_ or resp_ an item page belongs to; NULL when unknown */
+	const char *request_id; /* x-request-id of the response the document came in; NULL when imported */
 };
 
 struct decode_counts {
@@ -46,6 +48,7 @@ int decode_document(const struct decode_context *ctx, const json_t *doc, struct 
 /* Per-resource decoders, shared helpers (decode_*.c). */
 int decode_container(const struct decode_context *ctx, const json_t *obj, struct decode_counts *counts);
 int decode_response(const struct decode_context *ctx, const json_t *obj, struct decode_counts *counts);
+int decode_container_file(const struct decode_context *ctx, const json_t *obj, struct decode_counts *counts);
 int decode_conversation(const struct decode_context *ctx, const json_t *obj, struct decode_counts *counts);
 /* An item of a conversation or response input-items page. */
 int decode_item(const struct decode_context *ctx, const json_t *item, struct decode_counts *counts);

@@ -49,3 +49,16 @@ int decode_container(const struct decode_context *ctx, const json_t *obj, struct
 	counts->objects++;
 	return rc;
 }
+
+int decode_container_file(const struct decode_context *ctx, const json_t *obj, struct decode_counts *counts)
+{
+	const char *id, *container_id;
+	if (json_field_required_string(obj, "id", "container file", &id) ||
+	    json_field_required_string(obj, "container_id", "container file", &container_id))
+		return -1;
+	char *raw = json_raw(obj);
+	int rc = decode_count(counts, store_upsert_container_file(ctx->store, id, container_id, raw));
+	free(raw);
+	counts->objects++;
+	return rc;
+}

@@ -51,7 +51,7 @@ int decode_item(const struct decode_context *ctx, const json_t *item, struct dec
 	if (!id || !*id) /* without an id an item cannot be deduplicated; its call is stored above */
 		return decode_count(counts, changed);
 	char *raw = json_raw(item);
-	struct item_row row = {.id = id, .type = type, .parent_id = parent, .raw = raw};
+	struct item_row row = {.id = id, .type = type, .parent_id = parent, .raw = raw, .request_id = ctx->request_id};
 	int stored = store_upsert_item(ctx->store, &row);
 	free(raw);
 	return decode_count(counts, stored < 0 ? -1 : (stored | changed));

@@ -21,6 +21,7 @@ enum statement {
 	ST_CONVERSATION,
 	ST_USAGE,
 	ST_COST,
+	ST_CONTAINER_FILE,
 	ST_COUNT
 };
 
@@ -31,7 +32,7 @@ enum statement {
 static const char *const statement_sql[ST_COUNT] = {
     [ST_CONTAINER] =
         "INSERT INTO containers(id, project_id, name, memory_limit, status, created_at, last_active_at,"
-        " expires_after_minutes, raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+        " expires_after_minutes, raw, request_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
         " ON CONFLICT(id) DO UPDATE SET name = excluded.name, memory_limit = excluded.memory_limit,"
         " status = excluded.status, created_at = excluded.created_at,"
         " last_active_at = excluded.last_active_at,"
@@ -42,7 +43,7 @@ static const char *const statement_sql[ST_COUNT] = {
                                " >= (coalesce(containers.last_active_at, containers.created_at), " STATUS_RANK(
                                    "containers.status") ")",
     [ST_RESPONSE] = "INSERT INTO responses(id, project_id, status, created_at, completed_at, previous_response_id,"
-                    " conversation_id, requests_ci_auto, raw) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+                    " conversation_id, requests_ci_auto, raw, request_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
                     " ON CONFLICT(id) DO UPDATE SET status = excluded.status, created_at = excluded.created_at,"
                     " completed_at = excluded.completed_at, previous_response_id = excluded.previous_response_id,"
                     " conversation_id = excluded.conversation_id, requests_ci_auto = excluded.requests_ci_auto,"
@@ -311,6 +312,7 @@ int store_upsert_container(struct store *store, const struct container_row *r)
 	bind_int(st, 7, r->last_active_at);
 	bind_int(st, 8, r->expires_after_minutes);
 	bind_text(st, 9, r->raw);
+	bind_text(st, 10, r->request_id);
 	return run(store, st, "container");
 }
 
@@ -328,6 +330,7 @@ int store_upsert_response(struct store *store, const struct response_row *r)
 	bind_text(st, 7, r->conversation_id);
 	sqlite3_bind_int(st, 8, r->requests_ci_auto);
 	bind_text(st, 9, r->raw);
+	bind_text(st, 10, r->request_id);
 	return run(store, st, "response");
 }
 
@@ -366,6 +369,7 @@ int store_upsert_item(struct store *store, const struct item_row *r)
 	bind_text(st, 2, r->type);
 	bind_text(st, 3, r->parent_id);
 	bind_text(st, 4, r->raw);
+	bind_text(st, 5, r->request_id);
 	return run(store, st, "item");
 }
 
@@ -413,4 +417,15 @@ int store_upsert_cost(struct store *store, const struct cost_row *r)
 	bind_text(st, 9, r->quantity_unit);
 	bind_text(st, 10, r->raw);
 	return run(store, st, "cost result");
+}
+
+int store_upsert_container_file(struct store *store, const char *id, const char *container_id, const char *raw)
+{
+	sqlite3_stmt *st = statement(store, ST_CONTAINER_FILE);
+	if (!st)
+		return -1;
+	bind_text(st, 1, id);
+	bind_text(st, 2, container_id);
+	bind_text(st, 3, raw);
+	return run(store, st, "container file");
 }

@@ -46,6 +46,7 @@ struct container_row {
 	const int64_t *last_active_at;        /* NULL when absent */
 	const int64_t *expires_after_minutes; /* NULL when absent */
 	const char *raw;
+	const char *request_id; /* x-request-id when collected; NULL when imported */
 };
 
 struct response_row {
@@ -55,6 +56,7 @@ struct response_row {
 	const char *previous_response_id, *conversation_id;
 	int requests_ci_auto;
 	const char *raw;
+	const char *request_id;
 };
 
 struct ci_call_row {
@@ -63,7 +65,7 @@ struct ci_call_row {
 };
 
 struct item_row {
-	const char *id, *type, *parent_id, *raw;
+	const char *id, *type, *parent_id, *raw, *request_id;
 };
 
 struct conversation_row {
@@ -104,5 +106,6 @@ int store_upsert_item(struct store *store, const struct item_row *row);
 int store_upsert_conversation(struct store *store, const struct conversation_row *row);
 int store_upsert_usage(struct store *store, const struct usage_row *row);
 int store_upsert_cost(struct store *store, const struct cost_row *row);
+int store_upsert_container_file(struct store *store, const char *id, const char *container_id, const char *raw);
 
 #endif

@@ -1,0 +1,767 @@
+/* fake_api: a local stand-in for the OpenAI API, faithful to
+ * shared/reference/openai-api.md, for cntraudit's end-to-end tests and
+ * benchmarks. It serves the API objects of fixture folders (their api/ files)
+ * or a synthetic account generated from a seed, with the real endpoints'
+ * pagination and error bodies, separate project and admin keys, fault
+ * injection, per-request latency, and a log of every request it received.
+ *
+ *   fake_api [--port N] [--port-file FILE] [--fixture DIR]... [--synthetic C:R:V]
+ *            [--seed N] [--latency-ms N] [--fault MATCH:KIND[:COUNT]]... [--log FILE]
+ *            [--api-key KEY] [--admin-key KEY] [--echo-auth] [--dump DIR]
+ *
+ * Faults (KIND): 429 (Retry-After: 1), 429ms (retry-after-ms: 50), 500, 502,
+ * 503, reset (connection closed, no reply), truncate (body cut in half),
+ * malformed (invalid JSON with 200), stall (half the body, then silence for
+ * 60 s). MATCH is a substring of "PATH?QUERY"; COUNT requests get the fault
+ * (default 1, 0 = every one). --dump writes the account as import files and
+ * exits. Retrieving a container or its files "touches" it: a running
+ * container's last_active_at becomes now, as the real API does, and the log
+ * says TOUCH. */
+#include "source_reader.h"
+#include "xalloc.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <jansson.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+struct fault {
+	char *match;
+	char *kind;
+	int remaining; /* -1: always */
+};
+
+static struct {
+	json_t *containers;   /* array, sorted by created_at then id */
+	json_t *responses;    /* id -> response */
+	json_t *items;        /* parent id (conv_/resp_) -> array of items */
+	json_t *usage;        /* array of buckets */
+	json_t *costs;        /* array of buckets */
+	const char *api_key, *admin_key;
+	int echo_auth;
+	long latency_ms;
+	struct fault faults[64];
+	int fault_count;
+	FILE *log;
+	unsigned long request_counter;
+	pthread_mutex_t lock;
+} fake = {.api_key = "test-project-key", .admin_key = "test-admin-key", .lock = PTHREAD_MUTEX_INITIALIZER};
+
+/* ---- loading ---------------------------------------------------------- */
+
+static char *parent_token(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	for (const char *p = base; *p; p++)
+		if (!strncmp(p, "conv_", 5) || !strncmp(p, "resp_", 5))
+			return xstrndup(p, 5 + strspn(p + 5, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"));
+	return NULL;
+}
+
+static const char *loading_path;
+
+static void add_items(const char *parent, const json_t *data)
+{
+	json_t *list = json_object_get(fake.items, parent);
+	if (!list) {
+		list = json_array();
+		json_object_set_new(fake.items, parent, list);
+	}
+	json_array_extend(list, (json_t *)data);
+}
+
+static int load_document(void *ctx, const json_t *doc, size_t line)
+{
+	const char *object = json_string_value(json_object_get(doc, "object"));
+	const json_t *data = json_object_get(doc, "data");
+	if (!object)
+		return 0;
+	if (!strcmp(object, "container")) {
+		json_array_append(fake.containers, (json_t *)doc);
+	} else if (!strcmp(object, "response")) {
+		json_object_set(fake.responses, json_string_value(json_object_get(doc, "id")), (json_t *)doc);
+	} else if (!strcmp(object, "list") && json_array_size(data)) {
+		const json_t *first = json_array_get(data, 0);
+		const char *inner = json_string_value(json_object_get(first, "object"));
+		if (inner && !strcmp(inner, "container")) {
+			json_array_extend(fake.containers, (json_t *)data);
+		} else if (json_object_get(first, "type")) {
+			char *parent = parent_token(loading_path);
+			if (parent)
+				add_items(parent, data);
+			free(parent);
+		}
+	} else if (!strcmp(object, "page") && json_array_size(data)) {
+		json_t *results = json_object_get(json_array_get(data, 0), "results");
+		const char *inner = json_string_value(json_object_get(json_array_get(results, 0), "object"));
+		if (inner && strstr(inner, "code_interpreter_sessions"))
+			json_array_extend(fake.usage, (json_t *)data);
+		else if (inner && strstr(inner, "costs"))
+			json_array_extend(fake.costs, (json_t *)data);
+	}
+	return 0;
+}
+
+static void load_malformed(void *ctx, size_t line, const char *why)
+{
+	/* Bad fixture documents are the importer's business, not the API's. */
+}
+
+static void load_fixture(const char *dir)
+{
+	char *api = xasprintf("%s/api", dir);
+	char *cmd = xasprintf("ls -1 '%s' 2>/dev/null", api);
+	FILE *ls = popen(cmd, "r");
+	char name[4096];
+	struct source_callbacks cb = {load_document, load_malformed};
+	while (ls && fgets(name, sizeof name, ls)) {
+		name[strcspn(name, "\n")] = '\0';
+		char *path = xasprintf("%s/%s", api, name);
+		loading_path = path;
+		source_read(path, &cb, NULL);
+		free(path);
+	}
+	if (ls)
+		pclose(ls);
+	free(cmd);
+	free(api);
+}
+
+static int by_created(const void *a, const void *b)
+{
+	const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	json_int_t ca = json_integer_value(json_object_get(x, "created_at"));
+	json_int_t cb = json_integer_value(json_object_get(y, "created_at"));
+	if (ca != cb)
+		return ca < cb ? -1 : 1;
+	return strcmp(json_string_value(json_object_get(x, "id")), json_string_value(json_object_get(y, "id")));
+}
+
+/* Sorts containers and drops duplicate IDs (the last copy loaded wins). */
+static void sort_containers(void)
+{
+	size_t n = json_array_size(fake.containers);
+	json_t **all = xcalloc(n + 1, sizeof *all);
+	json_t *by_id = json_object();
+	for (size_t i = 0; i < n; i++)
+		json_object_set(by_id, json_string_value(json_object_get(json_array_get(fake.containers, i), "id")),
+				json_array_get(fake.containers, i));
+	size_t k = 0;
+	const char *key;
+	json_t *value;
+	json_object_foreach(by_id, key, value) all[k++] = value;
+	qsort(all, k, sizeof *all, by_created);
+	json_t *sorted = json_array();
+	for (size_t i = 0; i < k; i++)
+		json_array_append(sorted, all[i]);
+	json_decref(fake.containers);
+	json_decref(by_id);
+	fake.containers = sorted;
+	free(all);
+}
+
+/* ---- the synthetic account --------------------------------------------- */
+
+static unsigned long long rng_state;
+static unsigned rnd(unsigned n)
+{
+	rng_state = rng_state * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (unsigned)((rng_state >> 33) % n);
+}
+
+static json_t *synthetic_container(const char *id, long created, long last, const char *memory)
+{
+	return json_pack("{s:s, s:s, s:s, s:I, s:s, s:{s:s, s:i}, s:I, s:s}", "id", id, "object", "container",
+			 "name", "synthetic", "created_at", (json_int_t)created, "status", "expired", "expires_after",
+			 "anchor", "last_active_at", "minutes", 20, "last_active_at", (json_int_t)last, "memory_limit",
+			 memory);
+}
+
+/* C containers, R responses in chains of 1-4 (V of them conversations):
+ * about 70% of responses run code (reusing their chain's container), the
+ * rest get an orphan container from auto mode; containers beyond those are
+ * created standalone across the same period. */
+static void generate(long containers, long responses, long conversations, unsigned long long seed)
+{
+	long t = 1780000000, made = 0, r = 0, conv_made = 0;
+	char id[96], cid[96], prev[96];
+	rng_state = seed;
+	while (r < responses) {
+		int chain = 1 + (int)rnd(4);
+		int is_conv = conv_made < conversations;
+		char conv[96] = "";
+		char chain_container[96] = "";
+		long chain_last = 0;
+		json_t *chain_items = json_array();
+		if (is_conv)
+			snprintf(conv, sizeof conv, "conv_%08lx%040ld", t, conv_made++);
+		prev[0] = '\0';
+		for (int k = 0; k < chain && r < responses; k++, r++) {
+			t += 20 + rnd(40);
+			snprintf(id, sizeof id, "resp_%08lx%040ld", t, r);
+			json_t *output = json_array();
+			if (rnd(10) < 7) {
+				if (!chain_container[0] && made < containers) {
+					snprintf(chain_container, sizeof chain_container, "cntr_%08lx%040ld", t + 1, made++);
+					chain_last = t + 1;
+					json_array_append_new(fake.containers,
+							      synthetic_container(chain_container, t + 1, t + 1, "1g"));
+				}
+				if (chain_container[0]) {
+					char ci[96];
+					snprintf(ci, sizeof ci, "ci_%08lx%040ld", t + 2, r);
+					json_t *call = json_pack("{s:s, s:s, s:s, s:s, s:s, s:n}", "type",
+								 "code_interpreter_call", "id", ci, "status", "completed",
+								 "container_id", chain_container, "code", "print(42)", "outputs");
+					json_array_append(output, call);
+					if (is_conv)
+						json_array_append(chain_items, call);
+					json_decref(call);
+					chain_last = t + 5;
+				}
+			} else if (made < containers) {
+				snprintf(cid, sizeof cid, "cntr_%08lx%040ld", t + 1, made++);
+				json_array_append_new(fake.containers, synthetic_container(cid, t + 1, t + 1, "1g"));
+			}
+			json_array_append_new(output, json_pack("{s:s, s:s, s:s, s:s, s:[]}", "id", "msg_x", "type",
+								"message", "status", "completed", "role", "assistant",
+								"content"));
+			json_object_set_new(json_array_get(output, json_array_size(output) - 1), "id",
+					    json_sprintf("msg_%s", id + 5));
+			json_t *resp = json_pack(
+				"{s:s, s:s, s:I, s:I, s:s, s:o, s:[{s:s, s:{s:s}}], s:o, s:o}", "id", id, "object",
+				"response", "created_at", (json_int_t)t, "completed_at", (json_int_t)(t + 6), "status",
+				"completed", "output", output, "tools", "type", "code_interpreter", "container", "type",
+				"auto", "previous_response_id", is_conv || !prev[0] ? json_null() : json_string(prev),
+				"conversation", is_conv ? json_pack("{s:s}", "id", conv) : json_null());
+			json_object_set_new(fake.responses, id, resp);
+			snprintf(prev, sizeof prev, "%s", id);
+		}
+		if (chain_container[0]) {
+			json_t *c = json_array_get(fake.containers, json_array_size(fake.containers) - 1);
+			if (!strcmp(json_string_value(json_object_get(c, "id")), chain_container))
+				json_object_set_new(c, "last_active_at", json_integer(chain_last));
+		}
+		if (is_conv)
+			json_object_set_new(fake.items, conv, chain_items);
+		else
+			json_decref(chain_items);
+	}
+	while (made < containers) {
+		t += 1 + rnd(30);
+		snprintf(cid, sizeof cid, "cntr_%08lx%040ld", t, made++);
+		json_array_append_new(fake.containers, synthetic_container(cid, t, t + rnd(600), rnd(4) ? "1g" : "4g"));
+	}
+}
+
+/* ---- --dump: the same account as files for cntraudit import ------------ */
+
+static void dump(const char *dir)
+{
+	mkdir(dir, 0700);
+	char *path = xasprintf("%s/containers.jsonl", dir);
+	FILE *f = fopen(path, "w");
+	size_t n = json_array_size(fake.containers);
+	for (size_t i = 0; i < n; i += 100) {
+		json_t *page = json_pack("{s:s, s:[], s:b}", "object", "list", "data", "has_more", i + 100 < n);
+		for (size_t k = i; k < n && k < i + 100; k++)
+			json_array_append(json_object_get(page, "data"), json_array_get(fake.containers, k));
+		json_dumpf(page, f, JSON_COMPACT);
+		fputc('\n', f);
+		json_decref(page);
+	}
+	fclose(f);
+	free(path);
+	path = xasprintf("%s/responses.jsonl", dir);
+	f = fopen(path, "w");
+	const char *key;
+	json_t *value;
+	json_object_foreach(fake.responses, key, value)
+	{
+		json_dumpf(value, f, JSON_COMPACT);
+		fputc('\n', f);
+	}
+	fclose(f);
+	free(path);
+	json_object_foreach(fake.items, key, value)
+	{
+		path = xasprintf("%s/%s.items.json", dir, key);
+		json_t *page = json_pack("{s:s, s:O, s:b}", "object", "list", "data", value, "has_more", 0);
+		json_dump_file(page, path, JSON_COMPACT);
+		json_decref(page);
+		free(path);
+	}
+}
+
+/* ---- serving ---------------------------------------------------------- */
+
+struct reply {
+	int status;
+	char *body;
+	const char *fault; /* a body-level fault to apply, or NULL */
+	long retry_after_s, retry_after_ms;
+};
+
+static void error_reply(struct reply *r, int status, const char *type, const char *code, const char *fmt, ...)
+{
+	char message[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof message, fmt, ap);
+	va_end(ap);
+	json_t *e = json_pack("{s:{s:s, s:s, s:n, s:o}}", "error", "message", message, "type", type, "param", "code",
+			      code ? json_string(code) : json_null());
+	r->status = status;
+	r->body = json_dumps(e, JSON_INDENT(2));
+	json_decref(e);
+}
+
+static void json_reply(struct reply *r, json_t *value)
+{
+	r->status = 200;
+	r->body = json_dumps(value, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
+	json_decref(value);
+}
+
+/* A cursor-paginated list: order by created_at (asc|desc), after an id. */
+static void list_reply(struct reply *r, struct MHD_Connection *c, json_t *all, int default_desc)
+{
+	const char *limit_s = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit");
+	const char *order = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "order");
+	const char *after = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "after");
+	long limit = limit_s ? strtol(limit_s, NULL, 10) : 20;
+	int desc = order ? !strcmp(order, "desc") : default_desc;
+	if (limit < 1 || limit > 100) {
+		error_reply(r, 400, "invalid_request_error", "integer_above_max_value",
+			    "Invalid 'limit': must be between 1 and 100.");
+		return;
+	}
+	if (order && strcmp(order, "asc") && strcmp(order, "desc")) {
+		error_reply(r, 400, "invalid_request_error", NULL, "Invalid 'order': expected 'asc' or 'desc'.");
+		return;
+	}
+	size_t n = json_array_size(all), start = 0;
+	if (after) {
+		size_t i;
+		for (i = 0; i < n; i++) {
+			size_t k = desc ? n - 1 - i : i;
+			if (!strcmp(json_string_value(json_object_get(json_array_get(all, k), "id")), after))
+				break;
+		}
+		if (i == n) {
+			error_reply(r, 400, "invalid_request_error", NULL, "Invalid 'after': no object with id '%s'.",
+				    after);
+			return;
+		}
+		start = i + 1;
+	}
+	json_t *data = json_array();
+	size_t i;
+	for (i = start; i < n && json_array_size(data) < (size_t)limit; i++)
+		json_array_append(data, json_array_get(all, desc ? n - 1 - i : i));
+	json_t *first = json_array_get(data, 0), *last = json_array_get(data, json_array_size(data) - 1);
+	json_reply(r, json_pack("{s:s, s:o, s:o, s:o, s:b}", "object", "list", "data", data, "first_id",
+				first ? json_incref(json_object_get(first, "id")) : json_null(), "last_id",
+				last ? json_incref(json_object_get(last, "id")) : json_null(), "has_more", i < n));
+}
+
+/* A page of buckets: start_time (required), end_time, limit, page cursor. */
+static void buckets_reply(struct reply *r, struct MHD_Connection *c, json_t *all, long default_limit, long max_limit)
+{
+	const char *start_s = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "start_time");
+	const char *end_s = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "end_time");
+	const char *limit_s = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit");
+	const char *page = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "page");
+	if (!start_s) {
+		error_reply(r, 400, "invalid_request_error", "missing_required_parameter",
+			    "Missing required parameter: 'start_time'.");
+		return;
+	}
+	long start = strtol(start_s, NULL, 10), end = end_s ? strtol(end_s, NULL, 10) : 1L << 40;
+	long limit = limit_s ? strtol(limit_s, NULL, 10) : default_limit;
+	if (limit < 1 || limit > max_limit) {
+		error_reply(r, 400, "invalid_request_error", NULL, "Invalid 'limit': must be between 1 and %ld.",
+			    max_limit);
+		return;
+	}
+	long skip = page ? strtol(page + strlen("page_"), NULL, 10) : 0;
+	json_t *data = json_array();
+	long seen = 0;
+	size_t i;
+	json_t *bucket;
+	int more = 0;
+	json_array_foreach(all, i, bucket)
+	{
+		long t = (long)json_integer_value(json_object_get(bucket, "start_time"));
+		if (t < start || t >= end)
+			continue;
+		if (seen++ < skip)
+			continue;
+		if ((long)json_array_size(data) == limit) {
+			more = 1;
+			break;
+		}
+		json_array_append(data, bucket);
+	}
+	json_reply(r, json_pack("{s:s, s:o, s:b, s:o}", "object", "page", "data", data, "has_more", more,
+				"next_page", more ? json_sprintf("page_%ld", skip + limit) : json_null()));
+}
+
+/* Retrieving a container, or touching its files, refreshes a live one. */
+static json_t *touch(const char *id)
+{
+	size_t i;
+	json_t *c;
+	json_array_foreach(fake.containers, i, c)
+	{
+		if (strcmp(json_string_value(json_object_get(c, "id")), id))
+			continue;
+		const char *status = json_string_value(json_object_get(c, "status"));
+		if (status && strcmp(status, "expired") && strcmp(status, "deleted")) {
+			json_object_set_new(c, "last_active_at", json_integer(time(NULL)));
+			if (fake.log)
+				fprintf(fake.log, "TOUCH %s status=%s\n", id, status);
+		}
+		return c;
+	}
+	return NULL;
+}
+
+static void route(struct reply *r, struct MHD_Connection *c, const char *url, int admin)
+{
+	const char *p = url;
+	if (!strncmp(p, "/v1", 3))
+		p += 3;
+	if ((strncmp(p, "/organization/", 14) == 0) != admin) {
+		error_reply(r, 403, "invalid_request_error", "insufficient_permissions",
+			    admin ? "Admin API keys cannot be used for non-administration endpoints."
+				  : "You have insufficient permissions for this operation. Missing scopes: api.usage.read.");
+		return;
+	}
+	char id[512];
+	if (!strcmp(p, "/containers")) {
+		list_reply(r, c, fake.containers, 1);
+	} else if (sscanf(p, "/containers/%511[^/]/files", id) == 1 && strstr(p, "/files")) {
+		if (!touch(id)) {
+			error_reply(r, 404, "invalid_request_error", NULL, "No container found with id '%s'.", id);
+			return;
+		}
+		json_t *none = json_array();
+		list_reply(r, c, none, 1);
+		json_decref(none);
+	} else if (sscanf(p, "/containers/%511[^/]", id) == 1) {
+		json_t *found = touch(id);
+		if (found)
+			json_reply(r, json_incref(found));
+		else
+			error_reply(r, 404, "invalid_request_error", NULL, "No container found with id '%s'.", id);
+	} else if (sscanf(p, "/responses/%511[^/]/input_items", id) == 1 && strstr(p, "/input_items")) {
+		json_t *items = json_object_get(fake.items, id);
+		if (!json_object_get(fake.responses, id))
+			error_reply(r, 404, "invalid_request_error", NULL, "Response with id '%s' not found.", id);
+		else {
+			json_t *none = json_array();
+			list_reply(r, c, items ? items : none, 1);
+			json_decref(none);
+		}
+	} else if (sscanf(p, "/responses/%511[^/]", id) == 1) {
+		json_t *found = json_object_get(fake.responses, id);
+		if (found)
+			json_reply(r, json_incref(found));
+		else
+			error_reply(r, 404, "invalid_request_error", NULL, "Response with id '%s' not found.", id);
+	} else if (sscanf(p, "/conversations/%511[^/]/items", id) == 1 && strstr(p, "/items")) {
+		json_t *items = json_object_get(fake.items, id);
+		if (!items)
+			error_reply(r, 404, "invalid_request_error", NULL, "Conversation with id '%s' not found.", id);
+		else
+			list_reply(r, c, items, 1);
+	} else if (!strcmp(p, "/organization/usage/code_interpreter_sessions")) {
+		buckets_reply(r, c, fake.usage, 7, 31);
+	} else if (!strcmp(p, "/organization/costs")) {
+		buckets_reply(r, c, fake.costs, 7, 180);
+	} else {
+		error_reply(r, 404, "invalid_request_error", NULL, "Invalid URL (GET %s)", url);
+	}
+}
+
+struct query {
+	struct buf b;
+};
+
+static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct buf *b = cls;
+	buf_printf(b, "%s%s=%s", b->len ? "&" : "", key, value ? value : "");
+	return MHD_YES;
+}
+
+struct body_state {
+	char *body;
+	size_t len, sent, cut;
+	int stall;
+};
+
+static ssize_t send_partial(void *cls, uint64_t pos, char *out, size_t max)
+{
+	struct body_state *s = cls;
+	if (pos >= s->cut) {
+		if (s->stall)
+			sleep(60);
+		return MHD_CONTENT_READER_END_WITH_ERROR;
+	}
+	size_t n = s->cut - (size_t)pos < max ? s->cut - (size_t)pos : max;
+	memcpy(out, s->body + pos, n);
+	return (ssize_t)n;
+}
+
+static void free_partial(void *cls)
+{
+	struct body_state *s = cls;
+	free(s->body);
+	free(s);
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+			      const char *version, const char *upload, size_t *upload_size, void **state)
+{
+	if (!*state) { /* first call: headers only */
+		*state = (void *)1;
+		return MHD_YES;
+	}
+	const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+	const char *project = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "OpenAI-Project");
+	const char *org = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "OpenAI-Organization");
+	struct buf query = {0};
+	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_query, &query);
+	char *target = xasprintf("%s%s%s", url, query.len ? "?" : "", query.len ? query.data : "");
+	buf_free(&query);
+
+	const char *who = "none";
+	int admin = 0;
+	if (auth && !strncmp(auth, "Bearer ", 7)) {
+		if (!strcmp(auth + 7, fake.api_key))
+			who = "project";
+		else if (!strcmp(auth + 7, fake.admin_key))
+			who = "admin", admin = 1;
+		else
+			who = "wrong";
+	}
+	struct reply r = {0};
+	const char *fault = NULL;
+	pthread_mutex_lock(&fake.lock);
+	unsigned long n = ++fake.request_counter;
+	for (int i = 0; i < fake.fault_count; i++) {
+		struct fault *f = &fake.faults[i];
+		if (f->remaining && strstr(target, f->match)) {
+			if (f->remaining > 0)
+				f->remaining--;
+			fault = f->kind;
+			break;
+		}
+	}
+	if (fake.log) {
+		fprintf(fake.log, "%s %s key=%s project=%s org=%s%s%s\n", method, target, who, project ? project : "-",
+			org ? org : "-", fault ? " fault=" : "", fault ? fault : "");
+		fflush(fake.log);
+	}
+	if (strcmp(method, "GET"))
+		error_reply(&r, 405, "invalid_request_error", NULL, "Method %s not allowed.", method);
+	else if (!strcmp(who, "none") || !strcmp(who, "wrong"))
+		error_reply(&r, 401, "invalid_request_error", "invalid_api_key",
+			    "Incorrect API key provided: %s. You can find your API key at "
+			    "https://platform.openai.com/account/api-keys.",
+			    fake.echo_auth && auth ? auth : "sk-...redacted");
+	else if (fault && !strcmp(fault, "429"))
+		error_reply(&r, 429, "requests", "rate_limit_exceeded", "Rate limit reached for requests."),
+			r.retry_after_s = 1;
+	else if (fault && !strcmp(fault, "429ms"))
+		error_reply(&r, 429, "requests", "rate_limit_exceeded", "Rate limit reached for requests."),
+			r.retry_after_ms = 50;
+	else if (fault && (!strcmp(fault, "500") || !strcmp(fault, "502") || !strcmp(fault, "503")))
+		error_reply(&r, atoi(fault), "server_error", NULL, "The server had an error processing your request.");
+	else
+		route(&r, c, url, admin);
+	if (fault && fake.echo_auth && auth && r.status >= 400) {
+		free(r.body);
+		error_reply(&r, r.status, "invalid_request_error", NULL, "Bad request with header Authorization: %s",
+			    auth);
+	}
+	pthread_mutex_unlock(&fake.lock);
+	free(target);
+
+	if (fake.latency_ms > 0)
+		usleep((useconds_t)fake.latency_ms * 1000);
+	if (fault && !strcmp(fault, "reset")) {
+		free(r.body);
+		return MHD_NO; /* the connection is closed without a reply */
+	}
+	if (fault && !strcmp(fault, "malformed")) {
+		free(r.body);
+		r.status = 200;
+		r.body = xstrdup("{\"object\": \"list\", \"data\": [{\"id\": \"cntr_");
+	}
+	struct MHD_Response *resp;
+	size_t len = strlen(r.body);
+	if (fault && (!strcmp(fault, "truncate") || !strcmp(fault, "stall"))) {
+		struct body_state *s = xcalloc(1, sizeof *s);
+		s->body = r.body;
+		s->len = len;
+		s->cut = len / 2;
+		s->stall = !strcmp(fault, "stall");
+		resp = MHD_create_response_from_callback(len, 4096, send_partial, s, free_partial);
+	} else {
+		resp = MHD_create_response_from_buffer(len, r.body, MHD_RESPMEM_MUST_FREE);
+	}
+	char request_id[48];
+	snprintf(request_id, sizeof request_id, "req_%016lx", n);
+	MHD_add_response_header(resp, "Content-Type", "application/json");
+	MHD_add_response_header(resp, "x-request-id", request_id);
+	MHD_add_response_header(resp, "openai-version", "2020-10-01");
+	if (r.retry_after_s) {
+		char v[32];
+		snprintf(v, sizeof v, "%ld", r.retry_after_s);
+		MHD_add_response_header(resp, "Retry-After", v);
+	}
+	if (r.retry_after_ms) {
+		char v[32];
+		snprintf(v, sizeof v, "%ld", r.retry_after_ms);
+		MHD_add_response_header(resp, "retry-after-ms", v);
+	}
+	enum MHD_Result ok = MHD_queue_response(c, (unsigned)r.status, resp);
+	MHD_destroy_response(resp);
+	return ok;
+}
+
+static volatile sig_atomic_t stop;
+static void on_signal(int sig)
+{
+	stop = 1;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"port", required_argument, NULL, 'p'},      {"port-file", required_argument, NULL, 'P'},
+		{"fixture", required_argument, NULL, 'f'},   {"synthetic", required_argument, NULL, 's'},
+		{"seed", required_argument, NULL, 'S'},      {"latency-ms", required_argument, NULL, 'l'},
+		{"fault", required_argument, NULL, 'F'},     {"log", required_argument, NULL, 'L'},
+		{"api-key", required_argument, NULL, 'k'},   {"admin-key", required_argument, NULL, 'K'},
+		{"echo-auth", no_argument, NULL, 'e'},       {"dump", required_argument, NULL, 'd'},
+		{NULL, 0, NULL, 0}};
+	unsigned port = 0;
+	const char *port_file = NULL, *synthetic = NULL, *dump_dir = NULL;
+	unsigned long long seed = 1;
+	int c;
+
+	fake.containers = json_array();
+	fake.responses = json_object();
+	fake.items = json_object();
+	fake.usage = json_array();
+	fake.costs = json_array();
+	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			port = (unsigned)atoi(optarg);
+			break;
+		case 'P':
+			port_file = optarg;
+			break;
+		case 'f':
+			load_fixture(optarg);
+			break;
+		case 's':
+			synthetic = optarg;
+			break;
+		case 'S':
+			seed = strtoull(optarg, NULL, 10);
+			break;
+		case 'l':
+			fake.latency_ms = atol(optarg);
+			break;
+		case 'F': {
+			char *spec = xstrdup(optarg), *kind = strchr(spec, ':');
+			if (!kind || fake.fault_count == 64) {
+				fprintf(stderr, "fake_api: --fault MATCH:KIND[:COUNT]\n");
+				return 2;
+			}
+			*kind++ = '\0';
+			char *count = strchr(kind, ':');
+			if (count)
+				*count++ = '\0';
+			int n = count ? atoi(count) : 1;
+			fake.faults[fake.fault_count++] = (struct fault){spec, kind, n == 0 ? -1 : n};
+			break;
+		}
+		case 'L':
+			fake.log = fopen(optarg, "a");
+			break;
+		case 'k':
+			fake.api_key = optarg;
+			break;
+		case 'K':
+			fake.admin_key = optarg;
+			break;
+		case 'e':
+			fake.echo_auth = 1;
+			break;
+		case 'd':
+			dump_dir = optarg;
+			break;
+		default:
+			return 2;
+		}
+	}
+	if (synthetic) {
+		long nc = 0, nr = 0, nv = 0;
+		sscanf(synthetic, "%ld:%ld:%ld", &nc, &nr, &nv);
+		generate(nc, nr, nv, seed);
+	}
+	sort_containers();
+	if (dump_dir) {
+		dump(dump_dir);
+		return 0;
+	}
+	struct MHD_Daemon *d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD, port,
+						NULL, NULL, handle, NULL, MHD_OPTION_CONNECTION_TIMEOUT, 120u,
+						MHD_OPTION_CONNECTION_LIMIT, 512u, MHD_OPTION_END);
+	if (!d) {
+		fprintf(stderr, "fake_api: cannot listen on port %u\n", port);
+		return 1;
+	}
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	if (port_file) {
+		char *tmp = xasprintf("%s.tmp", port_file);
+		FILE *f = fopen(tmp, "w");
+		fprintf(f, "%u\n", info->port);
+		fclose(f);
+		rename(tmp, port_file);
+		free(tmp);
+	} else {
+		printf("%u\n", info->port);
+		fflush(stdout);
+	}
+	signal(SIGTERM, on_signal);
+	signal(SIGINT, on_signal);
+	while (!stop)
+		pause();
+	MHD_stop_daemon(d);
+	if (fake.log)
+		fclose(fake.log);
+	json_decref(fake.containers);
+	json_decref(fake.responses);
+	json_decref(fake.items);
+	json_decref(fake.usage);
+	json_decref(fake.costs);
+	return 0;
+}
