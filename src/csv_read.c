@@ -59,48 +59,51 @@ static void on_record(int terminator, void *ctx)
 	record_clear(&rd->current);
 }
 
-int csv_read_file(const char *path, csv_record_fn fn, void *ctx)
+int csv_read_stream(FILE *f, const char *path, csv_record_fn fn, void *ctx)
 {
 	struct csv_parser parser;
 	struct reader rd = {.fn = fn, .ctx = ctx};
-	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
 	char chunk[65536];
 	size_t n;
 	int rc = 0;
 
-	if (!f)
-		return error_set("cannot open %s: %s", path, strerror(errno));
-	if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL)) {
-		rc = error_set("cannot read %s: csv parser setup failed", path);
-		goto done;
-	}
+	if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL))
+		return error_set("cannot read %s: csv parser setup failed", path);
 	while (!rd.result && (n = fread(chunk, 1, sizeof chunk, f)) > 0) {
 		if (csv_parse(&parser, chunk, n, on_field, on_record, &rd) != n) {
 			rc = error_set("%s: malformed CSV after record %zu: %s", path, rd.records,
 			               csv_strerror(csv_error(&parser)));
-			goto free_parser;
+			goto done;
 		}
 	}
 	if (!rd.result && ferror(f)) {
 		rc = error_set("cannot read %s: %s", path, strerror(errno));
-		goto free_parser;
+		goto done;
 	}
 	if (!rd.result && csv_fini(&parser, on_field, on_record, &rd)) {
 		rc = error_set("%s: malformed CSV at the end of the file (unterminated quote?)", path);
-		goto free_parser;
+		goto done;
 	}
 	if (!rd.result && rd.records == 0)
 		rc = error_set("%s: empty file, expected a header row", path);
 	else
 		rc = rd.result;
-free_parser:
-	csv_free(&parser);
 done:
+	csv_free(&parser);
 	record_clear(&rd.header);
 	record_clear(&rd.current);
 	free(rd.header.fields);
 	free(rd.current.fields);
-	if (f && f != stdin)
+	return rc;
+}
+
+int csv_read_file(const char *path, csv_record_fn fn, void *ctx)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	if (!f)
+		return error_set("cannot open %s: %s", path, strerror(errno));
+	int rc = csv_read_stream(f, path, fn, ctx);
+	if (f != stdin)
 		fclose(f);
 	return rc;
 }

@@ -4,6 +4,7 @@
 #define CNTRAUDIT_CSV_READ_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 struct csv_record {
 	char **fields; /* NUL-terminated field texts */
@@ -18,6 +19,9 @@ typedef int (*csv_record_fn)(void *ctx, const struct csv_record *header, const s
 /* Reads path ("-" for stdin). 0, the callback's nonzero result, or -1 with
  * the error set (cannot open, malformed CSV, empty file). */
 int csv_read_file(const char *path, csv_record_fn fn, void *ctx);
+
+/* The same from an open stream; name is used in messages. */
+int csv_read_stream(FILE *f, const char *name, csv_record_fn fn, void *ctx);
 
 /* Index of the header column named name (case-insensitive, trimmed), or -1. */
 int csv_record_find(const struct csv_record *header, const char *name);

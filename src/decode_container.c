@@ -43,6 +43,7 @@ int decode_container(const struct decode_context *ctx, const json_t *obj, struct
 	    .last_active_at = has_last_active ? &last_active_at : NULL,
 	    .expires_after_minutes = has_minutes ? &minutes : NULL,
 	    .raw = raw,
+	    .request_id = ctx->request_id,
 	};
 	int rc = decode_count(counts, store_upsert_container(ctx->store, &row));
 	free(raw);

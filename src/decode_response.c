@@ -96,6 +96,7 @@ int decode_response(const struct decode_context *ctx, const json_t *obj, struct 
 	    .conversation_id = conversation_id && *conversation_id ? conversation_id : NULL,
 	    .requests_ci_auto = ci_auto,
 	    .raw = raw,
+	    .request_id = ctx->request_id,
 	};
 	if (decode_count(counts, store_upsert_response(ctx->store, &row)))
 		goto done;

@@ -14,23 +14,23 @@ struct request {
 	int admin;
 	void *user;
 	int tries;
-	int64_t not_before_ms;  /* when a retry may start */
-	long retry_after_ms;    /* from the last response, -1 when absent */
-	CURL *easy;             /* while in flight */
+	int64_t not_before_ms; /* when a retry may start */
+	long retry_after_ms;   /* from the last response, -1 when absent */
+	CURL *easy;            /* while in flight */
 	struct curl_slist *headers;
 	struct buf body;
 	char request_id[128];
 	char curl_error[CURL_ERROR_SIZE];
-	struct request *next;   /* in the queue */
+	struct request *next; /* in the queue */
 };
 
 struct http_client {
 	struct http_config config;
 	CURLM *multi;
-	CURL **idle;            /* easy handles kept for reuse */
+	CURL **idle; /* easy handles kept for reuse */
 	int idle_count;
 	struct request *queue, *queue_tail; /* waiting to start (retries keep not_before_ms) */
-	struct request **active; /* in flight: jobs slots, NULL when free */
+	struct request **active;            /* in flight: jobs slots, NULL when free */
 	int in_flight;
 	uint64_t retries;
 	unsigned int seed;
@@ -77,6 +77,7 @@ static void request_free(struct request *r)
 {
 	if (!r)
 		return;
+	/* A finished request's user pointer belongs to the callback by then. */
 	curl_slist_free_all(r->headers);
 	buf_free(&r->body);
 	free(r->path);
@@ -89,6 +90,8 @@ void http_client_free(struct http_client *c)
 		return;
 	for (struct request *r = c->queue, *next; r; r = next) {
 		next = r->next;
+		if (c->config.free_user && r->user)
+			c->config.free_user(r->user);
 		request_free(r);
 	}
 	/* Requests abandoned in flight (interrupted or stopped). */
@@ -98,6 +101,8 @@ void http_client_free(struct http_client *c)
 			continue;
 		curl_multi_remove_handle(c->multi, r->easy);
 		curl_easy_cleanup(r->easy);
+		if (c->config.free_user && r->user)
+			c->config.free_user(r->user);
 		request_free(r);
 	}
 	for (int i = 0; i < c->idle_count; i++)
@@ -255,7 +260,7 @@ static long backoff_ms(struct http_client *c, const struct request *r)
 }
 
 /* One line saying why a request failed, from OpenAI's error body when any. */
-static char *describe_failure(long status, const struct request *r, CURLcode code)
+static char *describe_failure_raw(long status, const struct request *r, CURLcode code)
 {
 	if (status == 0)
 		return xasprintf("%s", r->curl_error[0] ? r->curl_error : curl_easy_strerror(code));
@@ -268,6 +273,32 @@ static char *describe_failure(long status, const struct request *r, CURLcode cod
 		return xasprintf("HTTP %ld (%.*s)", status, n > 200 ? 200 : n, p + 1);
 	}
 	return xasprintf("HTTP %ld", status);
+}
+
+/* Replaces every occurrence of a key in s by its fingerprint: a server may
+ * echo the Authorization header back in an error body. Takes s, returns the
+ * result (both owned). */
+static char *redact(const struct http_client *c, char *s)
+{
+	const char *keys[] = {c->config.api_key, c->config.admin_key};
+	for (int k = 0; k < 2; k++) {
+		const char *key = keys[k], *at;
+		if (!key || strlen(key) < 4)
+			continue;
+		while ((at = strstr(s, key)) != NULL) {
+			char print[16];
+			http_key_fingerprint(key, print);
+			char *next = xasprintf("%.*s[key %s]%s", (int)(at - s), s, print, at + strlen(key));
+			free(s);
+			s = next;
+		}
+	}
+	return s;
+}
+
+static char *describe_failure(const struct http_client *c, long status, const struct request *r, CURLcode code)
+{
+	return redact(c, describe_failure_raw(status, r, code));
 }
 
 static int retryable(long status, CURLcode code)
@@ -320,27 +351,28 @@ int http_run(struct http_client *c, http_done_fn done, void *ctx, volatile int *
 			if (code != CURLE_OK)
 				status = 0;
 			release(c, r);
-			if ((status == 0 || status >= 300) && retryable(status, code) && r->tries < c->config.max_tries) {
+			if ((status == 0 || status >= 300) && retryable(status, code) &&
+			    r->tries < c->config.max_tries) {
 				long delay = backoff_ms(c, r);
-				char *why = describe_failure(status, r, code);
+				char *why = describe_failure(c, status, r, code);
 				log_info("retrying %s in %ld ms (try %d of %d): %s", r->path, delay, r->tries + 1,
-					 c->config.max_tries, why);
+				         c->config.max_tries, why);
 				free(why);
 				r->not_before_ms = now_ms() + delay;
 				c->retries++;
 				enqueue(c, r);
 				continue;
 			}
-			char *why = status >= 200 && status < 300 ? NULL : describe_failure(status, r, code);
+			char *why = status >= 200 && status < 300 ? NULL : describe_failure(c, status, r, code);
 			struct http_result result = {
-				.path = r->path,
-				.status = status,
-				.body = r->body.data ? r->body.data : "",
-				.body_len = r->body.len,
-				.request_id = r->request_id,
-				.error = why,
-				.tries = r->tries,
-				.user = r->user,
+			    .path = r->path,
+			    .status = status,
+			    .body = r->body.data ? r->body.data : "",
+			    .body_len = r->body.len,
+			    .request_id = r->request_id,
+			    .error = why,
+			    .tries = r->tries,
+			    .user = r->user,
 			};
 			rc = done(ctx, &result);
 			free(why);

@@ -14,22 +14,23 @@
 struct http_client;
 
 struct http_config {
-	const char *base_url;   /* API root, e.g. https://api.openai.com/v1 */
-	const char *api_key;    /* project key for /containers, /responses, /conversations; may be NULL */
-	const char *admin_key;  /* admin key for /organization/...; may be NULL */
-	const char *project;    /* sent as OpenAI-Project when it starts with proj_ */
-	const char *org;        /* sent as OpenAI-Organization; may be NULL */
-	int jobs;               /* concurrent requests */
-	int max_tries;          /* attempts per request, retries included */
-	long retry_base_ms;     /* first backoff; doubles each try */
-	long timeout_ms;        /* a request stalled this long without progress fails */
+	const char *base_url;          /* API root, e.g. https://api.openai.com/v1 */
+	const char *api_key;           /* project key for /containers, /responses, /conversations; may be NULL */
+	const char *admin_key;         /* admin key for /organization/...; may be NULL */
+	const char *project;           /* sent as OpenAI-Project when it starts with proj_ */
+	const char *org;               /* sent as OpenAI-Organization; may be NULL */
+	int jobs;                      /* concurrent requests */
+	int max_tries;                 /* attempts per request, retries included */
+	long retry_base_ms;            /* first backoff; doubles each try */
+	long timeout_ms;               /* a request stalled this long without progress fails */
+	void (*free_user)(void *user); /* frees the user pointer of a request abandoned unfinished; may be NULL */
 };
 
 /* A finished request, borrowed by the callback. */
 struct http_result {
-	const char *path;       /* as submitted, e.g. "/containers?limit=100" */
-	long status;            /* HTTP status, 0 when no response was received */
-	const char *body;       /* NUL-terminated response body (may be empty) */
+	const char *path; /* as submitted, e.g. "/containers?limit=100" */
+	long status;      /* HTTP status, 0 when no response was received */
+	const char *body; /* NUL-terminated response body (may be empty) */
 	size_t body_len;
 	const char *request_id; /* x-request-id, or "" */
 	const char *error;      /* why it failed for good, or NULL when status is 2xx */

@@ -8,9 +8,11 @@
 #include <string.h>
 
 const struct command commands[] = {
+    {"collect", cmd_collect, "pull containers, responses, conversations, usage and costs from the API"},
     {"import", cmd_import, "store API objects from JSON or JSONL files, offline"},
     {"report", cmd_report, "summary, containers, orphans, threads, daily (text, csv, json)"},
     {"prices", cmd_prices, "list the effective-dated price table, or --import overrides"},
+    {"runs", cmd_runs, "the record of every collect and import"},
     {NULL, NULL, NULL},
 };
 

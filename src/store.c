@@ -36,21 +36,23 @@ static const char *const statement_sql[ST_COUNT] = {
         " ON CONFLICT(id) DO UPDATE SET name = excluded.name, memory_limit = excluded.memory_limit,"
         " status = excluded.status, created_at = excluded.created_at,"
         " last_active_at = excluded.last_active_at,"
-        " expires_after_minutes = excluded.expires_after_minutes, raw = excluded.raw"
+        " expires_after_minutes = excluded.expires_after_minutes, raw = excluded.raw,"
+        " request_id = coalesce(excluded.request_id, containers.request_id)"
         " WHERE excluded.raw <> containers.raw AND"
         " (coalesce(excluded.last_active_at, excluded.created_at), " STATUS_RANK(
             "excluded.status") ")"
                                " >= (coalesce(containers.last_active_at, containers.created_at), " STATUS_RANK(
                                    "containers.status") ")",
-    [ST_RESPONSE] = "INSERT INTO responses(id, project_id, status, created_at, completed_at, previous_response_id,"
-                    " conversation_id, requests_ci_auto, raw, request_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
-                    " ON CONFLICT(id) DO UPDATE SET status = excluded.status, created_at = excluded.created_at,"
-                    " completed_at = excluded.completed_at, previous_response_id = excluded.previous_response_id,"
-                    " conversation_id = excluded.conversation_id, requests_ci_auto = excluded.requests_ci_auto,"
-                    " raw = excluded.raw"
-                    " WHERE excluded.raw <> responses.raw AND"
-                    " (coalesce(excluded.completed_at, 0) > coalesce(responses.completed_at, 0)"
-                    "  OR coalesce(responses.status, '') IN ('in_progress', 'queued', ''))",
+    [ST_RESPONSE] =
+        "INSERT INTO responses(id, project_id, status, created_at, completed_at, previous_response_id,"
+        " conversation_id, requests_ci_auto, raw, request_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+        " ON CONFLICT(id) DO UPDATE SET status = excluded.status, created_at = excluded.created_at,"
+        " completed_at = excluded.completed_at, previous_response_id = excluded.previous_response_id,"
+        " conversation_id = excluded.conversation_id, requests_ci_auto = excluded.requests_ci_auto,"
+        " raw = excluded.raw, request_id = coalesce(excluded.request_id, responses.request_id)"
+        " WHERE excluded.raw <> responses.raw AND"
+        " (coalesce(excluded.completed_at, 0) > coalesce(responses.completed_at, 0)"
+        "  OR coalesce(responses.status, '') IN ('in_progress', 'queued', ''))",
     [ST_REFERENCE] = "INSERT OR IGNORE INTO container_references(response_id, container_id, kind) VALUES (?1, ?2, ?3)",
     [ST_CI_CALL] = "INSERT INTO ci_calls(id, container_id, status, response_id, conversation_id, context_response_id)"
                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
@@ -63,9 +65,9 @@ static const char *const statement_sql[ST_COUNT] = {
                    " OR (ci_calls.conversation_id IS NULL AND excluded.conversation_id IS NOT NULL)"
                    " OR (ci_calls.context_response_id IS NULL AND excluded.context_response_id IS NOT NULL)"
                    " OR (excluded.status IS NOT NULL AND excluded.status IS NOT ci_calls.status)",
-    [ST_ITEM] = "INSERT INTO items(id, type, parent_id, raw) VALUES (?1, ?2, ?3, ?4)"
+    [ST_ITEM] = "INSERT INTO items(id, type, parent_id, raw, request_id) VALUES (?1, ?2, ?3, ?4, ?5)"
                 " ON CONFLICT(id) DO UPDATE SET parent_id = coalesce(items.parent_id, excluded.parent_id),"
-                " raw = excluded.raw"
+                " raw = excluded.raw, request_id = coalesce(excluded.request_id, items.request_id)"
                 " WHERE excluded.raw <> items.raw OR (items.parent_id IS NULL AND excluded.parent_id IS NOT NULL)",
     [ST_CONVERSATION] = "INSERT INTO conversations(id, project_id, created_at, raw) VALUES (?1, ?2, ?3, ?4)"
                         " ON CONFLICT(id) DO UPDATE SET created_at = excluded.created_at, raw = excluded.raw"

@@ -41,11 +41,11 @@ struct fault {
 };
 
 static struct {
-	json_t *containers;   /* array, sorted by created_at then id */
-	json_t *responses;    /* id -> response */
-	json_t *items;        /* parent id (conv_/resp_) -> array of items */
-	json_t *usage;        /* array of buckets */
-	json_t *costs;        /* array of buckets */
+	json_t *containers; /* array, sorted by created_at then id */
+	json_t *responses;  /* id -> response */
+	json_t *items;      /* parent id (conv_/resp_) -> array of items */
+	json_t *usage;      /* array of buckets */
+	json_t *costs;      /* array of buckets */
 	const char *api_key, *admin_key;
 	int echo_auth;
 	long latency_ms;
@@ -64,7 +64,8 @@ static char *parent_token(const char *path)
 	base = base ? base + 1 : path;
 	for (const char *p = base; *p; p++)
 		if (!strncmp(p, "conv_", 5) || !strncmp(p, "resp_", 5))
-			return xstrndup(p, 5 + strspn(p + 5, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"));
+			return xstrndup(
+			    p, 5 + strspn(p + 5, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"));
 	return NULL;
 }
 
@@ -155,11 +156,12 @@ static void sort_containers(void)
 	json_t *by_id = json_object();
 	for (size_t i = 0; i < n; i++)
 		json_object_set(by_id, json_string_value(json_object_get(json_array_get(fake.containers, i), "id")),
-				json_array_get(fake.containers, i));
+		                json_array_get(fake.containers, i));
 	size_t k = 0;
 	const char *key;
 	json_t *value;
-	json_object_foreach(by_id, key, value) all[k++] = value;
+	json_object_foreach (by_id, key, value)
+		all[k++] = value;
 	qsort(all, k, sizeof *all, by_created);
 	json_t *sorted = json_array();
 	for (size_t i = 0; i < k; i++)
@@ -181,10 +183,9 @@ static unsigned rnd(unsigned n)
 
 static json_t *synthetic_container(const char *id, long created, long last, const char *memory)
 {
-	return json_pack("{s:s, s:s, s:s, s:I, s:s, s:{s:s, s:i}, s:I, s:s}", "id", id, "object", "container",
-			 "name", "synthetic", "created_at", (json_int_t)created, "status", "expired", "expires_after",
-			 "anchor", "last_active_at", "minutes", 20, "last_active_at", (json_int_t)last, "memory_limit",
-			 memory);
+	return json_pack("{s:s, s:s, s:s, s:I, s:s, s:{s:s, s:i}, s:I, s:s}", "id", id, "object", "container", "name",
+	                 "synthetic", "created_at", (json_int_t)created, "status", "expired", "expires_after", "anchor",
+	                 "last_active_at", "minutes", 20, "last_active_at", (json_int_t)last, "memory_limit", memory);
 }
 
 /* C containers, R responses in chains of 1-4 (V of them conversations):
@@ -212,17 +213,19 @@ static void generate(long containers, long responses, long conversations, unsign
 			json_t *output = json_array();
 			if (rnd(10) < 7) {
 				if (!chain_container[0] && made < containers) {
-					snprintf(chain_container, sizeof chain_container, "cntr_%08lx%040ld", t + 1, made++);
+					snprintf(chain_container, sizeof chain_container, "cntr_%08lx%040ld", t + 1,
+					         made++);
 					chain_last = t + 1;
 					json_array_append_new(fake.containers,
-							      synthetic_container(chain_container, t + 1, t + 1, "1g"));
+					                      synthetic_container(chain_container, t + 1, t + 1, "1g"));
 				}
 				if (chain_container[0]) {
 					char ci[96];
 					snprintf(ci, sizeof ci, "ci_%08lx%040ld", t + 2, r);
-					json_t *call = json_pack("{s:s, s:s, s:s, s:s, s:s, s:n}", "type",
-								 "code_interpreter_call", "id", ci, "status", "completed",
-								 "container_id", chain_container, "code", "print(42)", "outputs");
+					json_t *call =
+					    json_pack("{s:s, s:s, s:s, s:s, s:s, s:n}", "type", "code_interpreter_call",
+					              "id", ci, "status", "completed", "container_id", chain_container,
+					              "code", "print(42)", "outputs");
 					json_array_append(output, call);
 					if (is_conv)
 						json_array_append(chain_items, call);
@@ -233,17 +236,17 @@ static void generate(long containers, long responses, long conversations, unsign
 				snprintf(cid, sizeof cid, "cntr_%08lx%040ld", t + 1, made++);
 				json_array_append_new(fake.containers, synthetic_container(cid, t + 1, t + 1, "1g"));
 			}
-			json_array_append_new(output, json_pack("{s:s, s:s, s:s, s:s, s:[]}", "id", "msg_x", "type",
-								"message", "status", "completed", "role", "assistant",
-								"content"));
+			json_array_append_new(output,
+			                      json_pack("{s:s, s:s, s:s, s:s, s:[]}", "id", "msg_x", "type", "message",
+			                                "status", "completed", "role", "assistant", "content"));
 			json_object_set_new(json_array_get(output, json_array_size(output) - 1), "id",
-					    json_sprintf("msg_%s", id + 5));
+			                    json_sprintf("msg_%s", id + 5));
 			json_t *resp = json_pack(
-				"{s:s, s:s, s:I, s:I, s:s, s:o, s:[{s:s, s:{s:s}}], s:o, s:o}", "id", id, "object",
-				"response", "created_at", (json_int_t)t, "completed_at", (json_int_t)(t + 6), "status",
-				"completed", "output", output, "tools", "type", "code_interpreter", "container", "type",
-				"auto", "previous_response_id", is_conv || !prev[0] ? json_null() : json_string(prev),
-				"conversation", is_conv ? json_pack("{s:s}", "id", conv) : json_null());
+			    "{s:s, s:s, s:I, s:I, s:s, s:o, s:[{s:s, s:{s:s}}], s:o, s:o}", "id", id, "object",
+			    "response", "created_at", (json_int_t)t, "completed_at", (json_int_t)(t + 6), "status",
+			    "completed", "output", output, "tools", "type", "code_interpreter", "container", "type",
+			    "auto", "previous_response_id", is_conv || !prev[0] ? json_null() : json_string(prev),
+			    "conversation", is_conv ? json_pack("{s:s}", "id", conv) : json_null());
 			json_object_set_new(fake.responses, id, resp);
 			snprintf(prev, sizeof prev, "%s", id);
 		}
@@ -286,15 +289,13 @@ static void dump(const char *dir)
 	f = fopen(path, "w");
 	const char *key;
 	json_t *value;
-	json_object_foreach(fake.responses, key, value)
-	{
+	json_object_foreach (fake.responses, key, value) {
 		json_dumpf(value, f, JSON_COMPACT);
 		fputc('\n', f);
 	}
 	fclose(f);
 	free(path);
-	json_object_foreach(fake.items, key, value)
-	{
+	json_object_foreach (fake.items, key, value) {
 		path = xasprintf("%s/%s.items.json", dir, key);
 		json_t *page = json_pack("{s:s, s:O, s:b}", "object", "list", "data", value, "has_more", 0);
 		json_dump_file(page, path, JSON_COMPACT);
@@ -320,7 +321,7 @@ static void error_reply(struct reply *r, int status, const char *type, const cha
 	vsnprintf(message, sizeof message, fmt, ap);
 	va_end(ap);
 	json_t *e = json_pack("{s:{s:s, s:s, s:n, s:o}}", "error", "message", message, "type", type, "param", "code",
-			      code ? json_string(code) : json_null());
+	                      code ? json_string(code) : json_null());
 	r->status = status;
 	r->body = json_dumps(e, JSON_INDENT(2));
 	json_decref(e);
@@ -343,7 +344,7 @@ static void list_reply(struct reply *r, struct MHD_Connection *c, json_t *all, i
 	int desc = order ? !strcmp(order, "desc") : default_desc;
 	if (limit < 1 || limit > 100) {
 		error_reply(r, 400, "invalid_request_error", "integer_above_max_value",
-			    "Invalid 'limit': must be between 1 and 100.");
+		            "Invalid 'limit': must be between 1 and 100.");
 		return;
 	}
 	if (order && strcmp(order, "asc") && strcmp(order, "desc")) {
@@ -360,7 +361,7 @@ static void list_reply(struct reply *r, struct MHD_Connection *c, json_t *all, i
 		}
 		if (i == n) {
 			error_reply(r, 400, "invalid_request_error", NULL, "Invalid 'after': no object with id '%s'.",
-				    after);
+			            after);
 			return;
 		}
 		start = i + 1;
@@ -371,8 +372,8 @@ static void list_reply(struct reply *r, struct MHD_Connection *c, json_t *all, i
 		json_array_append(data, json_array_get(all, desc ? n - 1 - i : i));
 	json_t *first = json_array_get(data, 0), *last = json_array_get(data, json_array_size(data) - 1);
 	json_reply(r, json_pack("{s:s, s:o, s:o, s:o, s:b}", "object", "list", "data", data, "first_id",
-				first ? json_incref(json_object_get(first, "id")) : json_null(), "last_id",
-				last ? json_incref(json_object_get(last, "id")) : json_null(), "has_more", i < n));
+	                        first ? json_incref(json_object_get(first, "id")) : json_null(), "last_id",
+	                        last ? json_incref(json_object_get(last, "id")) : json_null(), "has_more", i < n));
 }
 
 /* A page of buckets: start_time (required), end_time, limit, page cursor. */
@@ -384,14 +385,14 @@ static void buckets_reply(struct reply *r, struct MHD_Connection *c, json_t *all
 	const char *page = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "page");
 	if (!start_s) {
 		error_reply(r, 400, "invalid_request_error", "missing_required_parameter",
-			    "Missing required parameter: 'start_time'.");
+		            "Missing required parameter: 'start_time'.");
 		return;
 	}
 	long start = strtol(start_s, NULL, 10), end = end_s ? strtol(end_s, NULL, 10) : 1L << 40;
 	long limit = limit_s ? strtol(limit_s, NULL, 10) : default_limit;
 	if (limit < 1 || limit > max_limit) {
 		error_reply(r, 400, "invalid_request_error", NULL, "Invalid 'limit': must be between 1 and %ld.",
-			    max_limit);
+		            max_limit);
 		return;
 	}
 	long skip = page ? strtol(page + strlen("page_"), NULL, 10) : 0;
@@ -400,8 +401,7 @@ static void buckets_reply(struct reply *r, struct MHD_Connection *c, json_t *all
 	size_t i;
 	json_t *bucket;
 	int more = 0;
-	json_array_foreach(all, i, bucket)
-	{
+	json_array_foreach (all, i, bucket) {
 		long t = (long)json_integer_value(json_object_get(bucket, "start_time"));
 		if (t < start || t >= end)
 			continue;
@@ -413,8 +413,8 @@ static void buckets_reply(struct reply *r, struct MHD_Connection *c, json_t *all
 		}
 		json_array_append(data, bucket);
 	}
-	json_reply(r, json_pack("{s:s, s:o, s:b, s:o}", "object", "page", "data", data, "has_more", more,
-				"next_page", more ? json_sprintf("page_%ld", skip + limit) : json_null()));
+	json_reply(r, json_pack("{s:s, s:o, s:b, s:o}", "object", "page", "data", data, "has_more", more, "next_page",
+	                        more ? json_sprintf("page_%ld", skip + limit) : json_null()));
 }
 
 /* Retrieving a container, or touching its files, refreshes a live one. */
@@ -422,15 +422,16 @@ static json_t *touch(const char *id)
 {
 	size_t i;
 	json_t *c;
-	json_array_foreach(fake.containers, i, c)
-	{
+	json_array_foreach (fake.containers, i, c) {
 		if (strcmp(json_string_value(json_object_get(c, "id")), id))
 			continue;
 		const char *status = json_string_value(json_object_get(c, "status"));
 		if (status && strcmp(status, "expired") && strcmp(status, "deleted")) {
 			json_object_set_new(c, "last_active_at", json_integer(time(NULL)));
-			if (fake.log)
+			if (fake.log) {
 				fprintf(fake.log, "TOUCH %s status=%s\n", id, status);
+				fflush(fake.log);
+			}
 		}
 		return c;
 	}
@@ -443,9 +444,10 @@ static void route(struct reply *r, struct MHD_Connection *c, const char *url, in
 	if (!strncmp(p, "/v1", 3))
 		p += 3;
 	if ((strncmp(p, "/organization/", 14) == 0) != admin) {
-		error_reply(r, 403, "invalid_request_error", "insufficient_permissions",
-			    admin ? "Admin API keys cannot be used for non-administration endpoints."
-				  : "You have insufficient permissions for this operation. Missing scopes: api.usage.read.");
+		error_reply(
+		    r, 403, "invalid_request_error", "insufficient_permissions",
+		    admin ? "Admin API keys cannot be used for non-administration endpoints."
+		          : "You have insufficient permissions for this operation. Missing scopes: api.usage.read.");
 		return;
 	}
 	char id[512];
@@ -517,7 +519,7 @@ static ssize_t send_partial(void *cls, uint64_t pos, char *out, size_t max)
 	struct body_state *s = cls;
 	if (pos >= s->cut) {
 		if (s->stall)
-			sleep(60);
+			sleep(10);
 		return MHD_CONTENT_READER_END_WITH_ERROR;
 	}
 	size_t n = s->cut - (size_t)pos < max ? s->cut - (size_t)pos : max;
@@ -533,7 +535,7 @@ static void free_partial(void *cls)
 }
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
-			      const char *version, const char *upload, size_t *upload_size, void **state)
+                              const char *version, const char *upload, size_t *upload_size, void **state)
 {
 	if (!*state) { /* first call: headers only */
 		*state = (void *)1;
@@ -572,22 +574,22 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	}
 	if (fake.log) {
 		fprintf(fake.log, "%s %s key=%s project=%s org=%s%s%s\n", method, target, who, project ? project : "-",
-			org ? org : "-", fault ? " fault=" : "", fault ? fault : "");
+		        org ? org : "-", fault ? " fault=" : "", fault ? fault : "");
 		fflush(fake.log);
 	}
 	if (strcmp(method, "GET"))
 		error_reply(&r, 405, "invalid_request_error", NULL, "Method %s not allowed.", method);
 	else if (!strcmp(who, "none") || !strcmp(who, "wrong"))
 		error_reply(&r, 401, "invalid_request_error", "invalid_api_key",
-			    "Incorrect API key provided: %s. You can find your API key at "
-			    "https://platform.openai.com/account/api-keys.",
-			    fake.echo_auth && auth ? auth : "sk-...redacted");
+		            "Incorrect API key provided: %s. You can find your API key at "
+		            "https://platform.openai.com/account/api-keys.",
+		            fake.echo_auth && auth ? auth : "sk-...redacted");
 	else if (fault && !strcmp(fault, "429"))
 		error_reply(&r, 429, "requests", "rate_limit_exceeded", "Rate limit reached for requests."),
-			r.retry_after_s = 1;
+		    r.retry_after_s = 1;
 	else if (fault && !strcmp(fault, "429ms"))
 		error_reply(&r, 429, "requests", "rate_limit_exceeded", "Rate limit reached for requests."),
-			r.retry_after_ms = 50;
+		    r.retry_after_ms = 50;
 	else if (fault && (!strcmp(fault, "500") || !strcmp(fault, "502") || !strcmp(fault, "503")))
 		error_reply(&r, atoi(fault), "server_error", NULL, "The server had an error processing your request.");
 	else
@@ -595,7 +597,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	if (fault && fake.echo_auth && auth && r.status >= 400) {
 		free(r.body);
 		error_reply(&r, r.status, "invalid_request_error", NULL, "Bad request with header Authorization: %s",
-			    auth);
+		            auth);
 	}
 	pthread_mutex_unlock(&fake.lock);
 	free(target);
@@ -651,14 +653,19 @@ static void on_signal(int sig)
 
 int main(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{"port", required_argument, NULL, 'p'},      {"port-file", required_argument, NULL, 'P'},
-		{"fixture", required_argument, NULL, 'f'},   {"synthetic", required_argument, NULL, 's'},
-		{"seed", required_argument, NULL, 'S'},      {"latency-ms", required_argument, NULL, 'l'},
-		{"fault", required_argument, NULL, 'F'},     {"log", required_argument, NULL, 'L'},
-		{"api-key", required_argument, NULL, 'k'},   {"admin-key", required_argument, NULL, 'K'},
-		{"echo-auth", no_argument, NULL, 'e'},       {"dump", required_argument, NULL, 'd'},
-		{NULL, 0, NULL, 0}};
+	static const struct option options[] = {{"port", required_argument, NULL, 'p'},
+	                                        {"port-file", required_argument, NULL, 'P'},
+	                                        {"fixture", required_argument, NULL, 'f'},
+	                                        {"synthetic", required_argument, NULL, 's'},
+	                                        {"seed", required_argument, NULL, 'S'},
+	                                        {"latency-ms", required_argument, NULL, 'l'},
+	                                        {"fault", required_argument, NULL, 'F'},
+	                                        {"log", required_argument, NULL, 'L'},
+	                                        {"api-key", required_argument, NULL, 'k'},
+	                                        {"admin-key", required_argument, NULL, 'K'},
+	                                        {"echo-auth", no_argument, NULL, 'e'},
+	                                        {"dump", required_argument, NULL, 'd'},
+	                                        {NULL, 0, NULL, 0}};
 	unsigned port = 0;
 	const char *port_file = NULL, *synthetic = NULL, *dump_dir = NULL;
 	unsigned long long seed = 1;
@@ -733,8 +740,8 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	struct MHD_Daemon *d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD, port,
-						NULL, NULL, handle, NULL, MHD_OPTION_CONNECTION_TIMEOUT, 120u,
-						MHD_OPTION_CONNECTION_LIMIT, 512u, MHD_OPTION_END);
+	                                        NULL, NULL, handle, NULL, MHD_OPTION_CONNECTION_TIMEOUT, 120u,
+	                                        MHD_OPTION_CONNECTION_LIMIT, 512u, MHD_OPTION_END);
 	if (!d) {
 		fprintf(stderr, "fake_api: cannot listen on port %u\n", port);
 		return 1;
@@ -755,6 +762,8 @@ int main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	while (!stop)
 		pause();
+	if (fake.fault_count) /* stalled connections would hold MHD_stop_daemon for their sleep */
+		_exit(0);
 	MHD_stop_daemon(d);
 	if (fake.log)
 		fclose(fake.log);

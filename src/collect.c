@@ -1,0 +1,185 @@
+#include "collect.h"
+
+#include "error.h"
+#include "log.h"
+#include "xalloc.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Responses stored per transaction, at most; a page is always one. */
+#define BATCH_OBJECTS   256
+#define BATCH_MS        1000
+#define MAX_ERROR_LINES 20
+
+static long env_long(const char *name, long fallback)
+{
+	const char *v = getenv(name);
+	return v && *v ? strtol(v, NULL, 10) : fallback;
+}
+
+enum outcome collector_open(struct collector *c, const struct global_options *global,
+                            const struct collect_options *options, const char *command, int argc, char **argv)
+{
+	memset(c, 0, sizeof *c);
+	c->global = global;
+	c->options = options;
+	struct http_config config = {
+	    .base_url = global->base_url,
+	    .api_key = getenv("OPENAI_API_KEY"),
+	    .admin_key = getenv("OPENAI_ADMIN_KEY"),
+	    .project = global->project,
+	    .org = global->org,
+	    .jobs = options->jobs,
+	    .max_tries = (int)env_long("CNTRAUDIT_MAX_TRIES", 5),
+	    .retry_base_ms = env_long("CNTRAUDIT_RETRY_BASE_MS", 500),
+	    .timeout_ms = env_long("CNTRAUDIT_TIMEOUT_MS", 60000),
+	    .free_user = collect_page_free,
+	};
+	if (config.api_key && !*config.api_key)
+		config.api_key = NULL;
+	if (config.admin_key && !*config.admin_key)
+		config.admin_key = NULL;
+	if (store_open(global->db_path, STORE_CREATE, &c->store))
+		return OUTCOME_FAILED;
+	if (run_begin(c->store, command, argc, argv, &c->run_id) || http_client_new(&config, &c->http) ||
+	    store_begin(c->store)) {
+		store_free(c->store);
+		http_client_free(c->http);
+		c->store = NULL;
+		c->http = NULL;
+		return OUTCOME_FAILED;
+	}
+	c->decode.store = c->store;
+	c->decode.project_id = global->project;
+	c->last_commit_ms = c->started_ms = progress_now_ms();
+	return OUTCOME_OK;
+}
+
+static void remember_error(struct collector *c, const char *line)
+{
+	if (c->error_lines++ < MAX_ERROR_LINES)
+		buf_printf(&c->errors, "%s\n", line);
+}
+
+void collector_fail(struct collector *c, const char *fmt, ...)
+{
+	struct buf b = {0};
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	progress_end(&c->progress);
+	fprintf(stderr, "cntraudit: %s\n", b.data);
+	remember_error(c, b.data);
+	c->counts.failed++;
+	buf_free(&b);
+}
+
+int collector_fatal(struct collector *c, const char *fmt, ...)
+{
+	struct buf b = {0};
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	remember_error(c, b.data);
+	error_set("%s", b.data);
+	buf_free(&b);
+	c->fatal = 1;
+	return -1;
+}
+
+int collector_checkpoint(struct collector *c, int force)
+{
+	int64_t now = progress_now_ms();
+	if (!force && c->uncommitted < BATCH_OBJECTS && now - c->last_commit_ms < BATCH_MS)
+		return 0;
+	if (c->uncommitted == 0 && !force)
+		return 0;
+	if (store_commit(c->store) || store_begin(c->store))
+		return collector_fatal(c, "cannot store what was collected: %s", error_message());
+	c->uncommitted = 0;
+	c->last_commit_ms = now;
+	return 0;
+}
+
+json_t *collector_store(struct collector *c, const struct http_result *result, const char *parent_id, int *malformed)
+{
+	json_error_t err;
+	json_t *doc = json_loadb(result->body, result->body_len, 0, &err);
+	*malformed = doc == NULL;
+	if (!doc)
+		return NULL;
+	struct decode_counts counts = {0};
+	c->decode.parent_id = parent_id;
+	c->decode.request_id = result->request_id[0] ? result->request_id : NULL;
+	if (store_savepoint(c->store)) {
+		collector_fatal(c, "cannot store what was collected: %s", error_message());
+		json_decref(doc);
+		return NULL;
+	}
+	if (decode_document(&c->decode, doc, &counts)) {
+		if (store_failed(c->store)) {
+			collector_fatal(c, "cannot store what was collected: %s", error_message());
+		} else {
+			store_savepoint_rollback(c->store);
+			collector_fail(c, "%s: %s", result->path, error_message());
+		}
+		json_decref(doc);
+		return NULL;
+	}
+	if (store_savepoint_release(c->store)) {
+		collector_fatal(c, "cannot store what was collected: %s", error_message());
+		json_decref(doc);
+		return NULL;
+	}
+	c->counts.objects += counts.objects;
+	c->counts.changed += counts.changed;
+	c->uncommitted++;
+	return doc;
+}
+
+enum outcome collector_close(struct collector *c, const char *command, int interrupted)
+{
+	enum outcome outcome;
+	const char *status;
+	progress_end(&c->progress);
+	c->counts.retries = c->http ? (size_t)http_retries(c->http) : 0;
+	if (c->fatal) {
+		/* Keep everything stored so far; only the failure stops us. */
+		char *why = xstrdup(error_message());
+		if (store_commit(c->store))
+			store_rollback(c->store);
+		error_set("%s", why);
+		free(why);
+		outcome = OUTCOME_FAILED;
+		status = "failed";
+	} else {
+		if (store_commit(c->store)) {
+			store_rollback(c->store);
+			c->fatal = 1;
+			outcome = OUTCOME_FAILED;
+			status = "failed";
+		} else if (interrupted) {
+			outcome = OUTCOME_PARTIAL;
+			status = "interrupted";
+		} else {
+			outcome = c->counts.failed ? OUTCOME_PARTIAL : OUTCOME_OK;
+			status = c->counts.failed ? "partial" : "ok";
+		}
+	}
+	run_finish(c->store, c->run_id, status, &c->counts, c->errors.data);
+	double seconds = (double)(progress_now_ms() - c->started_ms) / 1000.0;
+	log_notice("%s: %zu object%s stored (%zu new or changed), %zu not found, %zu failed; %zu request%s, "
+	           "%zu retr%s, %.1f s%s",
+	           command, c->counts.objects, c->counts.objects == 1 ? "" : "s", c->counts.changed,
+	           c->counts.not_found, c->counts.failed, c->counts.requests, c->counts.requests == 1 ? "" : "s",
+	           c->counts.retries, c->counts.retries == 1 ? "y" : "ies", seconds,
+	           interrupted ? "; interrupted: run the same command again to resume" : "");
+	http_client_free(c->http);
+	store_free(c->store);
+	buf_free(&c->errors);
+	return outcome;
+}

@@ -1,0 +1,75 @@
+/* Collection from the API: what every collector shares. A collector holds
+ * the store, the HTTP client and the run's counts; each page or response
+ * fetched is decoded through decode_document (exactly as import does) inside
+ * a savepoint of a long write transaction that is committed every page or
+ * every batch, so an interrupted collect keeps all it committed and a rerun
+ * ends with the data of an uninterrupted one. */
+#ifndef CNTRAUDIT_COLLECT_H
+#define CNTRAUDIT_COLLECT_H
+
+#include "cli.h"
+#include "decode.h"
+#include "http.h"
+#include "id_sources.h"
+#include "progress.h"
+#include "runs.h"
+#include "store.h"
+
+#include <jansson.h>
+
+struct collect_options {
+	int jobs;                               /* --jobs */
+	int progress;                           /* draw progress (stderr is a terminal, no --no-progress) */
+	int with_files;                         /* --with-files */
+	int chain;                              /* follow previous_response_id (not --no-chain) */
+	const int64_t *since;                   /* --since */
+	const int64_t *until;                   /* --until */
+	struct id_set responses, conversations; /* from arguments, --from, --scan */
+};
+
+struct collector {
+	const struct global_options *global;
+	const struct collect_options *options;
+	struct store *store;
+	struct http_client *http;
+	struct decode_context decode;
+	struct progress progress;
+	int64_t run_id;
+	struct run_counts counts;
+	int64_t started_ms;
+	size_t uncommitted;
+	int64_t last_commit_ms;
+	struct buf errors; /* the first error lines, for the runs record */
+	size_t error_lines;
+	int fatal; /* the collect cannot go on (set with the error) */
+};
+
+/* Opens the store and HTTP client and records the run. admin: whether the
+ * admin key is what this command needs. OUTCOME_OK, or the failure. */
+enum outcome collector_open(struct collector *c, const struct global_options *global,
+                            const struct collect_options *options, const char *command, int argc, char **argv);
+/* Commits, records the run, prints the one-line summary; the outcome. */
+enum outcome collector_close(struct collector *c, const char *command, int interrupted);
+
+/* Decodes and stores a successful response body; parent_id for item pages.
+ * Returns the parsed document (caller decrefs), or NULL when the body was
+ * not valid JSON (*malformed set) or the document was refused (failure
+ * recorded). */
+json_t *collector_store(struct collector *c, const struct http_result *result, const char *parent_id, int *malformed);
+/* Records one failed item: a line on stderr, a count, the runs record. */
+void collector_fail(struct collector *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Stops the collect: the error line is printed by main. */
+int collector_fatal(struct collector *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Commits when enough is pending (or force). 0, or -1 (fatal set). */
+int collector_checkpoint(struct collector *c, int force);
+
+/* The collectors; each returns 0, or -1 when the collect must stop. */
+int collect_containers(struct collector *c, volatile int *interrupted);
+int collect_container_files(struct collector *c, volatile int *interrupted);
+int collect_responses(struct collector *c, volatile int *interrupted);
+int collect_conversations(struct collector *c, volatile int *interrupted);
+int collect_usage(struct collector *c, volatile int *interrupted);
+/* Frees a conversation page's request state (http_config.free_user). */
+void collect_page_free(void *user);
+
+#endif

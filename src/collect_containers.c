@@ -1,0 +1,196 @@
+/* collect containers: GET /containers?order=asc&limit=100&after=..., every
+ * page, one transaction per page with the resume cursor. Never retrieves a
+ * container individually (that would refresh a live one's last_active_at
+ * and extend its life and cost), except with --with-files, which says so. */
+#include "collect.h"
+
+#include "error.h"
+#include "log.h"
+#include "xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct pages {
+	struct collector *c;
+	const char *resource; /* cursor name; NULL when not resumable */
+	char *base_path;      /* path without the cursor */
+	int parse_failures;   /* for the page in flight */
+	int admin;
+	int done;
+	int (*on_page)(struct pages *p, json_t *doc); /* 1 = more pages; 0 = finished; -1 = stop */
+};
+
+static char *read_cursor(struct store *store, const char *resource)
+{
+	sqlite3_stmt *st = NULL;
+	char *after = NULL;
+	if (sqlite3_prepare_v2(store_db(store), "SELECT after_id FROM collect_cursors WHERE resource = ?1", -1, &st,
+	                       NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, resource, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			after = xstrdup((const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_finalize(st);
+	return after;
+}
+
+static int write_cursor(struct collector *c, const char *resource, const char *after)
+{
+	sqlite3_stmt *st = NULL;
+	const char *sql = after ? "INSERT OR REPLACE INTO collect_cursors(resource, after_id) VALUES (?1, ?2)"
+	                        : "DELETE FROM collect_cursors WHERE resource = ?1";
+	int rc = sqlite3_prepare_v2(store_db(c->store), sql, -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, resource, -1, SQLITE_STATIC);
+		if (after)
+			sqlite3_bind_text(st, 2, after, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_OK
+	           ? 0
+	           : collector_fatal(c, "cannot store the collect cursor: %s", sqlite3_errmsg(store_db(c->store)));
+}
+
+static void submit_page(struct pages *p, const char *after)
+{
+	char *path = after ? xasprintf("%s&after=%s", p->base_path, after) : xstrdup(p->base_path);
+	http_submit(p->c->http, path, p->admin, NULL);
+	p->c->counts.requests++;
+	free(path);
+}
+
+static int on_page_result(void *ctx, const struct http_result *r)
+{
+	struct pages *p = ctx;
+	struct collector *c = p->c;
+	int malformed;
+	if (r->error)
+		return collector_fatal(c, "cannot fetch %s: %s", r->path, r->error);
+	json_t *doc = collector_store(c, r, NULL, &malformed);
+	if (malformed) {
+		/* A 200 whose body is not JSON: ask again, a bounded number of times. */
+		if (++p->parse_failures >= 3)
+			return collector_fatal(c, "cannot fetch %s: the response is not valid JSON", r->path);
+		log_info("retrying %s: the response was not valid JSON", r->path);
+		http_submit(c->http, r->path, p->admin, NULL);
+		c->counts.requests++;
+		return 0;
+	}
+	if (!doc)
+		return c->fatal ? -1 : collector_fatal(c, "cannot store the page %s", r->path);
+	p->parse_failures = 0;
+	int more = p->on_page(p, doc);
+	json_decref(doc);
+	return more < 0 ? -1 : 0;
+}
+
+/* After a container page: move the cursor with the page, commit, go on. */
+static int on_container_page(struct pages *p, json_t *doc)
+{
+	struct collector *c = p->c;
+	json_t *data = json_object_get(doc, "data");
+	const char *last = json_string_value(json_object_get(json_array_get(data, json_array_size(data) - 1), "id"));
+	int more = json_is_true(json_object_get(doc, "has_more")) && last;
+	if (c->options->since && !p->resource) {
+		/* --since pages newest first: stop at the first container older than it. */
+		json_int_t oldest =
+		    json_integer_value(json_object_get(json_array_get(data, json_array_size(data) - 1), "created_at"));
+		if (oldest < *c->options->since)
+			more = 0;
+	}
+	if (p->resource && write_cursor(c, p->resource, more ? last : NULL))
+		return -1;
+	if (collector_checkpoint(c, 1))
+		return -1;
+	progress_update(&c->progress, c->counts.objects, 0, http_retries(c->http));
+	if (more)
+		submit_page(p, last);
+	return more;
+}
+
+int collect_containers(struct collector *c, volatile int *interrupted)
+{
+	struct pages p = {.c = c, .on_page = on_container_page};
+	char *after = NULL;
+	progress_start(&c->progress, "containers", c->options->progress);
+	if (c->options->since) {
+		/* Newest first, stopping at --since: no resume needed, few pages. */
+		p.base_path = xstrdup("/containers?order=desc&limit=100");
+	} else {
+		p.resource = "containers";
+		p.base_path = xstrdup("/containers?order=asc&limit=100");
+		after = read_cursor(c->store, p.resource);
+		if (after)
+			log_notice("collect containers: resuming after %s", after);
+	}
+	submit_page(&p, after);
+	int rc = http_run(c->http, on_page_result, &p, interrupted);
+	free(after);
+	free(p.base_path);
+	return rc || c->fatal ? -1 : 0;
+}
+
+/* --with-files: every stored container's files (GET /containers/{id}/files). */
+struct files_run {
+	struct collector *c;
+	size_t done;
+};
+
+static int on_files(void *ctx, const struct http_result *r)
+{
+	struct files_run *f = ctx;
+	struct collector *c = f->c;
+	int malformed;
+	f->done++;
+	if (r->error) {
+		collector_fail(c, "cannot fetch %s: %s", r->path, r->error);
+		return 0;
+	}
+	json_t *doc = collector_store(c, r, NULL, &malformed);
+	if (malformed)
+		collector_fail(c, "cannot fetch %s: the response is not valid JSON", r->path);
+	if (doc && json_is_true(json_object_get(doc, "has_more"))) {
+		json_t *data = json_object_get(doc, "data");
+		const char *last =
+		    json_string_value(json_object_get(json_array_get(data, json_array_size(data) - 1), "id"));
+		char *base = xstrndup(r->path, strcspn(r->path, "?"));
+		char *next = xasprintf("%s?limit=100&order=asc&after=%s", base, last ? last : "");
+		http_submit(c->http, next, 0, NULL);
+		c->counts.requests++;
+		free(next);
+		free(base);
+	}
+	json_decref(doc);
+	progress_update(&c->progress, f->done, 0, http_retries(c->http));
+	return collector_checkpoint(c, 0);
+}
+
+int collect_container_files(struct collector *c, volatile int *interrupted)
+{
+	sqlite3_stmt *st = NULL;
+	size_t live = 0, total = 0;
+	struct files_run f = {.c = c};
+	if (sqlite3_prepare_v2(
+	        store_db(c->store),
+	        "SELECT id, status NOT IN ('expired', 'deleted') FROM containers ORDER BY created_at, id", -1, &st,
+	        NULL) != SQLITE_OK)
+		return collector_fatal(c, "cannot list containers: %s", sqlite3_errmsg(store_db(c->store)));
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char *path = xasprintf("/containers/%s/files?limit=100&order=asc", sqlite3_column_text(st, 0));
+		http_submit(c->http, path, 0, NULL);
+		free(path);
+		live += (size_t)sqlite3_column_int(st, 1);
+		total++;
+	}
+	sqlite3_finalize(st);
+	c->counts.requests += total;
+	if (live)
+		log_notice("collect --with-files: listing files of %zu live container%s refreshes their "
+		           "last_active_at, extending their life and, under time billing, their cost",
+		           live, live == 1 ? "" : "s");
+	progress_start(&c->progress, "container files", c->options->progress);
+	int rc = http_run(c->http, on_files, &f, interrupted);
+	return rc || c->fatal ? -1 : 0;
+}

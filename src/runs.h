@@ -1,0 +1,22 @@
+/* The runs record: every collect and import, with its options (which never
+ * hold a key: keys come only from the environment), counts and first errors.
+ * Written outside the data transactions, so an interrupted run still shows. */
+#ifndef CNTRAUDIT_RUNS_H
+#define CNTRAUDIT_RUNS_H
+
+#include "store.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct run_counts {
+	size_t objects, changed, not_found, failed, requests, retries;
+};
+
+/* Records the start of a run; 0 and *id, or -1 with the error set. */
+int run_begin(struct store *store, const char *command, int argc, char **argv, int64_t *id);
+/* status: ok | partial | failed | interrupted. errors may be NULL. */
+void run_finish(struct store *store, int64_t id, const char *status, const struct run_counts *counts,
+                const char *errors);
+
+#endif

@@ -1,0 +1,242 @@
+#!/usr/bin/env bash
+# End-to-end tests of `cntraudit collect` against tests/fake_api on
+# 127.0.0.1. Each case starts its own fake server (port chosen by the
+# kernel), runs the real binary, and checks exit codes, output, the
+# database, and the server's request log.
+# Usage: collect_test.sh CNTRAUDIT FAKE_API CASE     (run from the source root)
+set -u
+bin=$1 fake=$2 case_name=$3
+tmp=$(mktemp -d)
+fake_pid=""
+cleanup() { [ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+failures=0 checks=0
+fail() { echo "FAIL [$case_name] $*"; failures=$((failures + 1)); }
+check() { checks=$((checks + 1)); }
+export OPENAI_API_KEY=test-project-key OPENAI_ADMIN_KEY=test-admin-key
+export CNTRAUDIT_RETRY_BASE_MS=20 CNTRAUDIT_TIMEOUT_MS=3000
+unset OPENAI_BASE_URL OPENAI_PROJECT_ID OPENAI_ORG_ID CNTRAUDIT_LOG CNTRAUDIT_NOW
+
+# start_fake ARGS...: a fresh server logging to $tmp/requests.log
+start_fake() {
+  [ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null && wait "$fake_pid" 2>/dev/null
+  rm -f "$tmp/port"
+  : >"$tmp/requests.log"
+  "$fake" --port-file "$tmp/port" --log "$tmp/requests.log" "$@" &
+  fake_pid=$!
+  for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.05; done
+  [ -s "$tmp/port" ] || { fail "the fake API did not start"; exit 1; }
+  url="http://127.0.0.1:$(cat "$tmp/port")/v1"
+}
+collect() { "$bin" --db "$tmp/collected.db" --base-url "$url" collect "$@" --no-progress; }
+reports() { # DB NOW OUTDIR: every report, for comparison
+  mkdir -p "$3"
+  for r in summary containers threads daily; do
+    "$bin" --db "$1" --now "$2" report "$r" --format csv >"$3/$r.csv" 2>&1
+  done
+}
+import_fixture() { "$bin" -q --db "$tmp/imported.db" import "$@"; }
+same_reports() { # NOW: collected and imported databases give identical reports
+  check
+  reports "$tmp/collected.db" "$1" "$tmp/r-collected"
+  reports "$tmp/imported.db" "$1" "$tmp/r-imported"
+  diff -r "$tmp/r-imported" "$tmp/r-collected" >"$tmp/diff" || fail "collected and imported reports differ: $(head -20 "$tmp/diff")"
+}
+log_count() { grep -c -- "$1" "$tmp/requests.log"; }
+expect_exit() { check; [ "$1" = "$2" ] || fail "exit $1, expected $2: $(tail -3 "$tmp/err" 2>/dev/null)"; }
+expect_err() { check; grep -qF -- "$1" "$tmp/err" || fail "stderr lacks: $1 -- stderr: $(head -5 "$tmp/err")"; }
+no_key_anywhere() { # keys never reach output, logs or the database
+  check
+  for f in "$tmp"/err "$tmp"/out "$tmp"/collected.db*; do
+    [ -f "$f" ] || continue
+    ! grep -qa -e test-project-key -e test-admin-key "$f" || fail "a key leaked into $(basename "$f")"
+  done
+}
+scenario_ids() { cat fixtures/"$1"/api/* | grep -oE '(resp|conv)_[A-Za-z0-9]{8,}' | sort -u >"$tmp/ids.txt"; }
+
+case $case_name in
+fixtures)
+  # Every scenario, collected from the fake API, reports exactly what its import does.
+  for s in forum-repetitive healthy-reuse expired-recreated repetitive-creation pricing attribution; do
+    rm -f "$tmp"/*.db*
+    start_fake --fixture "fixtures/$s"
+    scenario_ids "$s"
+    collect all --from "$tmp/ids.txt" --since 2025-01-01 >"$tmp/out" 2>"$tmp/err"
+    expect_exit $? 0
+    import_fixture fixtures/"$s"/api/*
+    same_reports "$(cat "fixtures/$s/now")"
+  done
+  no_key_anywhere
+  ;;
+synthetic)
+  # A generated account (containers, chains, conversations): collect == import of the same data.
+  start_fake --synthetic 3000:800:60 --seed 7
+  "$fake" --synthetic 3000:800:60 --seed 7 --dump "$tmp/dump"
+  grep -ohE '(resp|conv)_[A-Za-z0-9]{8,}' "$tmp"/dump/responses.jsonl | sort -u >"$tmp/ids.txt"
+  collect all --from "$tmp/ids.txt" --jobs 16 >"$tmp/out" 2>"$tmp/err"
+  expect_exit $? 0
+  import_fixture "$tmp"/dump/*
+  same_reports 2026-11-21
+  check; [ "$(log_count 'GET /v1/containers?order=asc&limit=100 key=')" = 1 ] || fail "first page not requested once with order=asc&limit=100"
+  check; [ "$(log_count '&after=')" -ge 29 ] || fail "expected 30 container pages"
+  ;;
+idempotent)
+  start_fake --fixture fixtures/forum-repetitive
+  scenario_ids forum-repetitive
+  collect all --from "$tmp/ids.txt" --since 2025-11-01 2>"$tmp/err"; expect_exit $? 0
+  cp "$tmp/collected.db" "$tmp/first.db"
+  collect containers 2>"$tmp/err"; expect_exit $? 0
+  expect_err "6 objects stored (0 new or changed)"
+  collect responses --from "$tmp/ids.txt" 2>"$tmp/err"; expect_exit $? 0
+  expect_err "collect responses: 6 of 6 already stored or known missing; fetching 0"
+  check; [ "$(sqlite3 "$tmp/collected.db" 'SELECT count(*) FROM containers')" = 6 ] || fail "containers duplicated"
+  ;;
+faults)
+  # Each transient fault is retried and leaves the data of a clean run.
+  import_fixture fixtures/attribution/api/*
+  scenario_ids attribution
+  for fault in 429 429ms 500 502 503 reset truncate malformed stall; do
+    rm -f "$tmp"/collected.db*
+    start_fake --fixture fixtures/attribution --fault "/containers:$fault:1" --fault "/responses/resp_698ae5e5:$fault:2"
+    CNTRAUDIT_TIMEOUT_MS=1500 collect all --from "$tmp/ids.txt" --since 2026-01-01 >"$tmp/out" 2>"$tmp/err"
+    expect_exit $? 0
+    check; grep -q "fault=$fault" "$tmp/requests.log" || fail "$fault was never injected"
+    check; [ "$(log_count 'GET /v1/responses/resp_698ae5e5')" = 3 ] || fail "$fault: resp_698ae5e5 not fetched 3 times"
+    same_reports 2026-02-11T00:00:00Z
+  done
+  ;;
+retry-after)
+  # Retry-After: 1 is honoured: the retry comes a second later, not at once.
+  start_fake --fixture fixtures/forum-repetitive --fault "/containers:429:1"
+  start=$(date +%s%N)
+  collect containers 2>"$tmp/err"; expect_exit $? 0
+  elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
+  check; [ "$elapsed" -ge 950 ] || fail "retried after $elapsed ms, before Retry-After's 1 s"
+  expect_err "1 retry"
+  ;;
+persistent-failure)
+  # A response that always fails: listed, the rest stored, exit 3.
+  start_fake --fixture fixtures/forum-repetitive --fault "/responses/resp_062c9abf58c3e2fb00690909ccfd:503:0"
+  scenario_ids forum-repetitive
+  CNTRAUDIT_MAX_TRIES=3 collect responses --from "$tmp/ids.txt" >"$tmp/out" 2>"$tmp/err"
+  expect_exit $? 3
+  expect_err "cntraudit: cannot fetch /responses/resp_062c9abf58c3e2fb00690909ccfdd8819593f0397865b2703d: HTTP 503 (The server had an error processing your request.)"
+  expect_err "5 objects stored (5 new or changed), 0 not found, 1 failed"
+  check; [ "$(log_count 'resp_062c9abf58c3e2fb00690909ccfd')" = 3 ] || fail "not tried exactly 3 times"
+  check; [ "$(sqlite3 "$tmp/collected.db" "SELECT status || ' ' || failed FROM runs")" = "partial 1" ] || fail "runs record wrong"
+  ;;
+not-found)
+  start_fake --fixture fixtures/forum-repetitive
+  collect responses resp_062c9abf58c3e2fb00690909a6ee3c81959c18e4f8c3e22008 resp_doesnotexist0000000000 2>"$tmp/err"
+  expect_exit $? 0
+  expect_err "1 object stored (1 new or changed), 1 not found, 0 failed"
+  check; [ "$(sqlite3 "$tmp/collected.db" "SELECT id || ' ' || kind FROM not_found")" = "resp_doesnotexist0000000000 response" ] || fail "404 not recorded"
+  collect responses resp_doesnotexist0000000000 2>"$tmp/err"; expect_exit $? 0
+  expect_err "fetching 0"
+  ;;
+chain)
+  # previous_response_id parents are fetched unless --no-chain.
+  start_fake --fixture fixtures/healthy-reuse
+  last=$(tail -1 fixtures/healthy-reuse/api/responses.jsonl | jq -r .id)
+  collect responses --no-chain "$last" 2>"$tmp/err"; expect_exit $? 0
+  check; [ "$(sqlite3 "$tmp/collected.db" 'SELECT count(*) FROM responses')" = 1 ] || fail "--no-chain followed the chain"
+  collect responses "$last" 2>"$tmp/err"; expect_exit $? 0
+  check; [ "$(sqlite3 "$tmp/collected.db" 'SELECT count(*) FROM responses')" = 5 ] || fail "the chain was not followed to its root"
+  ;;
+auth)
+  start_fake --fixture fixtures/forum-repetitive --echo-auth
+  OPENAI_API_KEY=sk-wrong-key-abcd collect containers >"$tmp/out" 2>"$tmp/err"
+  expect_exit $? 1
+  expect_err "cntraudit: cannot fetch /containers?order=asc&limit=100: HTTP 401 (Incorrect API key provided:"
+  check; ! grep -q "sk-wrong-key-abcd" "$tmp/err" || fail "the wrong key was echoed into the error"
+  OPENAI_API_KEY=test-admin-key collect containers >"$tmp/out" 2>"$tmp/err"
+  expect_exit $? 1
+  expect_err "HTTP 403 (Admin API keys cannot be used for non-administration endpoints.)"
+  OPENAI_ADMIN_KEY=test-project-key collect usage --since 2025-11-01 >"$tmp/out" 2>"$tmp/err"
+  expect_exit $? 1
+  expect_err "HTTP 403 (You have insufficient permissions"
+  OPENAI_API_KEY= collect containers >"$tmp/out" 2>"$tmp/err"
+  expect_exit $? 1
+  expect_err "cntraudit: collect containers needs OPENAI_API_KEY in the environment (a project key)"
+  no_key_anywhere
+  ;;
+observer-effect)
+  # Listing never touches a live container; --with-files does, and says so.
+  start_fake --fixture fixtures/repetitive-creation --fixture fixtures/healthy-reuse
+  collect containers 2>"$tmp/err"; expect_exit $? 0
+  check; ! grep -qE 'GET /v1/containers/cntr_' "$tmp/requests.log" || fail "a container was retrieved individually"
+  check; ! grep -q TOUCH "$tmp/requests.log" || fail "a live container was touched"
+  collect containers --with-files 2>"$tmp/err"; expect_exit $? 0
+  expect_err "collect --with-files: listing files of 4 live containers refreshes their last_active_at"
+  check; [ "$(grep -c TOUCH "$tmp/requests.log")" = 4 ] || fail "expected 4 touches with --with-files"
+  ;;
+headers)
+  start_fake --fixture fixtures/forum-repetitive
+  "$bin" --db "$tmp/collected.db" --base-url "$url" --project proj_abc123 --org org-xyz -vv collect containers --no-progress 2>"$tmp/err"
+  expect_exit $? 0
+  check; grep -q "GET /v1/containers?order=asc&limit=100 key=project project=proj_abc123 org=org-xyz" "$tmp/requests.log" || fail "headers not sent: $(cat "$tmp/requests.log")"
+  expect_err "cntraudit: debug: GET $url/containers?order=asc&limit=100 (key redacted)"
+  no_key_anywhere
+  check; [ "$(sqlite3 "$tmp/collected.db" "SELECT count(*) FROM containers WHERE project_id = 'proj_abc123' AND request_id LIKE 'req_%'")" = 6 ] || fail "project label or x-request-id not stored"
+  ;;
+kill)
+  # SIGKILL at several points, then rerun: the same data as an uninterrupted run.
+  start_fake --synthetic 20000:0:0 --seed 3 --latency-ms 5
+  collect containers 2>/dev/null; expect_exit $? 0
+  sqlite3 "$tmp/collected.db" "SELECT id, raw FROM containers ORDER BY id" | md5sum >"$tmp/expected.md5"
+  for ms in 150 400 700 1000; do
+    rm -f "$tmp"/collected.db*
+    "$bin" --db "$tmp/collected.db" --base-url "$url" collect containers --no-progress 2>/dev/null &
+    pid=$!
+    sleep "$(printf '0.%03d' "$ms")"
+    kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+    partial=$(sqlite3 "$tmp/collected.db" "SELECT count(*) FROM containers" 2>/dev/null || echo 0)
+    collect containers 2>"$tmp/err"; expect_exit $? 0
+    check; sqlite3 "$tmp/collected.db" "SELECT id, raw FROM containers ORDER BY id" | md5sum | cmp -s - "$tmp/expected.md5" \
+      || fail "after SIGKILL at ${ms} ms ($partial stored) and a rerun, the data differs"
+    check; [ "$(sqlite3 "$tmp/collected.db" 'PRAGMA integrity_check')" = ok ] || fail "integrity check failed"
+    if [ "$partial" -gt 0 ] && [ "$partial" -lt 20000 ]; then
+      expect_err "collect containers: resuming after cntr_"
+    fi
+  done
+  check; [ "$(sqlite3 "$tmp/collected.db" "SELECT count(*) FROM runs WHERE status = 'running'")" -ge 1 ] || fail "killed runs not visible as running"
+  ;;
+interrupt)
+  # SIGINT stops cleanly, says how far it got, and the rerun resumes.
+  start_fake --synthetic 20000:0:0 --seed 3 --latency-ms 5
+  "$bin" --db "$tmp/collected.db" --base-url "$url" collect containers --no-progress 2>"$tmp/err" &
+  pid=$!
+  sleep 0.5; kill -INT "$pid"; wait "$pid"; rc=$?
+  expect_exit "$rc" 3
+  expect_err "interrupted: run the same command again to resume"
+  check; [ "$(sqlite3 "$tmp/collected.db" "SELECT status FROM runs")" = interrupted ] || fail "run not recorded as interrupted"
+  collect containers 2>"$tmp/err"; expect_exit $? 0
+  expect_err "resuming after"
+  check; [ "$(sqlite3 "$tmp/collected.db" 'SELECT count(*) FROM containers')" = 20000 ] || fail "resume lost containers"
+  ;;
+usage-errors)
+  start_fake --fixture fixtures/forum-repetitive
+  collect containers --jobs 0 2>"$tmp/err"; expect_exit $? 2
+  expect_err "cntraudit: collect: --jobs: '0' is not a number from 1 to 256 (see 'cntraudit collect --help')"
+  collect usage 2>"$tmp/err"; expect_exit $? 2
+  expect_err "collect usage needs --since"
+  collect responses 2>"$tmp/err"; expect_exit $? 2
+  expect_err "no response IDs: give them as arguments, with --from or with --scan"
+  collect responses not-an-id 2>"$tmp/err"; expect_exit $? 2
+  expect_err "'not-an-id' is not a resp_ ID"
+  printf 'resp_0123456789abcdef\nbogus line\n' >"$tmp/ids"
+  collect responses --from "$tmp/ids" 2>"$tmp/err"; expect_exit $? 2
+  expect_err "--from: $tmp/ids:2: 'bogus' is not a resp_ or conv_ ID"
+  collect everything 2>"$tmp/err"; expect_exit $? 2
+  expect_err "unknown collection 'everything'"
+  collect containers --since 2026-02-30 2>"$tmp/err"; expect_exit $? 2
+  expect_err "--since: invalid time '2026-02-30': no such date"
+  check; [ "$(wc -l <"$tmp/requests.log")" = 0 ] || fail "a usage error sent a request"
+  ;;
+*)
+  fail "unknown case"
+  ;;
+esac
+[ "$checks" -gt 0 ] || fail "no checks ran"
+[ "$failures" = 0 ] && echo "ok [$case_name] $checks checks"
+exit $((failures > 0))
