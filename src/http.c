@@ -330,12 +330,7 @@ int http_run(struct http_client *c, http_done_fn done, void *ctx, volatile int *
 				c->queue_tail = prev;
 			start(c, r);
 		}
-		int running;
-		curl_multi_perform(c->multi, &running);
-		long timeout = 100;
-		if (wake >= 0 && wake - now < timeout)
-			timeout = wake - now > 0 ? wake - now : 0;
-		curl_multi_poll(c->multi, NULL, 0, (int)timeout, NULL);
+		int running, finished = 0;
 		curl_multi_perform(c->multi, &running);
 
 		CURLMsg *msg;
@@ -343,6 +338,7 @@ int http_run(struct http_client *c, http_done_fn done, void *ctx, volatile int *
 		while (!rc && (msg = curl_multi_info_read(c->multi, &left)) != NULL) {
 			if (msg->msg != CURLMSG_DONE)
 				continue;
+			finished = 1;
 			struct request *r;
 			long status = 0;
 			CURLcode code = msg->data.result;
@@ -377,6 +373,15 @@ int http_run(struct http_client *c, http_done_fn done, void *ctx, volatile int *
 			rc = done(ctx, &result);
 			free(why);
 			request_free(r);
+		}
+		/* Wait only when nothing finished: a reply that arrived within the
+		 * perform above must not sit out the poll timeout. */
+		if (!finished && !rc) {
+			long timeout = 100;
+			int64_t now2 = now_ms();
+			if (wake >= 0 && wake - now2 < timeout)
+				timeout = wake - now2 > 0 ? wake - now2 : 0;
+			curl_multi_poll(c->multi, NULL, 0, (int)timeout, NULL);
 		}
 	}
 	return rc;

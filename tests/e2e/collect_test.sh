@@ -214,6 +214,18 @@ interrupt)
   expect_err "resuming after"
   check; [ "$(sqlite3 "$tmp/collected.db" 'SELECT count(*) FROM containers')" = 20000 ] || fail "resume lost containers"
   ;;
+progress)
+  # On a terminal a long collect shows items and rate on stderr; --no-progress or a pipe does not.
+  start_fake --synthetic 20000:0:0 --seed 3 --latency-ms 5
+  script -qec "'$bin' --db '$tmp/collected.db' --base-url '$url' collect containers" /dev/null >"$tmp/tty" 2>&1
+  check; grep -qE 'cntraudit: containers: [0-9]+ \([0-9]+/s\)' "$tmp/tty" || fail "no progress line on a terminal: $(head -c 300 "$tmp/tty")"
+  rm -f "$tmp"/collected.db*
+  script -qec "'$bin' --db '$tmp/collected.db' --base-url '$url' collect containers --no-progress" /dev/null >"$tmp/tty" 2>&1
+  check; ! grep -qE 'cntraudit: containers: [0-9]+ \(' "$tmp/tty" || fail "progress drawn despite --no-progress"
+  rm -f "$tmp"/collected.db*
+  collect containers 2>"$tmp/err"; expect_exit $? 0
+  check; ! grep -qE 'containers: [0-9]+ \(' "$tmp/err" || fail "progress drawn on a pipe"
+  ;;
 usage-errors)
   start_fake --fixture fixtures/forum-repetitive
   collect containers --jobs 0 2>"$tmp/err"; expect_exit $? 2
