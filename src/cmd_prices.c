@@ -4,7 +4,6 @@
 #include "cli.h"
 
 #include "csv_read.h"
-#include "embedded_sql.h"
 #include "error.h"
 #include "log.h"
 #include "money.h"
@@ -205,16 +204,10 @@ enum outcome cmd_prices(const struct global_options *global, int argc, char **ar
 		return import_prices(global, import);
 
 	struct store *store = NULL;
-	sqlite3_stmt *st = NULL;
-	enum outcome outcome = OUTCOME_FAILED;
 	struct render_meta meta = {.report = "prices", .now = global->now, .zone = "UTC"};
 	if (store_open(global->db_path, STORE_CREATE, &store))
 		return OUTCOME_FAILED;
-	if (sqlite3_prepare_v2(store_db(store), embedded_sql_find("reports/prices.sql"), -1, &st, NULL))
-		store_error(store, "cannot list prices");
-	else if (!render_to_path(output, (enum render_format)format, st, &meta))
-		outcome = OUTCOME_OK;
-	sqlite3_finalize(st);
+	int rc = render_query(store_db(store), "reports/prices.sql", output, (enum render_format)format, &meta);
 	store_free(store);
-	return outcome;
+	return rc ? OUTCOME_FAILED : OUTCOME_OK;
 }

@@ -3,7 +3,6 @@
 #include "cli.h"
 
 #include "audit.h"
-#include "embedded_sql.h"
 #include "error.h"
 #include "render.h"
 #include "store.h"
@@ -54,7 +53,6 @@ enum outcome cmd_report(const struct global_options *global, int argc, char **ar
 	int64_t since = 0, until = 0;
 	int has_since = 0, has_until = 0;
 	struct store *store = NULL;
-	sqlite3_stmt *st = NULL;
 	enum outcome outcome = OUTCOME_FAILED;
 
 	optind = 0;
@@ -120,15 +118,11 @@ enum outcome cmd_report(const struct global_options *global, int argc, char **ar
 	    .report = report->name, .now = global->now, .since = params.since, .until = params.until, .zone = zone};
 	if (store_open(global->db_path, STORE_EXISTING, &store) || audit_run(store, &params))
 		goto done;
-	if (sqlite3_prepare_v2(store_db(store), embedded_sql_find(report->query), -1, &st, NULL)) {
-		store_error(store, "cannot prepare report");
-		goto done;
-	}
-	if (render_to_path(output, format < 0 ? report->default_format : (enum render_format)format, st, &meta))
+	if (render_query(store_db(store), report->query, output,
+	                 format < 0 ? report->default_format : (enum render_format)format, &meta))
 		goto done;
 	outcome = OUTCOME_OK;
 done:
-	sqlite3_finalize(st);
 	store_free(store);
 	return outcome;
 }

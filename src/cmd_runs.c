@@ -1,8 +1,6 @@
 /* cntraudit runs: the record of every collect and import (reports/runs.sql). */
 #include "cli.h"
 
-#include "embedded_sql.h"
-#include "error.h"
 #include "render.h"
 #include "store.h"
 
@@ -33,16 +31,10 @@ enum outcome cmd_runs(const struct global_options *global, int argc, char **argv
 	if (optind < argc)
 		return usage_error("runs", "unexpected argument '%s'", argv[optind]);
 	struct store *store = NULL;
-	sqlite3_stmt *st = NULL;
-	enum outcome outcome = OUTCOME_FAILED;
 	struct render_meta meta = {.report = "runs", .now = global->now, .zone = "UTC"};
 	if (store_open(global->db_path, STORE_EXISTING, &store))
 		return OUTCOME_FAILED;
-	if (sqlite3_prepare_v2(store_db(store), embedded_sql_find("reports/runs.sql"), -1, &st, NULL))
-		store_error(store, "cannot list runs");
-	else if (!render_to_path(NULL, (enum render_format)format, st, &meta))
-		outcome = OUTCOME_OK;
-	sqlite3_finalize(st);
+	int rc = render_query(store_db(store), "reports/runs.sql", NULL, (enum render_format)format, &meta);
 	store_free(store);
-	return outcome;
+	return rc ? OUTCOME_FAILED : OUTCOME_OK;
 }

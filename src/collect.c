@@ -183,3 +183,50 @@ enum outcome collector_close(struct collector *c, const char *command, int inter
 	buf_free(&c->errors);
 	return outcome;
 }
+
+static void submit_page(struct pages *p, const char *cursor)
+{
+	char *path = cursor ? xasprintf("%s&%s=%s", p->base_path, p->cursor_param, cursor) : xstrdup(p->base_path);
+	http_submit(p->c->http, path, p->admin, NULL);
+	p->c->counts.requests++;
+	free(path);
+}
+
+static int on_page_result(void *ctx, const struct http_result *r)
+{
+	struct pages *p = ctx;
+	struct collector *c = p->c;
+	int malformed;
+	if (r->error)
+		return collector_fatal(c, "cannot fetch %s: %s", r->path, r->error);
+	json_t *doc = collector_store(c, r, NULL, &malformed);
+	if (malformed) {
+		/* A 200 whose body is not JSON: ask again, a bounded number of times. */
+		if (++p->parse_failures >= 3)
+			return collector_fatal(c, "cannot fetch %s: the response is not valid JSON", r->path);
+		log_info("retrying %s: the response was not valid JSON", r->path);
+		http_submit(c->http, r->path, p->admin, NULL);
+		c->counts.requests++;
+		return 0;
+	}
+	if (!doc)
+		return c->fatal ? -1 : collector_fatal(c, "cannot store the page %s", r->path);
+	p->parse_failures = 0;
+	char *next = p->next_cursor(p, doc);
+	json_decref(doc);
+	if (c->fatal) {
+		free(next);
+		return -1;
+	}
+	if (next)
+		submit_page(p, next);
+	free(next);
+	return 0;
+}
+
+int collector_fetch_pages(struct pages *p, const char *cursor, volatile int *interrupted)
+{
+	submit_page(p, cursor);
+	int rc = http_run(p->c->http, on_page_result, p, interrupted);
+	return rc || p->c->fatal ? -1 : 0;
+}

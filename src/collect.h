@@ -63,6 +63,23 @@ int collector_fatal(struct collector *c, const char *fmt, ...) __attribute__((fo
 /* Commits when enough is pending (or force). 0, or -1 (fatal set). */
 int collector_checkpoint(struct collector *c, int force);
 
+/* A chain of pages where each request needs the previous page's cursor:
+ * base_path, then base_path&CURSOR_PARAM=cursor. Each page is stored; then
+ * next_cursor is asked for the next cursor (owned, or NULL to stop) and may
+ * do per-page work (resume cursors, checkpoints). A failed or unparseable
+ * page stops the collect: later pages cannot be reached without it. */
+struct pages {
+	struct collector *c;
+	const char *base_path;
+	const char *cursor_param; /* "after" or "page" */
+	int admin;                /* use the admin key */
+	int parse_failures;       /* for the page in flight */
+	void *ctx;
+	char *(*next_cursor)(struct pages *p, json_t *doc); /* sets c->fatal to stop */
+};
+/* Fetches from cursor (NULL = the first page) to the end. 0 or -1. */
+int collector_fetch_pages(struct pages *p, const char *cursor, volatile int *interrupted);
+
 /* The collectors; each returns 0, or -1 when the collect must stop. */
 int collect_containers(struct collector *c, volatile int *interrupted);
 int collect_container_files(struct collector *c, volatile int *interrupted);

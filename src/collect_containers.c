@@ -11,16 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct pages {
-	struct collector *c;
-	const char *resource; /* cursor name; NULL when not resumable */
-	char *base_path;      /* path without the cursor */
-	int parse_failures;   /* for the page in flight */
-	int admin;
-	int done;
-	int (*on_page)(struct pages *p, json_t *doc); /* 1 = more pages; 0 = finished; -1 = stop */
-};
-
 static char *read_cursor(struct store *store, const char *resource)
 {
 	sqlite3_stmt *st = NULL;
@@ -53,83 +43,46 @@ static int write_cursor(struct collector *c, const char *resource, const char *a
 	           : collector_fatal(c, "cannot store the collect cursor: %s", sqlite3_errmsg(store_db(c->store)));
 }
 
-static void submit_page(struct pages *p, const char *after)
-{
-	char *path = after ? xasprintf("%s&after=%s", p->base_path, after) : xstrdup(p->base_path);
-	http_submit(p->c->http, path, p->admin, NULL);
-	p->c->counts.requests++;
-	free(path);
-}
-
-static int on_page_result(void *ctx, const struct http_result *r)
-{
-	struct pages *p = ctx;
-	struct collector *c = p->c;
-	int malformed;
-	if (r->error)
-		return collector_fatal(c, "cannot fetch %s: %s", r->path, r->error);
-	json_t *doc = collector_store(c, r, NULL, &malformed);
-	if (malformed) {
-		/* A 200 whose body is not JSON: ask again, a bounded number of times. */
-		if (++p->parse_failures >= 3)
-			return collector_fatal(c, "cannot fetch %s: the response is not valid JSON", r->path);
-		log_info("retrying %s: the response was not valid JSON", r->path);
-		http_submit(c->http, r->path, p->admin, NULL);
-		c->counts.requests++;
-		return 0;
-	}
-	if (!doc)
-		return c->fatal ? -1 : collector_fatal(c, "cannot store the page %s", r->path);
-	p->parse_failures = 0;
-	int more = p->on_page(p, doc);
-	json_decref(doc);
-	return more < 0 ? -1 : 0;
-}
-
-/* After a container page: move the cursor with the page, commit, go on. */
-static int on_container_page(struct pages *p, json_t *doc)
+/* After a container page: move the resume cursor with the page, commit,
+ * go on after its last container. */
+static char *next_container_page(struct pages *p, json_t *doc)
 {
 	struct collector *c = p->c;
+	const char *resource = p->ctx;
 	json_t *data = json_object_get(doc, "data");
-	const char *last = json_string_value(json_object_get(json_array_get(data, json_array_size(data) - 1), "id"));
+	json_t *last_item = json_array_get(data, json_array_size(data) - 1);
+	const char *last = json_string_value(json_object_get(last_item, "id"));
 	int more = json_is_true(json_object_get(doc, "has_more")) && last;
-	if (c->options->since && !p->resource) {
-		/* --since pages newest first: stop at the first container older than it. */
-		json_int_t oldest =
-		    json_integer_value(json_object_get(json_array_get(data, json_array_size(data) - 1), "created_at"));
-		if (oldest < *c->options->since)
-			more = 0;
-	}
-	if (p->resource && write_cursor(c, p->resource, more ? last : NULL))
-		return -1;
+	/* --since pages newest first: stop at the first container older than it. */
+	if (!resource && c->options->since &&
+	    json_integer_value(json_object_get(last_item, "created_at")) < *c->options->since)
+		more = 0;
+	if (resource && write_cursor(c, resource, more ? last : NULL))
+		return NULL;
 	if (collector_checkpoint(c, 1))
-		return -1;
+		return NULL;
 	progress_update(&c->progress, c->counts.objects, 0, http_retries(c->http));
-	if (more)
-		submit_page(p, last);
-	return more;
+	return more ? xstrdup(last) : NULL;
 }
 
 int collect_containers(struct collector *c, volatile int *interrupted)
 {
-	struct pages p = {.c = c, .on_page = on_container_page};
+	struct pages p = {.c = c, .cursor_param = "after", .next_cursor = next_container_page};
 	char *after = NULL;
 	progress_start(&c->progress, "containers", c->options->progress);
 	if (c->options->since) {
 		/* Newest first, stopping at --since: no resume needed, few pages. */
-		p.base_path = xstrdup("/containers?order=desc&limit=100");
+		p.base_path = "/containers?order=desc&limit=100";
 	} else {
-		p.resource = "containers";
-		p.base_path = xstrdup("/containers?order=asc&limit=100");
-		after = read_cursor(c->store, p.resource);
+		p.ctx = (void *)"containers";
+		p.base_path = "/containers?order=asc&limit=100";
+		after = read_cursor(c->store, "containers");
 		if (after)
 			log_notice("collect containers: resuming after %s", after);
 	}
-	submit_page(&p, after);
-	int rc = http_run(c->http, on_page_result, &p, interrupted);
+	int rc = collector_fetch_pages(&p, after, interrupted);
 	free(after);
-	free(p.base_path);
-	return rc || c->fatal ? -1 : 0;
+	return rc;
 }
 
 /* --with-files: every stored container's files (GET /containers/{id}/files). */

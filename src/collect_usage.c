@@ -11,43 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct series {
-	struct collector *c;
-	const char *base; /* path and fixed query */
-	int parse_failures;
-};
-
-static void submit(struct series *s, const char *page)
+static char *next_usage_page(struct pages *p, json_t *doc)
 {
-	char *path = page ? xasprintf("%s&page=%s", s->base, page) : xstrdup(s->base);
-	http_submit(s->c->http, path, 1, NULL);
-	s->c->counts.requests++;
-	free(path);
-}
-
-static int on_usage_page(void *ctx, const struct http_result *r)
-{
-	struct series *s = ctx;
-	struct collector *c = s->c;
-	int malformed;
-	if (r->error)
-		return collector_fatal(c, "cannot fetch %s: %s", r->path, r->error);
-	json_t *doc = collector_store(c, r, NULL, &malformed);
-	if (malformed) {
-		if (++s->parse_failures >= 3)
-			return collector_fatal(c, "cannot fetch %s: the response is not valid JSON", r->path);
-		http_submit(c->http, r->path, 1, NULL);
-		c->counts.requests++;
-		return 0;
-	}
-	if (!doc)
-		return c->fatal ? -1 : collector_fatal(c, "cannot store the page %s", r->path);
-	s->parse_failures = 0;
 	const char *next = json_string_value(json_object_get(doc, "next_page"));
-	if (json_is_true(json_object_get(doc, "has_more")) && next)
-		submit(s, next);
-	json_decref(doc);
-	return collector_checkpoint(c, 1);
+	if (collector_checkpoint(p->c, 1))
+		return NULL;
+	return json_is_true(json_object_get(doc, "has_more")) && next ? xstrdup(next) : NULL;
 }
 
 int collect_usage(struct collector *c, volatile int *interrupted)
@@ -61,16 +30,15 @@ int collect_usage(struct collector *c, volatile int *interrupted)
 	char *costs = xasprintf("/organization/costs?start_time=%" PRId64
 	                        "%s&bucket_width=1d&group_by%%5B%%5D=line_item&group_by%%5B%%5D=project_id&limit=180",
 	                        *c->options->since, until);
-	struct series s = {.c = c, .base = usage};
+	struct pages p = {
+	    .c = c, .base_path = usage, .cursor_param = "page", .admin = 1, .next_cursor = next_usage_page};
 	progress_start(&c->progress, "usage", c->options->progress);
-	submit(&s, NULL);
-	int rc = http_run(c->http, on_usage_page, &s, interrupted);
-	if (!rc && !c->fatal && !*interrupted) {
-		s = (struct series){.c = c, .base = costs};
-		submit(&s, NULL);
-		rc = http_run(c->http, on_usage_page, &s, interrupted);
+	int rc = collector_fetch_pages(&p, NULL, interrupted);
+	if (!rc && !*interrupted) {
+		p.base_path = costs;
+		rc = collector_fetch_pages(&p, NULL, interrupted);
 	}
 	free(usage);
 	free(costs);
-	return rc || c->fatal ? -1 : 0;
+	return rc;
 }

@@ -1,5 +1,6 @@
 #include "render.h"
 
+#include "embedded_sql.h"
 #include "error.h"
 #include "money.h"
 #include "timestamp.h"
@@ -105,5 +106,16 @@ done:
 	if (rc && fd >= 0)
 		unlink(tmp);
 	free(tmp);
+	return rc;
+}
+
+int render_query(sqlite3 *db, const char *query_path, const char *path, enum render_format format,
+                 const struct render_meta *meta)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(db, embedded_sql_find(query_path), -1, &st, NULL) != SQLITE_OK)
+		return error_set("cannot prepare %s: %s", query_path, sqlite3_errmsg(db));
+	int rc = render_to_path(path, format, st, meta);
+	sqlite3_finalize(st);
 	return rc;
 }

@@ -41,6 +41,10 @@ int render_text(FILE *out, sqlite3_stmt *st, const struct render_meta *meta);
  * failed report never leaves half a file), or to stdout when path is NULL.
  * Write errors are reported. 0, or -1 with the error set. */
 int render_to_path(const char *path, enum render_format format, sqlite3_stmt *st, const struct render_meta *meta);
+/* Prepares the embedded query at query_path (e.g. "reports/runs.sql") on db
+ * and renders it with render_to_path. 0, or -1 with the error set. */
+int render_query(sqlite3 *db, const char *query_path, const char *path, enum render_format format,
+                 const struct render_meta *meta);
 /* Sets the error from a failed step. */
 int render_step_error(sqlite3_stmt *st);
 
