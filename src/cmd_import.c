@@ -6,6 +6,7 @@
 #include "decode.h"
 #include "error.h"
 #include "log.h"
+#include "runs.h"
 #include "source_reader.h"
 #include "store.h"
 #include "xalloc.h"
@@ -35,6 +36,9 @@ struct import_state {
 	const char *path;
 	size_t documents, failed, pending;
 	struct decode_counts counts;
+	int64_t run_id;
+	struct buf errors; /* the first error lines, for the runs record */
+	size_t error_lines;
 	int fatal;
 };
 
@@ -58,7 +62,17 @@ static char *parent_from_path(const char *path)
 static void report_failure(struct import_state *s, size_t line, const char *why)
 {
 	fprintf(stderr, "cntraudit: %s:%zu: %s\n", s->path, line, why);
+	if (s->error_lines++ < 20)
+		buf_printf(&s->errors, "%s:%zu: %s\n", s->path, line, why);
 	s->failed++;
+}
+
+/* Records how the import ended; the data transaction is already closed. */
+static void finish_run(struct import_state *s, const char *status)
+{
+	struct run_counts counts = {.objects = s->counts.objects, .changed = s->counts.changed, .failed = s->failed};
+	run_finish(s->store, s->run_id, status, &counts, s->errors.data);
+	buf_free(&s->errors);
 }
 
 static void on_malformed(void *ctx, size_t line, const char *why)
@@ -108,26 +122,41 @@ enum outcome cmd_import(const struct global_options *global, int argc, char **ar
 	size_t unreadable = 0;
 	int c;
 
+	int given_count = argc - 1;
+	char **given = xcalloc((size_t)argc + 1, sizeof *given);
+	memcpy(given, argv + 1, (size_t)given_count * sizeof *given);
+
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			if (strncmp(optarg, "conv_", 5) && strncmp(optarg, "resp_", 5))
+			if (strncmp(optarg, "conv_", 5) && strncmp(optarg, "resp_", 5)) {
+				free(given);
 				return usage_error("import", "--parent: '%s' is not a conv_ or resp_ ID", optarg);
+			}
 			parent = optarg;
 			break;
 		case 'h':
+			free(given);
 			fputs(import_usage, stdout);
 			return OUTCOME_OK;
 		default:
+			free(given);
 			return usage_bad_option("import", argc, argv, optopt);
 		}
 	}
-	if (optind >= argc)
+	if (optind >= argc) {
+		free(given);
 		return usage_error("import", "no FILE given");
+	}
 
-	if (store_open(global->db_path, STORE_CREATE, &s.store))
+	/* getopt permuted argv: the runs record keeps the arguments as given. */
+	if (store_open(global->db_path, STORE_CREATE, &s.store) ||
+	    run_begin(s.store, "import", given_count, given, &s.run_id)) {
+		store_free(s.store);
+		free(given);
 		return OUTCOME_FAILED;
+	}
 	s.decode.store = s.store;
 	s.decode.project_id = global->project;
 	if (store_begin(s.store))
@@ -143,13 +172,17 @@ enum outcome cmd_import(const struct global_options *global, int argc, char **ar
 		if (s.fatal)
 			goto fatal;
 		if (rc) {
+			if (s.error_lines++ < 20)
+				buf_printf(&s.errors, "%s\n", error_message());
 			error_print();
 			unreadable++;
 		}
 	}
 	if (store_commit(s.store))
 		goto fatal;
+	finish_run(&s, s.failed || unreadable ? (s.documents ? "partial" : "failed") : "ok");
 	store_free(s.store);
+	free(given);
 
 	log_notice("imported %zu object%s from %zu document%s (%zu new or changed)%s", s.counts.objects,
 	           s.counts.objects == 1 ? "" : "s", s.documents, s.documents == 1 ? "" : "s", s.counts.changed,
@@ -165,6 +198,8 @@ fatal:
 	/* The database itself failed: keep what was committed, lose nothing else. */
 	error_set("import stopped at %s: %s", s.path ? s.path : "the start", error_message());
 	store_rollback(s.store);
+	finish_run(&s, "failed");
 	store_free(s.store);
+	free(given);
 	return OUTCOME_FAILED;
 }

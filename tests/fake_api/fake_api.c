@@ -10,7 +10,8 @@
  *            [--api-key KEY] [--admin-key KEY] [--echo-auth] [--dump DIR]
  *
  * Faults (KIND): 429 (Retry-After: 1), 429ms (retry-after-ms: 50), 500, 502,
- * 503, reset (connection closed, no reply), truncate (body cut in half),
+ * 503, delay (the reply comes 1 s late), reset (connection closed, no reply),
+ * truncate (body cut in half),
  * malformed (invalid JSON with 200), stall (half the body, then silence for
  * 60 s). MATCH is a substring of "PATH?QUERY"; COUNT requests get the fault
  * (default 1, 0 = every one). --dump writes the account as import files and
@@ -616,6 +617,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 
 	if (fake.latency_ms > 0)
 		usleep((useconds_t)fake.latency_ms * 1000);
+	if (fault && !strcmp(fault, "delay"))
+		sleep(1);
 	if (fault && !strcmp(fault, "reset")) {
 		free(r.body);
 		return MHD_NO; /* the connection is closed without a reply */
