@@ -3,7 +3,8 @@
 -- window, data seen, price table), coverage, classification (count and
 -- estimated cost of each class), orphan share, orphans (the first 20, then
 -- how many more), threads (flag counts), pricing (rules and tiers used),
--- reconciliation (when Usage or Costs API data exists), unpriced, accruing.
+-- reconciliation (when Usage or Costs API data exists, with the cost lines
+-- it leaves out as not code interpreter), unpriced, accruing.
 WITH p AS (SELECT * FROM audit_params),
 w AS (SELECT * FROM audit_window),
 totals AS (
@@ -98,6 +99,15 @@ SELECT section, item, count, amount_usd, detail FROM (
   UNION ALL
   SELECT 8, 2, 'reconciliation', 'estimated by this audit', containers, coalesce(cost, 0), 'containers seen'
   FROM totals WHERE EXISTS (SELECT 1 FROM windowed_usage) OR EXISTS (SELECT 1 FROM ci_lines)
+  UNION ALL
+  SELECT 8, 3, 'reconciliation', 'other cost lines (excluded)', count(*), sum(amount_micros),
+         substr(group_concat(line_item, '; '), 1, 200)
+  FROM (SELECT DISTINCT c.line_item, c.amount_micros, c.bucket_start FROM costs c, p
+        WHERE NOT (lower(c.line_item) LIKE '%code interpreter%' OR lower(c.line_item) LIKE '%code_interpreter%'
+                   OR lower(c.line_item) LIKE '%container%' OR lower(c.line_item) LIKE '%shell%')
+          AND (p.since IS NULL OR c.bucket_start >= p.since) AND (p.until IS NULL OR c.bucket_start < p.until)
+        ORDER BY c.line_item, c.bucket_start)
+  HAVING count(*) > 0
   UNION ALL
   SELECT 9, 0, 'unpriced', 'containers with no price', count(*), NULL,
          'tiers: ' || group_concat(DISTINCT tier) FROM w WHERE pricing_rule = 'unpriced' HAVING count(*) > 0

@@ -33,6 +33,8 @@ enum outcome cmd_report(const struct global_options *global, int argc, char **ar
 enum outcome cmd_prices(const struct global_options *global, int argc, char **argv);
 enum outcome cmd_collect(const struct global_options *global, int argc, char **argv);
 enum outcome cmd_runs(const struct global_options *global, int argc, char **argv);
+enum outcome cmd_check(const struct global_options *global, int argc, char **argv);
+enum outcome cmd_evidence(const struct global_options *global, int argc, char **argv);
 
 /* Parses the global options at the front of argv (stopping at the command),
  * reading the environment first. Returns the index of the command word,

@@ -25,7 +25,8 @@ static const char import_usage[] =
     "usage: cntraudit import [--parent ID] FILE...   (- for stdin)\n\n"
     "Stores OpenAI API objects from JSON (one document, or an array of them) or JSON Lines:\n"
     "containers and container list pages, responses, conversation-item and response\n"
-    "input-item list pages, conversations, code interpreter usage pages and costs pages.\n"
+    "input-item list pages, conversations, code interpreter usage pages and costs pages;\n"
+    "and the dashboard's cost export (a .csv file with date, amount and line_item columns).\n"
     "Each document is stored whole or not at all; re-importing changes nothing.\n\n"
     "  --parent ID   the conv_ or resp_ ID the item list pages belong to; by default it is\n"
     "                taken from a conv_... or resp_... token in the file name, if any\n";
@@ -73,6 +74,32 @@ static void finish_run(struct import_state *s, const char *status)
 	struct run_counts counts = {.objects = s->counts.objects, .changed = s->counts.changed, .failed = s->failed};
 	run_finish(s->store, s->run_id, status, &counts, s->errors.data);
 	buf_free(&s->errors);
+}
+
+/* A row of a cost export CSV: a document of its own. */
+static int on_cost_row(void *ctx, const struct csv_record *header, const struct csv_record *row)
+{
+	struct import_state *s = ctx;
+	if (store_savepoint(s->store))
+		goto fatal;
+	struct decode_counts counts = {0};
+	if (decode_cost_export_row(&s->decode, header, row, &counts)) {
+		if (store_failed(s->store))
+			goto fatal;
+		store_savepoint_rollback(s->store);
+		report_failure(s, row->number, error_message());
+		error_clear();
+		return 0;
+	}
+	if (store_savepoint_release(s->store))
+		goto fatal;
+	s->documents++;
+	s->counts.objects += counts.objects;
+	s->counts.changed += counts.changed;
+	return 0;
+fatal:
+	s->fatal = 1;
+	return -1;
 }
 
 static void on_malformed(void *ctx, size_t line, const char *why)
@@ -167,7 +194,8 @@ enum outcome cmd_import(const struct global_options *global, int argc, char **ar
 		char *guessed = parent ? NULL : parent_from_path(argv[i]);
 		s.path = strcmp(argv[i], "-") ? argv[i] : "<stdin>";
 		s.decode.parent_id = parent ? parent : guessed;
-		int rc = source_read(argv[i], &callbacks, &s);
+		int rc = str_ends_with(argv[i], ".csv") ? csv_read_file(argv[i], on_cost_row, &s)
+		                                        : source_read(argv[i], &callbacks, &s);
 		free(guessed);
 		if (s.fatal)
 			goto fatal;

@@ -25,6 +25,8 @@ static const struct report reports[] = {
     {"orphans", "reports/containers.sql", RENDER_CSV, "orphan"},
     {"threads", "reports/threads.sql", RENDER_CSV, NULL},
     {"daily", "reports/daily.sql", RENDER_CSV, NULL},
+    {"reconcile", "reports/reconcile.sql", RENDER_CSV, NULL},
+    {"focus", "reports/focus.sql", RENDER_CSV, NULL},
     {NULL, NULL, 0, NULL},
 };
 
@@ -36,7 +38,9 @@ static const char report_usage[] =
     "  containers  one row per container, with classification, attribution and cost (csv)\n"
     "  orphans     the containers classified orphan, same columns (csv)\n"
     "  threads     one row per conversation or previous_response_id chain, with flags (csv)\n"
-    "  daily       containers and estimated cost per day and project; --by month (csv)\n\n"
+    "  daily       containers and estimated cost per day and project; --by month (csv)\n"
+    "  reconcile   per UTC day and project: estimated vs Usage API sessions vs Costs API dollars (csv)\n"
+    "  focus       container charges as FOCUS 1.2 rows: estimates and billed figures (csv)\n\n"
     "  --since/--until TIME  show containers created in [since, until)\n"
     "  --tz ZONE             UTC (default), an offset like +02:00, or a name like Europe/Paris\n"
     "  -o FILE               write to FILE instead of standard output\n";
@@ -98,8 +102,9 @@ enum outcome cmd_report(const struct global_options *global, int argc, char **ar
 	while (report->name && strcmp(report->name, argv[optind]))
 		report++;
 	if (!report->name)
-		return usage_error("report", "unknown report '%s' (summary, containers, orphans, threads, daily)",
-		                   argv[optind]);
+		return usage_error(
+		    "report", "unknown report '%s' (summary, containers, orphans, threads, daily, reconcile, focus)",
+		    argv[optind]);
 	if (period && strcmp(report->name, "daily"))
 		return usage_error("report", "--by applies to the daily report only");
 	if (has_since && has_until && until <= since)

@@ -53,6 +53,14 @@ enum outcome collector_open(struct collector *c, const struct global_options *gl
 	}
 	c->decode.store = c->store;
 	c->decode.project_id = global->project;
+	char project_print[16], admin_print[16];
+	http_key_fingerprint(config.api_key, project_print);
+	http_key_fingerprint(config.admin_key, admin_print);
+	char *prints = xasprintf("%s%s%s%s%s", config.api_key ? "project " : "", config.api_key ? project_print : "",
+	                         config.api_key && config.admin_key ? "; " : "", config.admin_key ? "admin " : "",
+	                         config.admin_key ? admin_print : "");
+	run_set_key_fingerprints(c->store, c->run_id, prints);
+	free(prints);
 	c->last_commit_ms = c->started_ms = progress_now_ms();
 	return OUTCOME_OK;
 }

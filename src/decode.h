@@ -6,6 +6,7 @@
 #ifndef CNTRAUDIT_DECODE_H
 #define CNTRAUDIT_DECODE_H
 
+#include "csv_read.h"
 #include "store.h"
 
 #include <jansson.h>
@@ -58,6 +59,10 @@ int decode_ci_call(const struct decode_context *ctx, const json_t *item, const c
                    const char *conversation_id, const char *context_response_id);
 int decode_usage_page(const struct decode_context *ctx, const json_t *page, struct decode_counts *counts);
 int decode_costs_page(const struct decode_context *ctx, const json_t *page, struct decode_counts *counts);
+
+/* One row of the dashboard's cost export CSV (decode_cost_export.c). */
+int decode_cost_export_row(const struct decode_context *ctx, const struct csv_record *header,
+                           const struct csv_record *row, struct decode_counts *counts);
 
 /* Field access that tells a missing or null field (returns 0, *out NULL or
  * *present 0) from a wrong type (-1, error set naming what and key). */

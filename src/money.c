@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 void money_format(int64_t micros, char out[MONEY_MAX])
 {
@@ -49,5 +50,23 @@ int money_from_double(double value, int64_t *micros)
 	if (!isfinite(scaled) || fabs(scaled) > 9e15)
 		return -1;
 	*micros = (int64_t)llround(scaled);
+	return 0;
+}
+
+int money_parse_rounded(const char *s, int64_t *micros)
+{
+	char head[64];
+	const char *dot = strchr(s, '.');
+	size_t keep = dot ? (size_t)(dot - s) + 7 : strlen(s);
+	if (!dot || strlen(dot + 1) <= 6 || keep >= sizeof head)
+		return money_parse(s, micros);
+	memcpy(head, s, keep);
+	head[keep] = '\0';
+	if (strspn(dot + 7, "0123456789") != strlen(dot + 7))
+		return error_set("invalid amount '%s': expected a decimal number of dollars", s);
+	if (money_parse(head, micros))
+		return -1;
+	if (dot[7] >= '5')
+		*micros += *micros < 0 || (head[0] == '-') ? -1 : 1;
 	return 0;
 }

@@ -12,6 +12,9 @@ void money_format(int64_t micros, char out[MONEY_MAX]);
 /* Parses a decimal dollar amount ("0.03", "1.92", "0.0015", "-2") with at
  * most 6 decimals. 0, or -1 with the error set. */
 int money_parse(const char *s, int64_t *micros);
+/* The same, rounding (half away from zero) past 6 decimals: for exported
+ * spreadsheets that carry more precision than a micro-dollar. */
+int money_parse_rounded(const char *s, int64_t *micros);
 /* Converts an API amount (a JSON number, so a double) to micro-dollars,
  * rounding half away from zero. 0, or -1 when out of range. */
 int money_from_double(double value, int64_t *micros);

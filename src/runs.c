@@ -73,3 +73,15 @@ void run_finish(struct store *store, int64_t id, const char *status, const struc
 	sqlite3_step(st);
 	sqlite3_finalize(st);
 }
+
+void run_set_key_fingerprints(struct store *store, int64_t id, const char *fingerprints)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(store_db(store), "UPDATE runs SET key_fingerprints = ?2 WHERE id = ?1", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, fingerprints, -1, SQLITE_STATIC);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+}

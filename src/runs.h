@@ -15,6 +15,8 @@ struct run_counts {
 
 /* Records the start of a run; 0 and *id, or -1 with the error set. */
 int run_begin(struct store *store, const char *command, int argc, char **argv, int64_t *id);
+/* Records the fingerprints ("project …abcd; admin …wxyz") of the keys a run used. */
+void run_set_key_fingerprints(struct store *store, int64_t id, const char *fingerprints);
 /* status: ok | partial | failed | interrupted. errors may be NULL. */
 void run_finish(struct store *store, int64_t id, const char *status, const struct run_counts *counts,
                 const char *errors);

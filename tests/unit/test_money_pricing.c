@@ -46,6 +46,21 @@ static void test_money_parse(void **state)
 	}
 }
 
+static void test_money_parse_rounded(void **state)
+{
+	int64_t m;
+	assert_int_equal(money_parse_rounded("1.234567891", &m), 0);
+	assert_int_equal(m, 1234568);
+	assert_int_equal(money_parse_rounded("1.2345674", &m), 0);
+	assert_int_equal(m, 1234567);
+	assert_int_equal(money_parse_rounded("-0.0000005", &m), 0);
+	assert_int_equal(m, -1);
+	assert_int_equal(money_parse_rounded("0.09", &m), 0);
+	assert_int_equal(m, 90000);
+	assert_int_equal(money_parse_rounded("0.1234567x", &m), -1);
+	error_clear();
+}
+
 static void test_money_from_double(void **state)
 {
 	int64_t m;
@@ -89,9 +104,9 @@ static void test_billable_units(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_money_format),      cmocka_unit_test(test_money_parse),
-	    cmocka_unit_test(test_money_from_double), cmocka_unit_test(test_rule_names),
-	    cmocka_unit_test(test_billable_units),
+	    cmocka_unit_test(test_money_format),        cmocka_unit_test(test_money_parse),
+	    cmocka_unit_test(test_money_parse_rounded), cmocka_unit_test(test_money_from_double),
+	    cmocka_unit_test(test_rule_names),          cmocka_unit_test(test_billable_units),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
