@@ -76,32 +76,6 @@ static void finish_run(struct import_state *s, const char *status)
 	buf_free(&s->errors);
 }
 
-/* A row of a cost export CSV: a document of its own. */
-static int on_cost_row(void *ctx, const struct csv_record *header, const struct csv_record *row)
-{
-	struct import_state *s = ctx;
-	if (store_savepoint(s->store))
-		goto fatal;
-	struct decode_counts counts = {0};
-	if (decode_cost_export_row(&s->decode, header, row, &counts)) {
-		if (store_failed(s->store))
-			goto fatal;
-		store_savepoint_rollback(s->store);
-		report_failure(s, row->number, error_message());
-		error_clear();
-		return 0;
-	}
-	if (store_savepoint_release(s->store))
-		goto fatal;
-	s->documents++;
-	s->counts.objects += counts.objects;
-	s->counts.changed += counts.changed;
-	return 0;
-fatal:
-	s->fatal = 1;
-	return -1;
-}
-
 static void on_malformed(void *ctx, size_t line, const char *why)
 {
 	struct import_state *s = ctx;
@@ -110,13 +84,17 @@ static void on_malformed(void *ctx, size_t line, const char *why)
 	report_failure(s, line, message);
 }
 
-static int on_document(void *ctx, const json_t *doc, size_t line)
+/* Stores one document (a JSON document, or a row of a cost export CSV)
+ * inside a savepoint: all of it or, reported with its line, none of it. */
+static int import_document(struct import_state *s, size_t line, const json_t *doc, const struct csv_record *header,
+                           const struct csv_record *row)
 {
-	struct import_state *s = ctx;
+	struct decode_counts counts = {0};
 	if (store_savepoint(s->store))
 		goto fatal;
-	struct decode_counts counts = {0};
-	if (decode_document(&s->decode, doc, &counts)) {
+	int rc =
+	    doc ? decode_document(&s->decode, doc, &counts) : decode_cost_export_row(&s->decode, header, row, &counts);
+	if (rc) {
 		if (store_failed(s->store))
 			goto fatal;
 		store_savepoint_rollback(s->store);
@@ -138,6 +116,16 @@ static int on_document(void *ctx, const json_t *doc, size_t line)
 fatal:
 	s->fatal = 1;
 	return -1;
+}
+
+static int on_document(void *ctx, const json_t *doc, size_t line)
+{
+	return import_document(ctx, line, doc, NULL, NULL);
+}
+
+static int on_cost_row(void *ctx, const struct csv_record *header, const struct csv_record *row)
+{
+	return import_document(ctx, row->number, NULL, header, row);
 }
 
 enum outcome cmd_import(const struct global_options *global, int argc, char **argv)
