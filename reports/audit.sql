@@ -121,99 +121,101 @@ SELECT k.id AS container_id, k.project_id, k.name, k.memory_limit, k.status, k.c
        k.unit_price_micros, k.price_version, k.tier, k.accruing, k.alive_until
 FROM classified k LEFT JOIN audit_match m ON m.container_id = k.id;
 CREATE UNIQUE INDEX temp.audit_container_id ON audit_container(container_id);
-CREATE INDEX temp.audit_container_by_created ON audit_container(created_at);
-CREATE INDEX temp.audit_container_by_attribution ON audit_container(attributed_response_id);
+CREATE INDEX temp.audit_container_by_created ON audit_container(created_at, container_id);
 
 -- Each response's thread: its conversation, else the root of its
 -- previous_response_id chain (the oldest ID the chain names, stored or not).
+-- created_at and requests_ci_auto ride along so threads need no join back.
 DROP TABLE IF EXISTS temp.audit_response_thread;
 CREATE TEMP TABLE audit_response_thread AS
-WITH RECURSIVE chain(id, thread_id, kind) AS (
+WITH RECURSIVE chain(id, thread_id, kind, created_at, requests_ci_auto) AS (
   SELECT r.id,
          coalesce(r.conversation_id, r.previous_response_id, r.id),
-         iif(r.conversation_id IS NOT NULL, 'conversation', 'chain')
+         iif(r.conversation_id IS NOT NULL, 'conversation', 'chain'),
+         r.created_at, r.requests_ci_auto
   FROM responses r
   WHERE r.conversation_id IS NOT NULL OR r.previous_response_id IS NULL
      OR r.previous_response_id NOT IN (SELECT id FROM responses)
   UNION ALL
-  SELECT r.id, chain.thread_id, chain.kind
+  SELECT r.id, chain.thread_id, chain.kind, r.created_at, r.requests_ci_auto
   FROM responses r JOIN chain ON r.previous_response_id = chain.id
   WHERE r.conversation_id IS NULL)
-SELECT id, thread_id, kind FROM chain;
+SELECT id, thread_id, kind, created_at, requests_ci_auto FROM chain;
 -- A previous_response_id cycle (corrupt data) has no root: each is its own.
 INSERT INTO audit_response_thread
-  SELECT id, id, 'chain' FROM responses WHERE id NOT IN (SELECT id FROM audit_response_thread);
+  SELECT id, id, 'chain', created_at, requests_ci_auto FROM responses
+  WHERE id NOT IN (SELECT id FROM audit_response_thread);
 CREATE UNIQUE INDEX temp.audit_response_thread_id ON audit_response_thread(id);
 
 -- The containers of each thread: those its CI calls ran in ('ci') and the
--- orphans attributed to its responses ('attributed').
+-- orphans attributed to its responses ('attributed'), with what the flags
+-- need to know of each container.
 DROP TABLE IF EXISTS temp.audit_thread_container;
 CREATE TEMP TABLE audit_thread_container AS
-  SELECT thread_id, kind, container_id, max(via = 'ci') AS ran_code, sum(via = 'ci') AS ci_calls
-  FROM (
+  WITH links AS (
     SELECT coalesce(rt.thread_id, k.conversation_id, ct.thread_id) AS thread_id,
            coalesce(rt.kind, iif(k.conversation_id IS NOT NULL, 'conversation', NULL), ct.kind) AS kind,
-           k.container_id, 'ci' AS via
+           k.container_id, 1 AS ran_code
     FROM ci_calls k
     LEFT JOIN audit_response_thread rt ON rt.id = k.response_id
     LEFT JOIN audit_response_thread ct ON ct.id = k.context_response_id
     UNION ALL
-    SELECT rt.thread_id, rt.kind, a.container_id, 'attributed'
-    FROM audit_container a JOIN audit_response_thread rt ON rt.id = a.attributed_response_id)
-  WHERE thread_id IS NOT NULL
-  GROUP BY thread_id, container_id;
+    SELECT rt.thread_id, rt.kind, a.container_id, 0
+    FROM audit_container a JOIN audit_response_thread rt ON rt.id = a.attributed_response_id
+    WHERE a.classification = 'orphan' AND a.attributed_response_id IS NOT NULL)
+  SELECT l.thread_id, min(l.kind) AS kind, l.container_id, max(l.ran_code) AS ran_code,
+         sum(l.ran_code) AS ci_calls, a.created_at, a.alive_until,
+         (a.status IN ('expired', 'deleted') OR (SELECT now FROM audit_params) >= a.alive_until) AS expired_now
+  FROM links l LEFT JOIN audit_container a ON a.container_id = l.container_id
+  WHERE l.thread_id IS NOT NULL
+  GROUP BY l.thread_id, l.container_id;
 
-DROP TABLE IF EXISTS temp.audit_thread;
-CREATE TEMP TABLE audit_thread AS
-WITH ordered AS (
-  SELECT tc.thread_id, tc.container_id, tc.ran_code, a.created_at, a.alive_until,
-         (a.status IN ('expired', 'deleted') OR (SELECT now FROM audit_params) >= a.alive_until) AS expired_now,
-         lag(a.alive_until) OVER w AS previous_alive_until,
-         row_number() OVER (PARTITION BY tc.thread_id ORDER BY a.created_at DESC, tc.container_id DESC) AS newest,
-         row_number() OVER (PARTITION BY tc.thread_id, tc.ran_code ORDER BY a.created_at DESC, tc.container_id DESC) AS newest_of_kind
-  FROM audit_thread_container tc JOIN audit_container a ON a.container_id = tc.container_id
-  WINDOW w AS (PARTITION BY tc.thread_id ORDER BY a.created_at, tc.container_id)),
-flags AS (
+-- Per thread: the flags, from each container against the one before it
+-- (in created_at order), and its latest containers. A key of created_at
+-- then id orders containers inside max(): the latest, ties to the larger id.
+DROP TABLE IF EXISTS temp.audit_thread_flags;
+CREATE TEMP TABLE audit_thread_flags AS
   SELECT thread_id,
          max(previous_alive_until IS NOT NULL AND created_at < previous_alive_until) AS repetitive,
          max(previous_alive_until IS NOT NULL AND created_at >= previous_alive_until) AS expired_recreated,
-         max(ran_code = 1 AND newest_of_kind = 1 AND expired_now) AS at_risk,
-         max(iif(newest = 1, container_id, NULL)) AS latest_container_id,
+         max(printf('%012d', created_at) || container_id) AS newest,
+         max(iif(ran_code = 1, printf('%012d', created_at) || expired_now || container_id, NULL)) AS newest_ci,
          min(created_at) AS first_container_at, max(created_at) AS last_container_at
-  FROM ordered GROUP BY thread_id),
-responses_of AS (
-  SELECT rt.thread_id, min(rt.kind) AS kind, count(*) AS responses,
-         min(r.created_at) AS first_response_at, max(r.created_at) AS last_response_at,
-         max(r.requests_ci_auto) AS requests_ci
-  FROM audit_response_thread rt JOIN responses r ON r.id = rt.id
-  GROUP BY rt.thread_id),
-containers_of AS (
-  SELECT thread_id, min(kind) AS kind, count(*) AS containers, sum(ci_calls) AS ci_calls
-  FROM audit_thread_container GROUP BY thread_id),
-named AS (
-  SELECT DISTINCT rt.thread_id FROM container_references cr
-  JOIN audit_response_thread rt ON rt.id = cr.response_id WHERE cr.kind = 'named'),
+  FROM (SELECT thread_id, container_id, ran_code, created_at, expired_now,
+               lag(alive_until) OVER (PARTITION BY thread_id ORDER BY created_at, container_id) AS previous_alive_until
+        FROM audit_thread_container WHERE created_at IS NOT NULL)
+  GROUP BY thread_id;
+CREATE UNIQUE INDEX temp.audit_thread_flags_id ON audit_thread_flags(thread_id);
+
+-- Threads that involved code interpreter: requested it, named a container,
+-- ran code, or were attributed an orphan.
+DROP TABLE IF EXISTS temp.audit_thread;
+CREATE TEMP TABLE audit_thread AS
+WITH parts AS (
+  SELECT thread_id, kind, 1 AS responses, created_at, requests_ci_auto AS requests_ci,
+         0 AS containers, 0 AS ci_calls, 0 AS named
+  FROM audit_response_thread
+  UNION ALL
+  SELECT thread_id, kind, 0, NULL, 0, 1, ci_calls, 0 FROM audit_thread_container
+  UNION ALL
+  SELECT rt.thread_id, rt.kind, 0, NULL, 0, 0, 0, 1
+  FROM container_references cr JOIN audit_response_thread rt ON rt.id = cr.response_id
+  WHERE cr.kind = 'named'),
 threads AS (
-  SELECT thread_id FROM responses_of WHERE requests_ci = 1
-  UNION SELECT thread_id FROM containers_of
-  UNION SELECT thread_id FROM named)
-SELECT t.thread_id,
-       coalesce(ro.kind, co.kind) AS kind,
-       ro.first_response_at, ro.last_response_at,
-       coalesce(ro.responses, 0) AS responses,
-       coalesce(co.ci_calls, 0) AS ci_calls,
-       coalesce(co.containers, 0) AS containers,
+  SELECT thread_id, min(kind) AS kind, sum(responses) AS responses,
+         min(created_at) AS first_response_at, max(created_at) AS last_response_at,
+         sum(containers) AS containers, sum(ci_calls) AS ci_calls
+  FROM parts GROUP BY thread_id
+  HAVING max(requests_ci) = 1 OR sum(containers) > 0 OR max(named) = 1)
+SELECT t.thread_id, t.kind, t.first_response_at, t.last_response_at, t.responses, t.ci_calls, t.containers,
        trim(iif(f.repetitive, 'repetitive;', '') || iif(f.expired_recreated, 'expired_recreated;', '')
-            || iif(f.at_risk, 'at_risk;', ''), ';') AS flags,
-       f.latest_container_id,
+            || iif(substr(f.newest_ci, 13, 1) = '1', 'at_risk;', ''), ';') AS flags,
+       substr(f.newest, 13) AS latest_container_id,
        coalesce(f.repetitive, 0) AS repetitive, coalesce(f.expired_recreated, 0) AS expired_recreated,
-       coalesce(f.at_risk, 0) AS at_risk,
-       coalesce(ro.first_response_at, f.first_container_at) AS first_seen_at,
-       coalesce(ro.last_response_at, f.last_container_at) AS last_seen_at
-FROM threads t
-LEFT JOIN responses_of ro ON ro.thread_id = t.thread_id
-LEFT JOIN containers_of co ON co.thread_id = t.thread_id
-LEFT JOIN flags f ON f.thread_id = t.thread_id;
+       coalesce(substr(f.newest_ci, 13, 1) = '1', 0) AS at_risk,
+       coalesce(t.first_response_at, f.first_container_at) AS first_seen_at,
+       coalesce(t.last_response_at, f.last_container_at) AS last_seen_at
+FROM threads t LEFT JOIN audit_thread_flags f ON f.thread_id = t.thread_id;
 
 -- The rows a report shows: containers created, and threads active, inside
 -- --since/--until (and of one classification for the orphans report).
