@@ -200,9 +200,10 @@ enum outcome cmd_import(const struct global_options *global, int argc, char **ar
 	store_free(s.store);
 	free(given);
 
-	log_notice("imported %zu object%s from %zu document%s (%zu new or changed)%s", s.counts.objects,
-	           s.counts.objects == 1 ? "" : "s", s.documents, s.documents == 1 ? "" : "s", s.counts.changed,
-	           s.failed || unreadable ? "; see the errors above" : "");
+	if (s.documents || !(s.failed || unreadable)) /* else the error below says it all */
+		log_notice("imported %zu object%s from %zu document%s (%zu new or changed)%s", s.counts.objects,
+		           s.counts.objects == 1 ? "" : "s", s.documents, s.documents == 1 ? "" : "s", s.counts.changed,
+		           s.failed || unreadable ? "; see the errors above" : "");
 	if (!s.failed && !unreadable)
 		return OUTCOME_OK;
 	if (s.documents == 0)

@@ -3,21 +3,14 @@
  * nothing: one bad row and the table is left as it was. */
 #include "cli.h"
 
-#include "csv_read.h"
 #include "error.h"
 #include "log.h"
-#include "money.h"
-#include "pricing.h"
+#include "prices.h"
 #include "render.h"
 #include "store.h"
-#include "timestamp.h"
-#include "xalloc.h"
 
-#include <ctype.h>
 #include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 static const char prices_usage[] = "usage: cntraudit prices [--format text|csv|json] [-o FILE]\n"
                                    "       cntraudit prices --import FILE.csv\n\n"
@@ -26,145 +19,6 @@ static const char prices_usage[] = "usage: cntraudit prices [--format text|csv|j
                                    "effective_until, unit, unit_price_usd (rule, memory_limit, effective_from and\n"
                                    "unit_price_usd are required). A row replaces the row of the same memory_limit and\n"
                                    "effective_from, and closes the day before it an earlier open row of its tier.\n";
-
-struct price_import {
-	struct store *store;
-	const char *path;
-	sqlite3_stmt *close_earlier, *insert;
-	size_t rows;
-};
-
-static const char *field(const struct csv_record *header, const struct csv_record *r, const char *name)
-{
-	int i = csv_record_find(header, name);
-	if (i < 0 || (size_t)i >= r->count)
-		return "";
-	const char *s = r->fields[i];
-	while (isspace((unsigned char)*s))
-		s++;
-	return s;
-}
-
-/* A UTC date YYYY-MM-DD, as the table stores it. */
-static int valid_date(const char *s)
-{
-	int64_t t;
-	return strlen(s) == 10 && !timestamp_parse(s, &t);
-}
-
-static int import_row(void *ctx, const struct csv_record *header, const struct csv_record *r)
-{
-	struct price_import *im = ctx;
-	const char *rule = field(header, r, "rule"), *tier = field(header, r, "memory_limit");
-	const char *from = field(header, r, "effective_from"), *until = field(header, r, "effective_until");
-	const char *unit = field(header, r, "unit"), *price = field(header, r, "unit_price_usd");
-	const char *version = field(header, r, "version");
-	int64_t micros;
-	int which = pricing_rule_parse(rule);
-	char where[300];
-
-	snprintf(where, sizeof where, "%s: record %zu", im->path, r->number);
-	if (which < 0)
-		return error_set("%s: rule '%.40s' is not per_container, per_session_20m or per_minute_min5", where,
-		                 rule);
-	if (!*tier || strlen(tier) > 16)
-		return error_set("%s: memory_limit '%.40s' is not a tier such as 1g or 4g", where, tier);
-	if (!valid_date(from))
-		return error_set("%s: effective_from '%.40s' is not a date YYYY-MM-DD", where, from);
-	if (*until && (!valid_date(until) || strcmp(until, from) < 0))
-		return error_set("%s: effective_until '%.40s' is not a date YYYY-MM-DD on or after effective_from",
-		                 where, until);
-	if (*unit && strcmp(unit, pricing_rule_unit(which)))
-		return error_set("%s: unit '%.40s' does not match rule %s (its unit is %s)", where, unit, rule,
-		                 pricing_rule_unit(which));
-	if (money_parse(price, &micros) || micros < 0) {
-		if (micros < 0)
-			error_set("negative price");
-		return error_set("%s: unit_price_usd: %s", where, error_message());
-	}
-	char *lower = xstrdup(tier);
-	for (char *p = lower; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	char *default_version = xasprintf("import:%s", im->path);
-	sqlite3_bind_text(im->close_earlier, 1, lower, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(im->close_earlier, 2, from, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(im->insert, 1, lower, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(im->insert, 2, from, -1, SQLITE_TRANSIENT);
-	if (*until)
-		sqlite3_bind_text(im->insert, 3, until, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(im->insert, 3);
-	sqlite3_bind_text(im->insert, 4, rule, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(im->insert, 5, micros);
-	sqlite3_bind_text(im->insert, 6, *version ? version : default_version, -1, SQLITE_TRANSIENT);
-	int ok = sqlite3_step(im->close_earlier) == SQLITE_DONE && sqlite3_step(im->insert) == SQLITE_DONE;
-	sqlite3_reset(im->close_earlier);
-	sqlite3_reset(im->insert);
-	free(lower);
-	free(default_version);
-	if (!ok)
-		return store_error(im->store, "cannot store price");
-	im->rows++;
-	return 0;
-}
-
-/* Two rows of one tier covering the same day make every report ambiguous. */
-static int check_overlaps(struct store *store)
-{
-	sqlite3_stmt *st = NULL;
-	int rc = 0;
-	if (sqlite3_prepare_v2(store_db(store),
-	                       "SELECT a.memory_limit, a.effective_from, b.effective_from FROM prices a JOIN prices b"
-	                       " ON a.memory_limit = b.memory_limit AND a.effective_from < b.effective_from"
-	                       " AND (a.effective_until IS NULL OR a.effective_until >= b.effective_from) LIMIT 1",
-	                       -1, &st, NULL))
-		return store_error(store, "cannot check the price table");
-	if (sqlite3_step(st) == SQLITE_ROW)
-		rc = error_set("price rows overlap: %s from %s and from %s cover the same days (set effective_until)",
-		               sqlite3_column_text(st, 0), sqlite3_column_text(st, 1), sqlite3_column_text(st, 2));
-	sqlite3_finalize(st);
-	return rc;
-}
-
-static enum outcome import_prices(const struct global_options *global, const char *path)
-{
-	struct price_import im = {.path = path};
-	enum outcome outcome = OUTCOME_FAILED;
-
-	if (store_open(global->db_path, STORE_CREATE, &im.store))
-		return OUTCOME_FAILED;
-	sqlite3 *db = store_db(im.store);
-	if (sqlite3_prepare_v2(db,
-	                       "UPDATE prices SET effective_until = date(?2, '-1 day') WHERE memory_limit = ?1"
-	                       " AND effective_from < ?2 AND (effective_until IS NULL OR effective_until >= ?2)",
-	                       -1, &im.close_earlier, NULL) ||
-	    sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO prices VALUES (?1, ?2, ?3, ?4, ?5, ?6)", -1, &im.insert,
-	                       NULL)) {
-		store_error(im.store, "cannot prepare the price import");
-		goto done;
-	}
-	if (store_begin(im.store))
-		goto done;
-	if (csv_read_file(path, import_row, &im) || check_overlaps(im.store)) {
-		store_rollback(im.store);
-		error_set("prices: %s; the price table is unchanged", error_message());
-		goto done;
-	}
-	if (im.rows == 0) {
-		store_rollback(im.store);
-		error_set("prices: %s holds no price rows; the price table is unchanged", path);
-		goto done;
-	}
-	if (store_commit(im.store))
-		goto done;
-	log_notice("imported %zu price row%s from %s", im.rows, im.rows == 1 ? "" : "s", path);
-	outcome = OUTCOME_OK;
-done:
-	sqlite3_finalize(im.close_earlier);
-	sqlite3_finalize(im.insert);
-	store_free(im.store);
-	return outcome;
-}
 
 enum outcome cmd_prices(const struct global_options *global, int argc, char **argv)
 {
@@ -200,8 +54,18 @@ enum outcome cmd_prices(const struct global_options *global, int argc, char **ar
 		return usage_error("prices", "unexpected argument '%s'", argv[optind]);
 	if (import && output)
 		return usage_error("prices", "--import and -o do not go together");
-	if (import)
-		return import_prices(global, import);
+	if (import) {
+		struct store *store = NULL;
+		size_t rows = 0;
+		if (store_open(global->db_path, STORE_CREATE, &store))
+			return OUTCOME_FAILED;
+		int rc = prices_import(store, import, &rows);
+		store_free(store);
+		if (rc)
+			return OUTCOME_FAILED;
+		log_notice("imported %zu price row%s from %s", rows, rows == 1 ? "" : "s", import);
+		return OUTCOME_OK;
+	}
 
 	struct store *store = NULL;
 	struct render_meta meta = {.report = "prices", .now = global->now, .zone = "UTC"};

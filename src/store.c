@@ -172,7 +172,7 @@ static int migration_version(const char *path)
 	return atoi(name);
 }
 
-static int store_migrate(struct store *store)
+static int store_migrate(struct store *store, int readonly)
 {
 	sqlite3_stmt *st = NULL;
 	int current = 0, latest = 0;
@@ -193,6 +193,10 @@ static int store_migrate(struct store *store)
 			latest = version;
 		if (version <= current)
 			continue;
+		if (readonly)
+			return error_set("database %s is read-only and needs migrating to schema %d: run cntraudit on it "
+					 "once with write access",
+					 store->path, version);
 		log_info("migrating %s to schema %d (%s)", store->path, version, e->path);
 		char *set_version = xasprintf("PRAGMA user_version = %d", version);
 		int rc = store_begin(store) || store_exec(store, e->text) || store_exec(store, set_version) ||
@@ -234,14 +238,33 @@ int store_open(const char *path, enum store_mode mode, struct store **out)
 		}
 		close(fd);
 	}
+	/* Reports never write: a database the user may only read still reports. */
+	int readonly = mode == STORE_EXISTING && access(path, W_OK) != 0;
+	if (readonly)
+		flags = SQLITE_OPEN_READONLY;
 	if (sqlite3_open_v2(path, &store->db, flags, NULL) != SQLITE_OK) {
 		error_set("cannot open database %s: %s", path, store->db ? sqlite3_errmsg(store->db) : "out of memory");
 		goto fail;
 	}
 	sqlite3_extended_result_codes(store->db, 1);
 	sqlite3_busy_timeout(store->db, 5000);
-	if (store_exec(store, "PRAGMA journal_mode = WAL") || store_exec(store, "PRAGMA synchronous = NORMAL") ||
-	    store_exec(store, "PRAGMA temp_store = MEMORY") || store_migrate(store))
+	if (readonly && sqlite3_exec(store->db, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL) != SQLITE_OK) {
+		/* A WAL database in a folder we cannot write has no -shm to read
+		 * through: read the file as it is, as an immutable snapshot. */
+		char *uri = sqlite3_mprintf("file:%s?immutable=1", path);
+		sqlite3_close(store->db);
+		store->db = NULL;
+		int rc = sqlite3_open_v2(uri, &store->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+		sqlite3_free(uri);
+		if (rc != SQLITE_OK) {
+			error_set("cannot open database %s read-only: %s", path,
+				  store->db ? sqlite3_errmsg(store->db) : "out of memory");
+			goto fail;
+		}
+	}
+	if (!readonly && (store_exec(store, "PRAGMA journal_mode = WAL") || store_exec(store, "PRAGMA synchronous = NORMAL")))
+		goto fail;
+	if (store_exec(store, "PRAGMA temp_store = MEMORY") || store_migrate(store, readonly))
 		goto fail;
 	*out = store;
 	return 0;

@@ -103,7 +103,8 @@ int timestamp_parse(const char *s, int64_t *out)
 		return error_set("invalid time '': expected YYYY-MM-DD, ISO 8601 or Unix seconds");
 	size_t digits = strspn(s, "0123456789");
 	if (digits == strlen(s)) {
-		if (digits > 12)
+		/* Up to 9999-12-31T23:59:59Z: every time we accept we can print. */
+		if (digits > 12 || strtoll(s, NULL, 10) > 253402300799)
 			return error_set("invalid time '%s': Unix seconds out of range", s);
 		*out = strtoll(s, NULL, 10);
 		return 0;

@@ -52,6 +52,8 @@ static void test_parse_rejects(void **state)
 	rejects("2025-11-3");
 	rejects("2025-11-03Tgarbage");
 	rejects("99999999999999999999");
+	rejects("999999999999"); /* year 33658: could not be printed back */
+	assert_int_equal(parsed("253402300799"), 253402300799);
 	rejects("-5");
 }
 

@@ -1,0 +1,33 @@
+/* Fuzz target: import's path for outside data — splitting a file into JSON
+ * documents (source_reader), kind detection and every decoder, storing into
+ * a scratch database inside a savepoint that is rolled back. */
+#include "decode.h"
+#include "error.h"
+#include "fuzz.h"
+#include "source_reader.h"
+
+static int on_document(void *ctx, const json_t *doc, size_t line)
+{
+	struct decode_context *decode = ctx;
+	struct decode_counts counts = {0};
+	(void)decode_detect_kind(doc);
+	if (store_savepoint(decode->store))
+		return -1;
+	(void)decode_document(decode, doc, &counts);
+	store_savepoint_rollback(decode->store);
+	error_clear();
+	return 0;
+}
+
+static void on_malformed(void *ctx, size_t line, const char *why)
+{
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct decode_context decode = {.store = fuzz_store(), .project_id = "fuzz", .parent_id = "conv_fuzz0000"};
+	struct source_callbacks cb = {on_document, on_malformed};
+	(void)source_read(fuzz_file(data, size, ".jsonl"), &cb, &decode);
+	error_clear();
+	return 0;
+}
