@@ -215,6 +215,33 @@ interrupt)
   expect_err "resuming after"
   check; [ "$(sqlite3 "$tmp/collected.db" 'SELECT count(*) FROM containers')" = 20000 ] || fail "resume lost containers"
   ;;
+secrets)
+  # Keys never reach the database, reports, evidence, runs, logs at any
+  # verbosity or error messages, even when the server echoes them back.
+  key=sk-test-secret-key-0123456789-abcdefgh admin=sk-test-secret-admin-9876543210-zyxw
+  start_fake --fixture fixtures/forum-repetitive --api-key "$key" --admin-key "$admin" --echo-auth \
+    --fault "/responses/resp_062c9abf58c3e2fb00690909a6ee:500:0" --fault "/organization/costs:503:2"
+  scenario_ids forum-repetitive
+  for v in -q "" -v -vv; do
+    OPENAI_API_KEY=$key OPENAI_ADMIN_KEY=$admin CNTRAUDIT_MAX_TRIES=2 \
+      "$bin" $v --db "$tmp/collected.db" --base-url "$url" collect all --from "$tmp/ids.txt" --since 2025-11-01 --no-progress \
+      >>"$tmp/out" 2>>"$tmp/err"
+  done
+  OPENAI_API_KEY=wrong-$key "$bin" -vv --db "$tmp/collected.db" --base-url "$url" collect containers --no-progress >>"$tmp/out" 2>>"$tmp/err"
+  expect_err "[key …efgh]" # the echoed wrong key, replaced by its fingerprint
+  export OPENAI_API_KEY=$key OPENAI_ADMIN_KEY=$admin
+  for r in summary containers orphans threads daily reconcile focus; do
+    for f in text csv json; do "$bin" -vv --db "$tmp/collected.db" --now 2025-11-04 report "$r" --format "$f" >>"$tmp/out" 2>>"$tmp/err"; done
+  done
+  "$bin" -vv --db "$tmp/collected.db" runs --format csv >>"$tmp/out" 2>>"$tmp/err"
+  "$bin" -vv --db "$tmp/collected.db" --now 2025-11-04 evidence --out "$tmp/pack" >>"$tmp/out" 2>>"$tmp/err"
+  check; grep -q "project …cdef\|project …efgh" "$tmp/pack/MANIFEST.json" || fail "no key fingerprint in the evidence manifest"
+  check; grep -q "fault=500" "$tmp/requests.log" || fail "no echoed error was provoked"
+  check
+  if grep -rqa -e "$key" -e "$admin" -e "${key#sk-}" "$tmp"/out "$tmp"/err "$tmp"/collected.db* "$tmp/pack"; then
+    fail "a key leaked: $(grep -rla -e "$key" -e "$admin" "$tmp"/out "$tmp"/err "$tmp"/collected.db* "$tmp/pack" | head -3)"
+  fi
+  ;;
 progress)
   # On a terminal a long collect shows items and rate on stderr; --no-progress or a pipe does not.
   start_fake --synthetic 20000:0:0 --seed 3 --latency-ms 5
