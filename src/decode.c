@@ -181,19 +181,19 @@ int decode_document(const struct decode_context *ctx, const json_t *doc, struct 
 	}
 }
 
-int json_field_string(const json_t *obj, const char *key, const char *what, const char **out)
+int json_field_string(const json_t *obj, const char *key, const struct subject *what, const char **out)
 {
 	const json_t *v = json_object_get(obj, key);
 	*out = NULL;
 	if (!v || json_is_null(v))
 		return 0;
 	if (!json_is_string(v))
-		return error_set("%s: \"%s\" is not a string", what, key);
+		return error_set(SUBJECT_FMT ": \"%s\" is not a string", SUBJECT_ARGS(what), key);
 	*out = json_string_value(v);
 	return 0;
 }
 
-int json_field_time(const json_t *obj, const char *key, const char *what, int64_t *out, int *present)
+int json_field_time(const json_t *obj, const char *key, const struct subject *what, int64_t *out, int *present)
 {
 	const json_t *v = json_object_get(obj, key);
 	*present = 0;
@@ -204,30 +204,30 @@ int json_field_time(const json_t *obj, const char *key, const char *what, int64_
 	} else if (json_is_real(v) && isfinite(json_real_value(v)) && fabs(json_real_value(v)) < 1e15) {
 		*out = (int64_t)floor(json_real_value(v)); /* the SDK types times as float; seconds suffice */
 	} else {
-		return error_set("%s: \"%s\" is not a Unix time in seconds", what, key);
+		return error_set(SUBJECT_FMT ": \"%s\" is not a Unix time in seconds", SUBJECT_ARGS(what), key);
 	}
 	if (*out < 0 || *out > 253402300799) /* 9999-12-31T23:59:59Z */
-		return error_set("%s: \"%s\" is out of range", what, key);
+		return error_set(SUBJECT_FMT ": \"%s\" is out of range", SUBJECT_ARGS(what), key);
 	*present = 1;
 	return 0;
 }
 
-int json_field_required_string(const json_t *obj, const char *key, const char *what, const char **out)
+int json_field_required_string(const json_t *obj, const char *key, const struct subject *what, const char **out)
 {
 	if (json_field_string(obj, key, what, out))
 		return -1;
 	if (!*out || !**out)
-		return error_set("%s: missing \"%s\"", what, key);
+		return error_set(SUBJECT_FMT ": missing \"%s\"", SUBJECT_ARGS(what), key);
 	return 0;
 }
 
-int json_field_required_time(const json_t *obj, const char *key, const char *what, int64_t *out)
+int json_field_required_time(const json_t *obj, const char *key, const struct subject *what, int64_t *out)
 {
 	int present;
 	if (json_field_time(obj, key, what, out, &present))
 		return -1;
 	if (!present)
-		return error_set("%s: missing \"%s\"", what, key);
+		return error_set(SUBJECT_FMT ": missing \"%s\"", SUBJECT_ARGS(what), key);
 	return 0;
 }
 

@@ -64,13 +64,22 @@ int decode_costs_page(const struct decode_context *ctx, const json_t *page, stru
 int decode_cost_export_row(const struct decode_context *ctx, const struct csv_record *header,
                            const struct csv_record *row, struct decode_counts *counts);
 
+/* What a field error names: "container cntr_abc" (the kind, then the ID when
+ * known). Formatted only when an error happens: decoding stays cheap. */
+struct subject {
+	const char *kind;
+	const char *id; /* NULL until known */
+};
+#define SUBJECT_FMT     "%s%s%.100s"
+#define SUBJECT_ARGS(w) (w)->kind, (w)->id ? " " : "", (w)->id ? (w)->id : ""
+
 /* Field access that tells a missing or null field (returns 0, *out NULL or
  * *present 0) from a wrong type (-1, error set naming what and key). */
-int json_field_string(const json_t *obj, const char *key, const char *what, const char **out);
-int json_field_time(const json_t *obj, const char *key, const char *what, int64_t *out, int *present);
+int json_field_string(const json_t *obj, const char *key, const struct subject *what, const char **out);
+int json_field_time(const json_t *obj, const char *key, const struct subject *what, int64_t *out, int *present);
 /* A required non-empty string / time: missing is an error too. */
-int json_field_required_string(const json_t *obj, const char *key, const char *what, const char **out);
-int json_field_required_time(const json_t *obj, const char *key, const char *what, int64_t *out);
+int json_field_required_string(const json_t *obj, const char *key, const struct subject *what, const char **out);
+int json_field_required_time(const json_t *obj, const char *key, const struct subject *what, int64_t *out);
 /* The stored form of an object: compact JSON, keys in received order.
  * Caller frees. */
 char *json_raw(const json_t *obj);

@@ -12,10 +12,9 @@ int decode_container(const struct decode_context *ctx, const json_t *obj, struct
 	int has_last_active = 0, has_minutes = 0;
 	const json_t *expires;
 
-	if (json_field_required_string(obj, "id", "container", &id))
+	if (json_field_required_string(obj, "id", &(struct subject){"container", NULL}, &id))
 		return -1;
-	char what[160];
-	snprintf(what, sizeof what, "container %.100s", id);
+	const struct subject subject = {"container", id}, *what = &subject;
 	if (json_field_required_time(obj, "created_at", what, &created_at) ||
 	    json_field_string(obj, "name", what, &name) || json_field_string(obj, "status", what, &status) ||
 	    json_field_string(obj, "memory_limit", what, &memory_limit) ||
@@ -25,7 +24,8 @@ int decode_container(const struct decode_context *ctx, const json_t *obj, struct
 	if (expires && !json_is_null(expires)) {
 		const json_t *m = json_object_get(expires, "minutes");
 		if (!json_is_object(expires) || (m && !json_is_null(m) && !json_is_integer(m)))
-			return error_set("%s: \"expires_after\" is not {\"anchor\", \"minutes\"}", what);
+			return error_set(SUBJECT_FMT ": \"expires_after\" is not {\"anchor\", \"minutes\"}",
+			                 SUBJECT_ARGS(what));
 		if (json_is_integer(m)) {
 			minutes = (int64_t)json_integer_value(m);
 			has_minutes = minutes >= 0 && minutes <= 100000;
@@ -54,8 +54,8 @@ int decode_container(const struct decode_context *ctx, const json_t *obj, struct
 int decode_container_file(const struct decode_context *ctx, const json_t *obj, struct decode_counts *counts)
 {
 	const char *id, *container_id;
-	if (json_field_required_string(obj, "id", "container file", &id) ||
-	    json_field_required_string(obj, "container_id", "container file", &container_id))
+	if (json_field_required_string(obj, "id", &(struct subject){"container file", NULL}, &id) ||
+	    json_field_required_string(obj, "container_id", &(struct subject){"container file", id}, &container_id))
 		return -1;
 	char *raw = json_raw(obj);
 	int rc = decode_count(counts, store_upsert_container_file(ctx->store, id, container_id, raw));

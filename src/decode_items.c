@@ -12,10 +12,9 @@ int decode_ci_call(const struct decode_context *ctx, const json_t *item, const c
                    const char *conversation_id, const char *context_response_id)
 {
 	const char *id, *container_id, *status;
-	if (json_field_required_string(item, "id", "code_interpreter_call", &id))
+	if (json_field_required_string(item, "id", &(struct subject){"code_interpreter_call", NULL}, &id))
 		return -1;
-	char what[160];
-	snprintf(what, sizeof what, "code_interpreter_call %.100s", id);
+	const struct subject subject = {"code_interpreter_call", id}, *what = &subject;
 	if (json_field_required_string(item, "container_id", what, &container_id) ||
 	    json_field_string(item, "status", what, &status))
 		return -1;
@@ -35,7 +34,8 @@ int decode_item(const struct decode_context *ctx, const json_t *item, struct dec
 	const char *type, *id;
 	if (!json_is_object(item))
 		return error_set("item list: an element is not an object");
-	if (json_field_required_string(item, "type", "item", &type) || json_field_string(item, "id", "item", &id))
+	if (json_field_required_string(item, "type", &(struct subject){"item", NULL}, &type) ||
+	    json_field_string(item, "id", &(struct subject){"item", NULL}, &id))
 		return -1;
 	const char *parent = ctx->parent_id;
 	int in_conversation = parent && !strncmp(parent, "conv_", 5);
@@ -62,8 +62,8 @@ int decode_conversation(const struct decode_context *ctx, const json_t *obj, str
 	const char *id;
 	int64_t created_at = 0;
 	int has_created;
-	if (json_field_required_string(obj, "id", "conversation", &id) ||
-	    json_field_time(obj, "created_at", "conversation", &created_at, &has_created))
+	if (json_field_required_string(obj, "id", &(struct subject){"conversation", NULL}, &id) ||
+	    json_field_time(obj, "created_at", &(struct subject){"conversation", id}, &created_at, &has_created))
 		return -1;
 	char *raw = json_raw(obj);
 	struct conversation_row row = {

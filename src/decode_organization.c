@@ -19,20 +19,22 @@ static int decode_buckets(const struct decode_context *ctx, const json_t *page, 
 	json_array_foreach (json_object_get(page, "data"), i, bucket) {
 		int64_t start, end = 0;
 		int has_end;
-		char what[64];
-		snprintf(what, sizeof what, "bucket %zu", i);
+		char index[32];
+		snprintf(index, sizeof index, "%zu", i);
+		const struct subject subject = {"bucket", index}, *what = &subject;
 		if (!json_is_object(bucket))
-			return error_set("%s is not an object", what);
+			return error_set(SUBJECT_FMT " is not an object", SUBJECT_ARGS(what));
 		if (json_field_required_time(bucket, "start_time", what, &start) ||
 		    json_field_time(bucket, "end_time", what, &end, &has_end))
 			return -1;
 		const json_t *results = json_object_get(bucket, "results");
 		if (!json_is_array(results))
-			return error_set("%s: \"results\" is not an array", what);
+			return error_set(SUBJECT_FMT ": \"results\" is not an array", SUBJECT_ARGS(what));
 		json_array_foreach (results, j, result) {
 			const char *object = json_string_value(json_object_get(result, "object"));
 			if (!object || strcmp(object, result_object))
-				return error_set("%s: result %zu is not %s", what, j, result_object);
+				return error_set(SUBJECT_FMT ": result %zu is not %s", SUBJECT_ARGS(what), j,
+				                 result_object);
 			if (fn(ctx, result, start, has_end ? &end : NULL, counts))
 				return -1;
 			counts->objects++;
@@ -46,7 +48,7 @@ static int usage_result(const struct decode_context *ctx, const json_t *result, 
 {
 	const char *project;
 	const json_t *sessions = json_object_get(result, "num_sessions");
-	if (json_field_string(result, "project_id", "usage result", &project))
+	if (json_field_string(result, "project_id", &(struct subject){"usage result", NULL}, &project))
 		return -1;
 	if (!json_is_integer(sessions) || json_integer_value(sessions) < 0)
 		return error_set("usage result: \"num_sessions\" is not a non-negative integer");
@@ -71,14 +73,14 @@ static int cost_result(const struct decode_context *ctx, const json_t *result, i
 	int64_t micros;
 	double q = 0;
 
-	if (json_field_string(result, "project_id", "cost result", &project) ||
-	    json_field_string(result, "line_item", "cost result", &line_item) ||
-	    json_field_string(result, "api_key_id", "cost result", &api_key) ||
-	    json_field_string(result, "quantity_unit", "cost result", &unit))
+	if (json_field_string(result, "project_id", &(struct subject){"cost result", NULL}, &project) ||
+	    json_field_string(result, "line_item", &(struct subject){"cost result", NULL}, &line_item) ||
+	    json_field_string(result, "api_key_id", &(struct subject){"cost result", NULL}, &api_key) ||
+	    json_field_string(result, "quantity_unit", &(struct subject){"cost result", NULL}, &unit))
 		return -1;
 	if (!json_is_number(value) || money_from_double(json_number_value(value), &micros))
 		return error_set("cost result: \"amount.value\" is not a number of dollars");
-	if (json_field_string(amount, "currency", "cost result amount", &currency))
+	if (json_field_string(amount, "currency", &(struct subject){"cost result amount", NULL}, &currency))
 		return -1;
 	if (json_is_number(quantity))
 		q = json_number_value(quantity);

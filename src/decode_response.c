@@ -12,12 +12,12 @@
  * {"type":"auto"}, records containers named by a "cntr_..." string (or
  * {"id": ...}, as some clients send). */
 static int decode_tools(const struct decode_context *ctx, const json_t *tools, const char *response_id,
-                        const char *what, int *ci_auto)
+                        const struct subject *what, int *ci_auto)
 {
 	size_t i;
 	const json_t *tool;
 	if (tools && !json_is_null(tools) && !json_is_array(tools))
-		return error_set("%s: \"tools\" is not an array", what);
+		return error_set(SUBJECT_FMT ": \"tools\" is not an array", SUBJECT_ARGS(what));
 	json_array_foreach (tools, i, tool) {
 		const char *type = json_string_value(json_object_get(tool, "type"));
 		if (!type || strcmp(type, "code_interpreter"))
@@ -61,10 +61,9 @@ int decode_response(const struct decode_context *ctx, const json_t *obj, struct 
 	int has_completed = 0, ci_auto = 0, rc = -1;
 	char *raw = NULL;
 
-	if (json_field_required_string(obj, "id", "response", &id))
+	if (json_field_required_string(obj, "id", &(struct subject){"response", NULL}, &id))
 		return -1;
-	char what[160];
-	snprintf(what, sizeof what, "response %.100s", id);
+	const struct subject subject = {"response", id}, *what = &subject;
 	if (json_field_required_time(obj, "created_at", what, &created_at) ||
 	    json_field_time(obj, "completed_at", what, &completed_at, &has_completed) ||
 	    json_field_string(obj, "status", what, &status) ||
@@ -76,10 +75,10 @@ int decode_response(const struct decode_context *ctx, const json_t *obj, struct 
 	else if (json_is_string(conversation))
 		conversation_id = json_string_value(conversation);
 	else if (conversation && !json_is_null(conversation))
-		return error_set("%s: \"conversation\" is not an object", what);
+		return error_set(SUBJECT_FMT ": \"conversation\" is not an object", SUBJECT_ARGS(what));
 	const json_t *output = json_object_get(obj, "output");
 	if (output && !json_is_null(output) && !json_is_array(output))
-		return error_set("%s: \"output\" is not an array", what);
+		return error_set(SUBJECT_FMT ": \"output\" is not an array", SUBJECT_ARGS(what));
 
 	/* References are keyed by IDs, so their order against the response row
 	 * does not matter; the caller's savepoint makes the whole atomic. */
