@@ -6,10 +6,12 @@
 #include "fuzz.h"
 #include "source_reader.h"
 
-static int on_document(void *ctx, const json_t *doc, size_t line)
+static int on_document(void *ctx, const json_t *doc, size_t line, const char *text, size_t len)
 {
 	struct decode_context *decode = ctx;
 	struct decode_counts counts = {0};
+	decode->text = text;
+	decode->text_len = len;
 	(void)decode_detect_kind(doc);
 	if (store_savepoint(decode->store))
 		return -1;

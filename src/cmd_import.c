@@ -118,14 +118,19 @@ fatal:
 	return -1;
 }
 
-static int on_document(void *ctx, const json_t *doc, size_t line)
+static int on_document(void *ctx, const json_t *doc, size_t line, const char *text, size_t len)
 {
-	return import_document(ctx, line, doc, NULL, NULL);
+	struct import_state *s = ctx;
+	s->decode.text = text;
+	s->decode.text_len = len;
+	return import_document(s, line, doc, NULL, NULL);
 }
 
 static int on_cost_row(void *ctx, const struct csv_record *header, const struct csv_record *row)
 {
-	return import_document(ctx, row->number, NULL, header, row);
+	struct import_state *s = ctx;
+	s->decode.text = NULL;
+	return import_document(s, row->number, NULL, header, row);
 }
 
 enum outcome cmd_import(const struct global_options *global, int argc, char **argv)

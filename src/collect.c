@@ -123,6 +123,8 @@ json_t *collector_store(struct collector *c, const struct http_result *result, c
 	struct decode_counts counts = {0};
 	c->decode.parent_id = parent_id;
 	c->decode.request_id = result->request_id[0] ? result->request_id : NULL;
+	c->decode.text = result->body;
+	c->decode.text_len = result->body_len;
 	if (store_savepoint(c->store)) {
 		collector_fatal(c, "cannot store what was collected: %s", error_message());
 		json_decref(doc);

@@ -1,6 +1,7 @@
 #include "decode.h"
 
 #include "error.h"
+#include "xalloc.h"
 
 #include <math.h>
 #include <string.h>
@@ -120,60 +121,77 @@ static int unrecognised(const json_t *doc)
 	                 object);
 }
 
-/* Applies fn to every element of a list page, checking they are one kind. */
-static int decode_list(const struct decode_context *ctx, const json_t *doc, enum document_kind kind,
+/* Applies the element's decoder to every element of a list page, checking
+ * they are one kind; each gets its exact bytes when the page's are known. */
+static int decode_list(const struct decode_context *page_ctx, const json_t *doc, enum document_kind kind,
                        struct decode_counts *counts)
 {
-	size_t i;
+	const json_t *data = json_object_get(doc, "data");
+	size_t n = json_array_size(data), i;
+	struct json_span *spans = NULL;
+	struct decode_context ctx = *page_ctx;
+	int rc = 0;
+	if (ctx.text && n) {
+		spans = xcalloc(n, sizeof *spans);
+		if (json_span_array_elements(ctx.text, ctx.text_len, "data", spans, n) != n) {
+			free(spans); /* cannot happen for text the parser accepted; serialize instead */
+			spans = NULL;
+		}
+	}
 	const json_t *element;
-	json_array_foreach (json_object_get(doc, "data"), i, element) {
-		int rc;
+	json_array_foreach (data, i, element) {
 		const char *object = object_of(element);
+		ctx.raw = spans ? spans[i] : (struct json_span){NULL, 0};
 		switch (kind) {
 		case DOC_CONTAINER_LIST:
-			if (!object || strcmp(object, "container"))
-				return error_set("list element %zu is not a container", i);
-			rc = decode_container(ctx, element, counts);
+			rc = object && !strcmp(object, "container")
+			         ? decode_container(&ctx, element, counts)
+			         : error_set("list element %zu is not a container", i);
 			break;
 		case DOC_RESPONSE_LIST:
-			if (!object || strcmp(object, "response"))
-				return error_set("list element %zu is not a response", i);
-			rc = decode_response(ctx, element, counts);
+			rc = object && !strcmp(object, "response") ? decode_response(&ctx, element, counts)
+			                                           : error_set("list element %zu is not a response", i);
 			break;
 		case DOC_FILE_LIST:
-			if (!object || strcmp(object, "container.file"))
-				return error_set("list element %zu is not a container file", i);
-			rc = decode_container_file(ctx, element, counts);
+			rc = object && !strcmp(object, "container.file")
+			         ? decode_container_file(&ctx, element, counts)
+			         : error_set("list element %zu is not a container file", i);
 			break;
 		default:
-			rc = decode_item(ctx, element, counts);
+			rc = decode_item(&ctx, element, counts);
 			break;
 		}
 		if (rc < 0)
-			return rc;
+			break;
 	}
-	return 0;
+	free(spans);
+	return rc < 0 ? -1 : 0;
 }
 
-int decode_document(const struct decode_context *ctx, const json_t *doc, struct decode_counts *counts)
+int decode_document(const struct decode_context *given, const json_t *doc, struct decode_counts *counts)
 {
 	enum document_kind kind = decode_detect_kind(doc);
+	struct decode_context ctx = *given;
+	/* A single object is its whole document. */
+	ctx.raw = ctx.text ? json_span_trim(ctx.text, ctx.text_len) : (struct json_span){NULL, 0};
 	switch (kind) {
 	case DOC_CONTAINER:
-		return decode_container(ctx, doc, counts);
+		return decode_container(&ctx, doc, counts);
 	case DOC_RESPONSE:
-		return decode_response(ctx, doc, counts);
+		return decode_response(&ctx, doc, counts);
 	case DOC_CONVERSATION:
-		return decode_conversation(ctx, doc, counts);
+		return decode_conversation(&ctx, doc, counts);
 	case DOC_CONTAINER_LIST:
 	case DOC_RESPONSE_LIST:
 	case DOC_FILE_LIST:
 	case DOC_ITEM_LIST:
-		return decode_list(ctx, doc, kind, counts);
+		return decode_list(&ctx, doc, kind, counts);
 	case DOC_USAGE_PAGE:
-		return decode_usage_page(ctx, doc, counts);
+		ctx.raw = (struct json_span){NULL, 0};
+		return decode_usage_page(&ctx, doc, counts);
 	case DOC_COSTS_PAGE:
-		return decode_costs_page(ctx, doc, counts);
+		ctx.raw = (struct json_span){NULL, 0};
+		return decode_costs_page(&ctx, doc, counts);
 	case DOC_EMPTY_PAGE:
 		return 0;
 	default:
@@ -235,6 +253,11 @@ char *json_raw(const json_t *obj)
 {
 	/* 15 significant digits: a decimal from the API prints back as sent. */
 	return json_dumps(obj, JSON_COMPACT | JSON_REAL_PRECISION(15));
+}
+
+char *decode_raw(const struct decode_context *ctx, const json_t *obj)
+{
+	return ctx->raw.start ? xstrndup(ctx->raw.start, ctx->raw.len) : json_raw(obj);
 }
 
 int decode_count(struct decode_counts *counts, int stored)

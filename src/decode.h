@@ -7,6 +7,7 @@
 #define CNTRAUDIT_DECODE_H
 
 #include "csv_read.h"
+#include "json_span.h"
 #include "store.h"
 
 #include <jansson.h>
@@ -34,6 +35,9 @@ struct decode_context {
 	const char *project_id; /* the --project label stored on every object */
 	const char *parent_id;  /* conv_ or resp_ an item page belongs to; NULL when unknown */
 	const char *request_id; /* x-request-id of the response the document came in; NULL when imported */
+	const char *text;       /* the document's bytes as received, when known (raw is stored from them) */
+	size_t text_len;
+	struct json_span raw; /* set by decode_document: the current object's bytes, or {NULL, 0} */
 };
 
 struct decode_counts {
@@ -83,6 +87,9 @@ int json_field_required_time(const json_t *obj, const char *key, const struct su
 /* The stored form of an object: compact JSON, keys in received order.
  * Caller frees. */
 char *json_raw(const json_t *obj);
+/* What to store as an object's raw JSON: its bytes as received when
+ * decode_document knows them (ctx->raw), else json_raw. Caller frees. */
+char *decode_raw(const struct decode_context *ctx, const json_t *obj);
 /* Counts a store call's result (1 changed, 0 unchanged); passes -1 through. */
 int decode_count(struct decode_counts *counts, int stored);
 

@@ -32,7 +32,7 @@ int decode_container(const struct decode_context *ctx, const json_t *obj, struct
 		}
 	}
 
-	char *raw = json_raw(obj);
+	char *raw = decode_raw(ctx, obj);
 	struct container_row row = {
 	    .id = id,
 	    .project_id = ctx->project_id,
@@ -57,7 +57,7 @@ int decode_container_file(const struct decode_context *ctx, const json_t *obj, s
 	if (json_field_required_string(obj, "id", &(struct subject){"container file", NULL}, &id) ||
 	    json_field_required_string(obj, "container_id", &(struct subject){"container file", id}, &container_id))
 		return -1;
-	char *raw = json_raw(obj);
+	char *raw = decode_raw(ctx, obj);
 	int rc = decode_count(counts, store_upsert_container_file(ctx->store, id, container_id, raw));
 	free(raw);
 	counts->objects++;

@@ -50,7 +50,7 @@ int decode_item(const struct decode_context *ctx, const json_t *item, struct dec
 	counts->objects++;
 	if (!id || !*id) /* without an id an item cannot be deduplicated; its call is stored above */
 		return decode_count(counts, changed);
-	char *raw = json_raw(item);
+	char *raw = decode_raw(ctx, item);
 	struct item_row row = {.id = id, .type = type, .parent_id = parent, .raw = raw, .request_id = ctx->request_id};
 	int stored = store_upsert_item(ctx->store, &row);
 	free(raw);
@@ -65,7 +65,7 @@ int decode_conversation(const struct decode_context *ctx, const json_t *obj, str
 	if (json_field_required_string(obj, "id", &(struct subject){"conversation", NULL}, &id) ||
 	    json_field_time(obj, "created_at", &(struct subject){"conversation", id}, &created_at, &has_created))
 		return -1;
-	char *raw = json_raw(obj);
+	char *raw = decode_raw(ctx, obj);
 	struct conversation_row row = {
 	    .id = id, .project_id = ctx->project_id, .created_at = has_created ? &created_at : NULL, .raw = raw};
 	int rc = decode_count(counts, store_upsert_conversation(ctx->store, &row));

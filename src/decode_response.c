@@ -84,7 +84,7 @@ int decode_response(const struct decode_context *ctx, const json_t *obj, struct 
 	 * does not matter; the caller's savepoint makes the whole atomic. */
 	if (decode_tools(ctx, json_object_get(obj, "tools"), id, what, &ci_auto))
 		return -1;
-	raw = json_raw(obj);
+	raw = decode_raw(ctx, obj);
 	struct response_row row = {
 	    .id = id,
 	    .project_id = ctx->project_id,

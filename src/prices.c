@@ -148,4 +148,3 @@ done:
 	sqlite3_finalize(im.insert);
 	return rc;
 }
-

@@ -17,14 +17,15 @@ static int is_blank(const char *s, size_t len)
 }
 
 /* Delivers a parsed value: the elements of a top-level array, or itself. */
-static int deliver(const struct source_callbacks *cb, void *ctx, const json_t *value, size_t line)
+static int deliver(const struct source_callbacks *cb, void *ctx, const json_t *value, size_t line, const char *text,
+                   size_t len)
 {
 	if (!json_is_array(value))
-		return cb->document(ctx, value, line);
+		return cb->document(ctx, value, line, text, len);
 	size_t i;
 	const json_t *element;
 	json_array_foreach (value, i, element) {
-		int rc = cb->document(ctx, element, line);
+		int rc = cb->document(ctx, element, line, NULL, 0);
 		if (rc)
 			return rc;
 	}
@@ -42,7 +43,7 @@ static int parse_line(const struct source_callbacks *cb, void *ctx, const char *
 		cb->malformed(ctx, line, err.text);
 		return 0;
 	}
-	int rc = deliver(cb, ctx, value, line);
+	int rc = deliver(cb, ctx, value, line, text, len);
 	json_decref(value);
 	return rc;
 }
@@ -80,7 +81,7 @@ static int parse_buffered(const struct source_callbacks *cb, void *ctx, const ch
 	json_error_t err;
 	json_t *value = json_loadb(b->data, b->len, JSON_ALLOW_NUL | JSON_DECODE_ANY, &err);
 	if (value) {
-		int rc = deliver(cb, ctx, value, first_line);
+		int rc = deliver(cb, ctx, value, first_line, b->data, b->len);
 		json_decref(value);
 		return rc;
 	}

@@ -10,8 +10,9 @@
 #include <stddef.h>
 
 struct source_callbacks {
-	/* A document; a nonzero return stops reading. */
-	int (*document)(void *ctx, const json_t *doc, size_t line);
+	/* A document and its bytes (NULL for the elements of a top-level
+	 * array); a nonzero return stops reading. */
+	int (*document)(void *ctx, const json_t *doc, size_t line, const char *text, size_t len);
 	/* A document that is not valid JSON, and why. */
 	void (*malformed)(void *ctx, size_t line, const char *why);
 };

@@ -194,9 +194,10 @@ static int store_migrate(struct store *store, int readonly)
 		if (version <= current)
 			continue;
 		if (readonly)
-			return error_set("database %s is read-only and needs migrating to schema %d: run cntraudit on it "
-					 "once with write access",
-					 store->path, version);
+			return error_set(
+			    "database %s is read-only and needs migrating to schema %d: run cntraudit on it "
+			    "once with write access",
+			    store->path, version);
 		log_info("migrating %s to schema %d (%s)", store->path, version, e->path);
 		char *set_version = xasprintf("PRAGMA user_version = %d", version);
 		int rc = store_begin(store) || store_exec(store, e->text) || store_exec(store, set_version) ||
@@ -258,11 +259,12 @@ int store_open(const char *path, enum store_mode mode, struct store **out)
 		sqlite3_free(uri);
 		if (rc != SQLITE_OK) {
 			error_set("cannot open database %s read-only: %s", path,
-				  store->db ? sqlite3_errmsg(store->db) : "out of memory");
+			          store->db ? sqlite3_errmsg(store->db) : "out of memory");
 			goto fail;
 		}
 	}
-	if (!readonly && (store_exec(store, "PRAGMA journal_mode = WAL") || store_exec(store, "PRAGMA synchronous = NORMAL")))
+	if (!readonly &&
+	    (store_exec(store, "PRAGMA journal_mode = WAL") || store_exec(store, "PRAGMA synchronous = NORMAL")))
 		goto fail;
 	if (store_exec(store, "PRAGMA temp_store = MEMORY") || store_migrate(store, readonly))
 		goto fail;

@@ -85,7 +85,7 @@ static void add_items(const char *parent, const json_t *data)
 	json_array_extend(list, (json_t *)data);
 }
 
-static int load_document(void *ctx, const json_t *doc, size_t line)
+static int load_document(void *ctx, const json_t *doc, size_t line, const char *text, size_t len)
 {
 	const char *object = json_string_value(json_object_get(doc, "object"));
 	const json_t *data = json_object_get(doc, "data");

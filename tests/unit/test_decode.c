@@ -56,7 +56,7 @@ struct seen {
 	size_t bad_lines[8];
 };
 
-static int on_document(void *ctx, const json_t *doc, size_t line)
+static int on_document(void *ctx, const json_t *doc, size_t line, const char *text, size_t len)
 {
 	struct seen *s = ctx;
 	if (s->documents < 8)
