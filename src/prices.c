@@ -64,11 +64,10 @@ static int import_row(void *ctx, const struct csv_record *header, const struct c
 	if (*unit && strcmp(unit, pricing_rule_unit(which)))
 		return error_set("%s: unit '%.40s' does not match rule %s (its unit is %s)", where, unit, rule,
 		                 pricing_rule_unit(which));
-	if (money_parse(price, &micros) || micros < 0) {
-		if (micros < 0)
-			error_set("negative price");
+	if (money_parse(price, &micros))
 		return error_set("%s: unit_price_usd: %s", where, error_message());
-	}
+	if (micros < 0)
+		return error_set("%s: unit_price_usd: a price cannot be negative", where);
 	char *lower = xstrdup(tier);
 	for (char *p = lower; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
