@@ -47,6 +47,19 @@ int options_parse_global(int argc, char **argv, struct global_options *global);
 enum outcome usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The usage error for getopt's last complaint about argv. */
 enum outcome usage_bad_option(const char *command, int argc, char **argv, int optopt_value);
+/* --since/--until, for the commands that take a window. */
+struct window {
+	int64_t since, until;
+	int has_since, has_until;
+};
+#define WINDOW_SINCE(w) ((w)->has_since ? &(w)->since : NULL)
+#define WINDOW_UNTIL(w) ((w)->has_until ? &(w)->until : NULL)
+/* In a command's getopt loop: c is 's' (--since) or 'u' (--until). 0, or
+ * -1 with a usage error set. */
+int options_window(const char *command, int c, const char *value, struct window *w);
+/* After the loop: -1 with a usage error when --until is not after --since. */
+int options_window_valid(const char *command, const struct window *w);
+
 /* Parses a TIME option value into *out; a usage error when malformed. */
 int options_time(const char *command, const char *option, const char *value, int64_t *out);
 

@@ -41,8 +41,8 @@ enum outcome cmd_check(const struct global_options *global, int argc, char **arg
 	                                        {"help", no_argument, NULL, 'h'},
 	                                        {NULL, 0, NULL, 0}};
 	long max_share_bp = -1, max_orphans = -1;
-	int64_t since = 0, until = 0;
-	int has_since = 0, has_until = 0, c;
+	struct window window = {0};
+	int c;
 	char *end;
 
 	optind = 0;
@@ -59,14 +59,9 @@ enum outcome cmd_check(const struct global_options *global, int argc, char **arg
 				return usage_error("check", "--max-orphans: '%s' is not a count", optarg);
 			break;
 		case 's':
-			if (options_time("check", "--since", optarg, &since))
-				return OUTCOME_USAGE;
-			has_since = 1;
-			break;
 		case 'u':
-			if (options_time("check", "--until", optarg, &until))
+			if (options_window("check", c, optarg, &window))
 				return OUTCOME_USAGE;
-			has_until = 1;
 			break;
 		case 'h':
 			fputs(check_usage, stdout);
@@ -77,16 +72,16 @@ enum outcome cmd_check(const struct global_options *global, int argc, char **arg
 	}
 	if (optind < argc)
 		return usage_error("check", "unexpected argument '%s'", argv[optind]);
+	if (options_window_valid("check", &window))
+		return OUTCOME_USAGE;
 	if (max_share_bp < 0 && max_orphans < 0)
 		return usage_error("check", "give --max-orphan-share, --max-orphans or both");
 
 	struct store *store = NULL;
 	sqlite3_stmt *st = NULL;
 	enum outcome outcome = OUTCOME_FAILED;
-	struct audit_params params = {.now = global->now,
-	                              .since = has_since ? &since : NULL,
-	                              .until = has_until ? &until : NULL,
-	                              .period = "day"};
+	struct audit_params params = {
+	    .now = global->now, .since = WINDOW_SINCE(&window), .until = WINDOW_UNTIL(&window), .period = "day"};
 	if (store_open(global->db_path, STORE_EXISTING, &store) || audit_run(store, &params))
 		goto done;
 	if (sqlite3_prepare_v2(store_db(store), embedded_sql_find("reports/check.sql"), -1, &st, NULL) ||

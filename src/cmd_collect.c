@@ -66,7 +66,8 @@ enum outcome cmd_collect(const struct global_options *global, int argc, char **a
 	    {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
 	static const char *const names[] = {"containers", "responses", "conversations", "usage", "all"};
 	struct collect_options o = {.jobs = 8, .chain = 1, .progress = isatty(STDERR_FILENO)};
-	int64_t since = 0, until = 0;
+	struct window window = {0};
+	int64_t since = 0;
 	int c, what = -1;
 	enum outcome outcome = OUTCOME_USAGE;
 	const char *from = NULL;
@@ -80,14 +81,9 @@ enum outcome cmd_collect(const struct global_options *global, int argc, char **a
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		switch (c) {
 		case 's':
-			if (options_time("collect", "--since", optarg, &since))
-				goto done;
-			o.since = &since;
-			break;
 		case 'u':
-			if (options_time("collect", "--until", optarg, &until))
+			if (options_window("collect", c, optarg, &window))
 				goto done;
-			o.until = &until;
 			break;
 		case 'f':
 			from = optarg;
@@ -154,14 +150,14 @@ enum outcome cmd_collect(const struct global_options *global, int argc, char **a
 		usage_error("collect", "--from: %s", error_message());
 		goto done;
 	}
+	o.since = WINDOW_SINCE(&window);
+	o.until = WINDOW_UNTIL(&window);
 	if (what == WHAT_USAGE && !o.since) {
 		usage_error("collect", "collect usage needs --since");
 		goto done;
 	}
-	if (o.since && o.until && *o.until <= *o.since) {
-		usage_error("collect", "--until must be later than --since");
+	if (options_window_valid("collect", &window))
 		goto done;
-	}
 	if ((what == WHAT_RESPONSES || what == WHAT_CONVERSATIONS) &&
 	    !(what == WHAT_RESPONSES ? o.responses.count : o.conversations.count)) {
 		usage_error("collect", "no %s IDs: give them as arguments, with --from or with --scan",

@@ -25,7 +25,7 @@ enum outcome cmd_evidence(const struct global_options *global, int argc, char **
 	    {"until", required_argument, NULL, 'u'}, {"force", no_argument, NULL, 'f'},
 	    {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
 	struct evidence_options o = {.now = global->now};
-	int64_t since = 0, until = 0;
+	struct window window = {0};
 	int c;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
@@ -34,14 +34,9 @@ enum outcome cmd_evidence(const struct global_options *global, int argc, char **
 			o.dir = optarg;
 			break;
 		case 's':
-			if (options_time("evidence", "--since", optarg, &since))
-				return OUTCOME_USAGE;
-			o.since = &since;
-			break;
 		case 'u':
-			if (options_time("evidence", "--until", optarg, &until))
+			if (options_window("evidence", c, optarg, &window))
 				return OUTCOME_USAGE;
-			o.until = &until;
 			break;
 		case 'f':
 			o.force = 1;
@@ -57,8 +52,10 @@ enum outcome cmd_evidence(const struct global_options *global, int argc, char **
 		return usage_error("evidence", "unexpected argument '%s'", argv[optind]);
 	if (!o.dir || !*o.dir)
 		return usage_error("evidence", "--out DIR is required");
-	if (o.since && o.until && *o.until <= *o.since)
-		return usage_error("evidence", "--until must be later than --since");
+	if (options_window_valid("evidence", &window))
+		return OUTCOME_USAGE;
+	o.since = WINDOW_SINCE(&window);
+	o.until = WINDOW_UNTIL(&window);
 
 	struct store *store = NULL;
 	struct audit_params params = {.now = global->now, .since = o.since, .until = o.until, .period = "day"};

@@ -54,8 +54,7 @@ enum outcome cmd_report(const struct global_options *global, int argc, char **ar
 	    {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
 	const char *output = NULL, *zone = "UTC", *period = NULL;
 	int format = -1, c;
-	int64_t since = 0, until = 0;
-	int has_since = 0, has_until = 0;
+	struct window window = {0};
 	struct store *store = NULL;
 	enum outcome outcome = OUTCOME_FAILED;
 
@@ -67,14 +66,9 @@ enum outcome cmd_report(const struct global_options *global, int argc, char **ar
 				return usage_error("report", "--format: '%s' is not text, csv or json", optarg);
 			break;
 		case 's':
-			if (options_time("report", "--since", optarg, &since))
-				return OUTCOME_USAGE;
-			has_since = 1;
-			break;
 		case 'u':
-			if (options_time("report", "--until", optarg, &until))
+			if (options_window("report", c, optarg, &window))
 				return OUTCOME_USAGE;
-			has_until = 1;
 			break;
 		case 'z':
 			zone = optarg;
@@ -107,15 +101,15 @@ enum outcome cmd_report(const struct global_options *global, int argc, char **ar
 		    argv[optind]);
 	if (period && strcmp(report->name, "daily"))
 		return usage_error("report", "--by applies to the daily report only");
-	if (has_since && has_until && until <= since)
-		return usage_error("report", "--until must be later than --since");
+	if (options_window_valid("report", &window))
+		return OUTCOME_USAGE;
 	if (timestamp_zone_set(zone))
 		return usage_error("report", "--tz: %s", error_message());
 
 	struct audit_params params = {
 	    .now = global->now,
-	    .since = has_since ? &since : NULL,
-	    .until = has_until ? &until : NULL,
+	    .since = WINDOW_SINCE(&window),
+	    .until = WINDOW_UNTIL(&window),
 	    .period = period ? period : "day",
 	    .only_classification = report->only_classification,
 	};

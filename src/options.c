@@ -72,6 +72,24 @@ int options_time(const char *command, const char *option, const char *value, int
 	return 0;
 }
 
+int options_window(const char *command, int c, const char *value, struct window *w)
+{
+	int since = c == 's';
+	if (options_time(command, since ? "--since" : "--until", value, since ? &w->since : &w->until))
+		return -1;
+	*(since ? &w->has_since : &w->has_until) = 1;
+	return 0;
+}
+
+int options_window_valid(const char *command, const struct window *w)
+{
+	if (w->has_since && w->has_until && w->until <= w->since) {
+		usage_error(command, "--until must be later than --since");
+		return -1;
+	}
+	return 0;
+}
+
 static const char *env_or(const char *name, const char *fallback)
 {
 	const char *v = getenv(name);
