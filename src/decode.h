@@ -84,8 +84,8 @@ int json_field_time(const json_t *obj, const char *key, const struct subject *wh
 /* A required non-empty string / time: missing is an error too. */
 int json_field_required_string(const json_t *obj, const char *key, const struct subject *what, const char **out);
 int json_field_required_time(const json_t *obj, const char *key, const struct subject *what, int64_t *out);
-/* The stored form of an object: compact JSON, keys in received order.
- * Caller frees. */
+/* An object serialized as compact JSON, keys in received order: the stored
+ * form when its bytes as received are not known. Caller frees. */
 char *json_raw(const json_t *obj);
 /* What to store as an object's raw JSON: its bytes as received when
  * decode_document knows them (ctx->raw), else json_raw. Caller frees. */

@@ -1,6 +1,6 @@
 -- 0001_initial: the store of API objects, and the built-in price table.
 --
--- Every API object keeps its JSON ("raw", compact, as decoded) beside the
+-- Every API object keeps its JSON ("raw": its bytes as received) beside the
 -- columns the audit queries. Rows are keyed by API ID, so importing or
 -- collecting the same object twice changes nothing. Times are Unix seconds.
 -- project_id is the label given with --project when the object was stored.
