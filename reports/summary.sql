@@ -10,7 +10,7 @@ w AS (SELECT * FROM audit_window),
 totals AS (
   SELECT count(*) AS containers, sum(estimated_cost_usd) AS cost,
          coalesce(sum(iif(classification = 'orphan', estimated_cost_usd, NULL)), 0) AS orphan_cost,
-         sum(classification = 'orphan') AS orphans
+         coalesce(sum(classification = 'orphan'), 0) AS orphans
   FROM w),
 windowed_responses AS (
   SELECT r.* FROM responses r, p
@@ -77,11 +77,11 @@ SELECT section, item, count, amount_usd, detail FROM (
   UNION ALL
   SELECT 6, 0, 'threads', 'involving code interpreter', count(*), NULL, NULL FROM audit_thread_window
   UNION ALL
-  SELECT 6, 1, 'threads', 'repetitive', sum(repetitive), NULL, 'a new container while the previous one was alive' FROM audit_thread_window
+  SELECT 6, 1, 'threads', 'repetitive', coalesce(sum(repetitive), 0), NULL, 'a new container while the previous one was alive' FROM audit_thread_window
   UNION ALL
-  SELECT 6, 2, 'threads', 'expired_recreated', sum(expired_recreated), NULL, 'a new container after the previous one expired' FROM audit_thread_window
+  SELECT 6, 2, 'threads', 'expired_recreated', coalesce(sum(expired_recreated), 0), NULL, 'a new container after the previous one expired' FROM audit_thread_window
   UNION ALL
-  SELECT 6, 3, 'threads', 'at_risk', sum(at_risk), NULL, 'latest CI container expired: continuing may fail with "Container is expired."' FROM audit_thread_window
+  SELECT 6, 3, 'threads', 'at_risk', coalesce(sum(at_risk), 0), NULL, 'latest CI container expired: continuing may fail with "Container is expired."' FROM audit_thread_window
   UNION ALL
   SELECT 7, row_number() OVER (ORDER BY pricing_rule, tier), 'pricing', pricing_rule || ' ' || tier, count(*),
          sum(estimated_cost_usd),
