@@ -4,6 +4,7 @@
 #include "xalloc.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,6 +107,146 @@ static int parse_buffered(const struct source_callbacks *cb, void *ctx, const ch
 	return 0;
 }
 
+/* JSON Lines are parsed on a second thread while the caller's thread
+ * decodes and stores, in file order: parsing is most of an import's work,
+ * and this way it overlaps the rest. The queue is bounded, so memory stays
+ * flat whatever the file's size. */
+#define QUEUE 64
+
+struct parsed {
+	json_t *doc; /* NULL when the line is malformed (then why is set) */
+	char *text;  /* the line, owned */
+	size_t len, line;
+	char why[JSON_ERROR_TEXT_LENGTH];
+};
+
+struct pipeline {
+	FILE *f;
+	size_t line; /* lines read so far */
+	struct parsed slot[QUEUE];
+	size_t head, count;
+	struct parsed used[QUEUE]; /* delivered, for the reader to free where it allocated them */
+	size_t used_count;
+	int done, stop, read_errno;
+	pthread_mutex_t lock;
+	pthread_cond_t filled, emptied;
+};
+
+static void *parse_lines(void *arg)
+{
+	struct pipeline *p = arg;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	while ((len = getline(&line, &cap, p->f)) >= 0) {
+		struct parsed item = {.line = ++p->line};
+		if (is_blank(line, (size_t)len))
+			continue;
+		json_error_t err;
+		item.doc = json_loadb(line, (size_t)len, JSON_ALLOW_NUL | JSON_DECODE_ANY, &err);
+		if (!item.doc)
+			snprintf(item.why, sizeof item.why, "%s", err.text);
+		/* Exactly len bytes: a line may hold a NUL byte, where xstrndup would stop. */
+		item.text = xmalloc((size_t)len + 1);
+		memcpy(item.text, line, (size_t)len);
+		item.text[len] = '\0';
+		item.len = (size_t)len;
+		pthread_mutex_lock(&p->lock);
+		while (p->count == QUEUE && !p->stop)
+			pthread_cond_wait(&p->emptied, &p->lock);
+		struct parsed used[QUEUE];
+		size_t used_count = p->used_count;
+		memcpy(used, p->used, used_count * sizeof *used);
+		p->used_count = 0;
+		if (p->stop) {
+			pthread_mutex_unlock(&p->lock);
+			json_decref(item.doc);
+			free(item.text);
+			for (size_t i = 0; i < used_count; i++) {
+				json_decref(used[i].doc);
+				free(used[i].text);
+			}
+			break;
+		}
+		p->slot[(p->head + p->count++) % QUEUE] = item;
+		pthread_cond_signal(&p->filled);
+		pthread_mutex_unlock(&p->lock);
+		for (size_t i = 0; i < used_count; i++) {
+			json_decref(used[i].doc);
+			free(used[i].text);
+		}
+	}
+	pthread_mutex_lock(&p->lock);
+	p->read_errno = ferror(p->f) ? errno : 0;
+	p->done = 1;
+	pthread_cond_signal(&p->filled);
+	pthread_mutex_unlock(&p->lock);
+	free(line);
+	return NULL;
+}
+
+/* Delivers the rest of a JSON Lines file, parsed by a second thread. */
+static int read_lines_in_parallel(FILE *f, size_t line, const char *path, const struct source_callbacks *cb, void *ctx)
+{
+	struct pipeline p = {.f = f, .line = line};
+	pthread_t reader;
+	int rc = 0;
+	pthread_mutex_init(&p.lock, NULL);
+	pthread_cond_init(&p.filled, NULL);
+	pthread_cond_init(&p.emptied, NULL);
+	if (pthread_create(&reader, NULL, parse_lines, &p)) {
+		rc = error_set("cannot read %s: cannot start a thread", path);
+		goto done;
+	}
+	for (;;) {
+		pthread_mutex_lock(&p.lock);
+		while (p.count == 0 && !p.done)
+			pthread_cond_wait(&p.filled, &p.lock);
+		if (p.count == 0) {
+			pthread_mutex_unlock(&p.lock);
+			break;
+		}
+		struct parsed item = p.slot[p.head];
+		p.head = (p.head + 1) % QUEUE;
+		p.count--;
+		pthread_cond_signal(&p.emptied);
+		pthread_mutex_unlock(&p.lock);
+		if (!rc) {
+			if (item.doc)
+				rc = deliver(cb, ctx, item.doc, item.line, item.text, item.len);
+			else
+				cb->malformed(ctx, item.line, item.why);
+		}
+		pthread_mutex_lock(&p.lock);
+		if (p.used_count < QUEUE && !p.done) {
+			p.used[p.used_count++] = item;
+			item.doc = NULL;
+			item.text = NULL;
+		}
+		pthread_mutex_unlock(&p.lock);
+		json_decref(item.doc);
+		free(item.text);
+		if (rc) { /* the caller stopped: let the reader go */
+			pthread_mutex_lock(&p.lock);
+			p.stop = 1;
+			pthread_cond_signal(&p.emptied);
+			pthread_mutex_unlock(&p.lock);
+		}
+	}
+	pthread_join(reader, NULL);
+	for (size_t i = 0; i < p.used_count; i++) { /* what the reader left */
+		json_decref(p.used[i].doc);
+		free(p.used[i].text);
+	}
+	if (!rc && p.read_errno)
+		rc = error_set("cannot read %s: %s", path, strerror(p.read_errno));
+done:
+	pthread_mutex_destroy(&p.lock);
+	pthread_cond_destroy(&p.filled);
+	pthread_cond_destroy(&p.emptied);
+	return rc;
+}
+
 int source_read(const char *path, const struct source_callbacks *cb, void *ctx)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
@@ -113,28 +254,34 @@ int source_read(const char *path, const struct source_callbacks *cb, void *ctx)
 	size_t cap = 0, number = 0, first_line = 0;
 	ssize_t len;
 	struct buf rest = {0};
-	enum { UNDECIDED, LINES, BUFFERED } mode = UNDECIDED;
-	int rc = 0;
+	int buffered = 0, rc = 0;
 
 	if (!f)
 		return error_set("cannot open %s: %s", path, strerror(errno));
-	while (!rc && (len = getline(&line, &cap, f)) >= 0) {
+	/* The first line that is not blank decides: a complete object on one
+	 * line means JSON Lines; anything else, one document to buffer. */
+	while ((len = getline(&line, &cap, f)) >= 0) {
 		number++;
-		if (mode == UNDECIDED) {
-			if (is_blank(line, (size_t)len))
-				continue;
-			first_line = number;
-			mode = line_is_object(line, (size_t)len) ? LINES : BUFFERED;
-		}
-		if (mode == LINES)
+		if (is_blank(line, (size_t)len))
+			continue;
+		first_line = number;
+		if (line_is_object(line, (size_t)len)) {
 			rc = parse_line(cb, ctx, line, (size_t)len, number);
-		else
-			buf_append(&rest, line, (size_t)len);
+			if (!rc)
+				rc = read_lines_in_parallel(f, number, path, cb, ctx);
+			goto done;
+		}
+		buffered = 1;
+		buf_append(&rest, line, (size_t)len);
+		break;
 	}
-	if (!rc && ferror(f))
+	while (buffered && (len = getline(&line, &cap, f)) >= 0)
+		buf_append(&rest, line, (size_t)len);
+	if (ferror(f))
 		rc = error_set("cannot read %s: %s", path, strerror(errno));
-	else if (!rc && mode == BUFFERED)
+	else if (buffered)
 		rc = parse_buffered(cb, ctx, path, &rest, first_line);
+done:
 	free(line);
 	buf_free(&rest);
 	if (f != stdin)
