@@ -60,7 +60,4 @@ int options_window(const char *command, int c, const char *value, struct window 
 /* After the loop: -1 with a usage error when --until is not after --since. */
 int options_window_valid(const char *command, const struct window *w);
 
-/* Parses a TIME option value into *out; a usage error when malformed. */
-int options_time(const char *command, const char *option, const char *value, int64_t *out);
-
 #endif

@@ -70,34 +70,6 @@ enum document_kind decode_detect_kind(const json_t *doc)
 	return DOC_UNKNOWN;
 }
 
-const char *decode_kind_name(enum document_kind kind)
-{
-	switch (kind) {
-	case DOC_CONTAINER:
-		return "container";
-	case DOC_CONTAINER_LIST:
-		return "container list page";
-	case DOC_RESPONSE:
-		return "response";
-	case DOC_RESPONSE_LIST:
-		return "response list page";
-	case DOC_ITEM_LIST:
-		return "item list page";
-	case DOC_CONVERSATION:
-		return "conversation";
-	case DOC_FILE_LIST:
-		return "container file list page";
-	case DOC_USAGE_PAGE:
-		return "code interpreter usage page";
-	case DOC_COSTS_PAGE:
-		return "costs page";
-	case DOC_EMPTY_PAGE:
-		return "empty page";
-	default:
-		return "unrecognised document";
-	}
-}
-
 /* Describes an unrecognised document well enough to find it. */
 static int unrecognised(const json_t *doc)
 {

@@ -28,7 +28,6 @@ enum document_kind {
 };
 
 enum document_kind decode_detect_kind(const json_t *doc);
-const char *decode_kind_name(enum document_kind kind);
 
 struct decode_context {
 	struct store *store;

@@ -63,7 +63,8 @@ enum outcome usage_bad_option(const char *command, int argc, char **argv, int op
 	return usage_error(command, "unknown option '%s'", arg);
 }
 
-int options_time(const char *command, const char *option, const char *value, int64_t *out)
+/* Parses a TIME option value into *out; a usage error when malformed. */
+static int options_time(const char *command, const char *option, const char *value, int64_t *out)
 {
 	if (timestamp_parse(value, out)) {
 		usage_error(command, "%s: %s", option, error_message());

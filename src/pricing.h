@@ -15,7 +15,6 @@ enum pricing_rule {
 
 /* -1 when name is not a rule's name. */
 int pricing_rule_parse(const char *name);
-const char *pricing_rule_name(enum pricing_rule rule);
 /* The unit a rule bills in: "container", "session_20m", "minute". */
 const char *pricing_rule_unit(enum pricing_rule rule);
 

@@ -160,11 +160,6 @@ sqlite3 *store_db(struct store *store)
 	return store->db;
 }
 
-const char *store_path(const struct store *store)
-{
-	return store->path;
-}
-
 /* The schema version a migration brings, from its file name (NNNN_name.sql). */
 static int migration_version(const char *path)
 {

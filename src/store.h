@@ -21,7 +21,6 @@ int store_open(const char *path, enum store_mode mode, struct store **out);
 void store_free(struct store *store);
 /* The connection, borrowed. */
 sqlite3 *store_db(struct store *store);
-const char *store_path(const struct store *store);
 
 /* Runs SQL with no result rows; -1 with the error set naming what failed. */
 int store_exec(struct store *store, const char *sql);

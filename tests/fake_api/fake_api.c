@@ -510,10 +510,6 @@ static void route(struct reply *r, struct MHD_Connection *c, const char *url, in
 	}
 }
 
-struct query {
-	struct buf b;
-};
-
 static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
 	struct buf *b = cls;
