@@ -6,16 +6,28 @@
 -- reconciliation (when Usage or Costs API data exists, with the cost lines
 -- it leaves out as not code interpreter), unpriced, accruing.
 WITH p AS (SELECT * FROM audit_params),
-w AS (SELECT * FROM audit_window),
-totals AS (
+w AS NOT MATERIALIZED (
+  SELECT container_id, created_at, classification, estimated_cost_usd, attributed_response_id, attribution,
+         pricing_rule, tier, unit_price_micros, price_version, accruing FROM audit_window),
+totals AS ( -- one pass over the window for every scalar figure
   SELECT count(*) AS containers, sum(estimated_cost_usd) AS cost,
          coalesce(sum(iif(classification = 'orphan', estimated_cost_usd, NULL)), 0) AS orphan_cost,
-         coalesce(sum(classification = 'orphan'), 0) AS orphans
+         coalesce(sum(classification = 'orphan'), 0) AS orphans,
+         min(created_at) AS first_created, max(created_at) AS last_created,
+         coalesce(sum(classification = 'used'), 0) AS used,
+         coalesce(sum(iif(classification = 'used', estimated_cost_usd, NULL)), 0) AS used_cost,
+         coalesce(sum(classification = 'idle'), 0) AS idle,
+         coalesce(sum(iif(classification = 'idle', estimated_cost_usd, NULL)), 0) AS idle_cost,
+         coalesce(sum(classification = 'outside_coverage'), 0) AS outside,
+         coalesce(sum(iif(classification = 'outside_coverage', estimated_cost_usd, NULL)), 0) AS outside_cost,
+         coalesce(sum(pricing_rule = 'unpriced'), 0) AS unpriced,
+         group_concat(DISTINCT iif(pricing_rule = 'unpriced', tier, NULL)) AS unpriced_tiers,
+         coalesce(sum(accruing), 0) AS accruing,
+         coalesce(sum(iif(accruing, estimated_cost_usd, NULL)), 0) AS accruing_cost
   FROM w),
 windowed_responses AS (
-  SELECT r.* FROM responses r, p
+  SELECT r.conversation_id, r.requests_ci_auto, r.ran_code FROM audit_response r, p
   WHERE (p.since IS NULL OR r.created_at >= p.since) AND (p.until IS NULL OR r.created_at < p.until)),
-classes(ord, name) AS (VALUES (0, 'used'), (1, 'idle'), (2, 'outside_coverage'), (3, 'orphan')),
 orphans AS (
   SELECT container_id, created_at, attributed_response_id, attribution, estimated_cost_usd, pricing_rule,
          row_number() OVER (ORDER BY created_at, container_id) AS n
@@ -37,7 +49,7 @@ SELECT section, item, count, amount_usd, detail FROM (
              coalesce(iso_time(since), 'the beginning') || ' to ' || coalesce(iso_time(until), 'the end')) FROM p
   UNION ALL
   SELECT 1, 2, 'audit', 'containers created', NULL, NULL,
-         coalesce(iso_time(min(created_at)) || ' to ' || iso_time(max(created_at)), 'none') FROM w
+         coalesce(iso_time(first_created) || ' to ' || iso_time(last_created), 'none') FROM totals
   UNION ALL
   SELECT 1, 3, 'audit', 'price table', NULL, NULL,
          coalesce((SELECT group_concat(version, ', ') FROM (SELECT DISTINCT price_version AS version FROM w
@@ -47,7 +59,7 @@ SELECT section, item, count, amount_usd, detail FROM (
   UNION ALL
   SELECT 2, 1, 'coverage', 'responses', count(*), NULL,
          printf('%d requested CI auto, %d ran code', sum(requests_ci_auto),
-                sum(id IN (SELECT id FROM audit_ran_code))) FROM windowed_responses
+                sum(ran_code)) FROM windowed_responses
   UNION ALL
   SELECT 2, 2, 'coverage', 'code_interpreter_call items', (SELECT count(*) FROM ci_calls), NULL, NULL
   UNION ALL
@@ -55,8 +67,13 @@ SELECT section, item, count, amount_usd, detail FROM (
     SELECT conversation_id FROM windowed_responses WHERE conversation_id IS NOT NULL
     UNION SELECT id FROM conversations)
   UNION ALL
-  SELECT 3, c.ord, 'classification', c.name, count(w.container_id), coalesce(sum(w.estimated_cost_usd), 0), NULL
-  FROM classes c LEFT JOIN w ON w.classification = c.name GROUP BY c.ord, c.name
+  SELECT 3, 0, 'classification', 'used', used, used_cost, NULL FROM totals
+  UNION ALL
+  SELECT 3, 1, 'classification', 'idle', idle, idle_cost, NULL FROM totals
+  UNION ALL
+  SELECT 3, 2, 'classification', 'outside_coverage', outside, outside_cost, NULL FROM totals
+  UNION ALL
+  SELECT 3, 3, 'classification', 'orphan', orphans, orphan_cost, NULL FROM totals
   UNION ALL
   SELECT 3, 9, 'classification', 'total', containers, coalesce(cost, 0), 'estimated; billed figures come only from the Costs API' FROM totals
   UNION ALL
@@ -109,10 +126,10 @@ SELECT section, item, count, amount_usd, detail FROM (
         ORDER BY c.line_item, c.bucket_start)
   HAVING count(*) > 0
   UNION ALL
-  SELECT 9, 0, 'unpriced', 'containers with no price', count(*), NULL,
-         'tiers: ' || group_concat(DISTINCT tier) FROM w WHERE pricing_rule = 'unpriced' HAVING count(*) > 0
+  SELECT 9, 0, 'unpriced', 'containers with no price', unpriced, NULL, 'tiers: ' || unpriced_tiers
+  FROM totals WHERE unpriced > 0
   UNION ALL
-  SELECT 9, 1, 'accruing', 'containers still running', count(*), coalesce(sum(estimated_cost_usd), 0),
-         'cost so far; still accruing at --now' FROM w WHERE accruing HAVING count(*) > 0
+  SELECT 9, 1, 'accruing', 'containers still running', accruing, accruing_cost,
+         'cost so far; still accruing at --now' FROM totals WHERE accruing > 0
 )
 ORDER BY ord, sub;

@@ -1,21 +1,11 @@
 #include "audit.h"
 
+#include "audit_engine.h"
 #include "embedded_sql.h"
 #include "error.h"
 #include "money.h"
-#include "pricing.h"
+#include "xalloc.h"
 #include "timestamp.h"
-
-static void sql_billable_units(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	const char *name = (const char *)sqlite3_value_text(argv[0]);
-	int rule = name ? pricing_rule_parse(name) : -1;
-	if (rule < 0) {
-		sqlite3_result_null(ctx);
-		return;
-	}
-	sqlite3_result_int64(ctx, pricing_billable_units(rule, sqlite3_value_int64(argv[1])));
-}
 
 typedef void (*time_formatter)(int64_t t, char out[TIMESTAMP_MAX]);
 
@@ -45,8 +35,7 @@ static void sql_usd(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 int audit_register_functions(sqlite3 *db)
 {
 	const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
-	if (sqlite3_create_function(db, "billable_units", 2, flags, NULL, sql_billable_units, NULL, NULL) ||
-	    sqlite3_create_function(db, "iso_time", 1, flags, (void *)timestamp_format, sql_time, NULL, NULL) ||
+	if (sqlite3_create_function(db, "iso_time", 1, flags, (void *)timestamp_format, sql_time, NULL, NULL) ||
 	    sqlite3_create_function(db, "local_day", 1, flags, (void *)timestamp_format_day, sql_time, NULL, NULL) ||
 	    sqlite3_create_function(db, "local_month", 1, flags, (void *)timestamp_format_month, sql_time, NULL,
 	                            NULL) ||
@@ -85,6 +74,19 @@ int audit_run(struct store *store, const struct audit_params *params)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return store_error(store, "cannot prepare the audit");
-	/* Temp tables only: a read-only or busy database still audits. */
+	/* Memory and temp views only: a read-only or busy database still audits.
+	 * One read transaction, so every table is seen at the same moment. */
+	struct audit *a = xcalloc(1, sizeof *a);
+	a->params = *params;
+	if (store_exec(store, "BEGIN") || audit_load(a, db)) {
+		store_exec(store, "ROLLBACK");
+		audit_free(a);
+		return -1;
+	}
+	store_exec(store, "COMMIT");
+	audit_containers(a);
+	audit_threads(a);
+	if (audit_tables_register(db, a)) /* frees a on failure */
+		return store_error(store, "cannot prepare the audit");
 	return store_exec(store, embedded_sql_find("reports/audit.sql"));
 }

@@ -1,6 +1,7 @@
-/* The audit: registers the SQL functions the report queries use and runs
- * reports/audit.sql, which builds the TEMP tables every report reads
- * (classification, attribution, pricing, threads). Reports never touch the
+/* The audit: reads the store once, classifies every container, attributes
+ * orphans, prices them and flags threads in memory (src/audit_*.c), and
+ * shows the results to the report queries as SQL tables (audit_container,
+ * audit_thread) and views (reports/audit.sql). Reports never touch the
  * network; the same database, --now and options give the same output. */
 #ifndef CNTRAUDIT_AUDIT_H
 #define CNTRAUDIT_AUDIT_H
@@ -16,7 +17,7 @@ struct audit_params {
 	const char *only_classification; /* restricts container rows (orphans report); NULL = all */
 };
 
-/* SQL functions: billable_units(rule, span), iso_time(t), local_day(t),
+/* SQL functions: iso_time(t), local_day(t),
  * local_month(t), usd(micros). Times use the zone set with
  * timestamp_zone_set. */
 int audit_register_functions(sqlite3 *db);

@@ -213,7 +213,8 @@ int store_open(const char *path, enum store_mode mode, struct store **out)
 {
 	struct store *store = xcalloc(1, sizeof *store);
 	struct stat st;
-	int flags = SQLITE_OPEN_READWRITE;
+	/* One connection, one thread at a time: no per-call mutex. */
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 
 	store->path = xstrdup(path);
 	if (stat(path, &st) == 0) {
@@ -237,7 +238,7 @@ int store_open(const char *path, enum store_mode mode, struct store **out)
 	/* Reports never write: a database the user may only read still reports. */
 	int readonly = mode == STORE_EXISTING && access(path, W_OK) != 0;
 	if (readonly)
-		flags = SQLITE_OPEN_READONLY;
+		flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX;
 	if (sqlite3_open_v2(path, &store->db, flags, NULL) != SQLITE_OK) {
 		error_set("cannot open database %s: %s", path, store->db ? sqlite3_errmsg(store->db) : "out of memory");
 		goto fail;
@@ -250,7 +251,8 @@ int store_open(const char *path, enum store_mode mode, struct store **out)
 		char *uri = sqlite3_mprintf("file:%s?immutable=1", path);
 		sqlite3_close(store->db);
 		store->db = NULL;
-		int rc = sqlite3_open_v2(uri, &store->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+		int rc = sqlite3_open_v2(uri, &store->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+		                         NULL);
 		sqlite3_free(uri);
 		if (rc != SQLITE_OK) {
 			error_set("cannot open database %s read-only: %s", path,

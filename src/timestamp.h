@@ -30,5 +30,7 @@ void timestamp_format(int64_t t, char out[TIMESTAMP_MAX]);
 /* The report-zone calendar day (YYYY-MM-DD) or month (YYYY-MM) of t. */
 void timestamp_format_day(int64_t t, char out[TIMESTAMP_MAX]);
 void timestamp_format_month(int64_t t, char out[TIMESTAMP_MAX]);
+/* The UTC calendar day of t, whatever the report zone (price dates). */
+void timestamp_format_utc_day(int64_t t, char out[TIMESTAMP_MAX]);
 
 #endif

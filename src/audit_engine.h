@@ -1,0 +1,96 @@
+/* The audit engine's data, shared by its stages (internal to audit*.c):
+ *   audit_load.c        reads the store into arrays, every ID a symbol
+ *   audit_containers.c  trace of use, classification, attribution, pricing
+ *   audit_threads.c     threads (conversations and chains) and their flags
+ *   audit_tables.c      the results as SQL virtual tables for the reports
+ * Each stage is a pass or a sort over arrays, so the audit grows as
+ * n log n with the data (SPEC section 3 holds the rules; reports/ the
+ * queries that read the tables). */
+#ifndef CNTRAUDIT_AUDIT_ENGINE_H
+#define CNTRAUDIT_AUDIT_ENGINE_H
+
+#include "audit.h"
+#include "symtab.h"
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+enum audit_class { CLASS_USED, CLASS_IDLE, CLASS_OUTSIDE_COVERAGE, CLASS_ORPHAN };
+enum thread_kind { KIND_CHAIN, KIND_CONVERSATION }; /* in name order: a thread's kind is the least */
+
+struct audit_price {
+	uint32_t memory_limit, from, until, version; /* symbols; from/until are UTC dates, until SYM_NONE = open */
+	int rule;                                    /* enum pricing_rule */
+	int64_t unit_price_micros;
+};
+
+struct audit_container {
+	uint32_t id, project, name, memory_limit, status; /* symbols; memory_limit SYM_NONE when absent */
+	int64_t created_at, last_active_at, alive_until;
+	uint8_t has_last_active, classification, accruing;
+	int32_t price; /* index into prices, -1 = unpriced */
+	uint32_t ci_calls, responses, named, cited;
+	uint32_t first_referrer; /* least response ID naming or citing it */
+	uint32_t candidates;     /* orphans: responses whose window holds its creation */
+	int64_t widest_delta;
+	uint32_t best; /* orphans: the attributed response, SYM_NONE when none */
+};
+
+struct audit_response {
+	uint32_t id, project, previous, conversation; /* symbols, SYM_NONE when absent */
+	int64_t created_at, completed_at;             /* completed_at: max(created_at, completed_at or created_at) */
+	uint8_t requests_ci_auto, thread_kind, resolving;
+	uint32_t thread; /* symbol of its thread */
+};
+
+struct audit_ci_call {
+	uint32_t container, response, conversation, context; /* symbols, SYM_NONE when absent */
+};
+
+struct audit_reference {
+	uint32_t container, response;
+	uint8_t named; /* 1 named, 0 cited */
+};
+
+struct audit_thread {
+	uint32_t id;
+	uint8_t kind, requests_ci, named, has_containers_dated;
+	uint8_t repetitive, expired_recreated, at_risk;
+	uint32_t responses, ci_calls, containers;
+	int64_t first_response_at, last_response_at;   /* valid when responses > 0 */
+	int64_t first_container_at, last_container_at; /* valid when has_containers_dated */
+	uint32_t latest_container;                     /* SYM_NONE when no dated container */
+};
+
+struct audit {
+	struct audit_params params;
+	struct symtab *syms;
+	struct audit_price *prices;
+	size_t nprices;
+	struct audit_container *containers; /* sorted by created_at, then ID */
+	size_t ncontainers;
+	struct audit_response *responses;
+	size_t nresponses;
+	struct audit_ci_call *ci_calls;
+	size_t nci_calls;
+	struct audit_reference *references;
+	size_t nreferences;
+	struct audit_thread *threads; /* kept (involving code interpreter), sorted by first seen, then ID */
+	size_t nthreads;
+	/* By symbol (symtab_count entries once loading is over): */
+	int32_t *container_of, *response_of; /* index, or -1 */
+	uint8_t *ran_code;                   /* the response ID owns a code_interpreter_call */
+	uint32_t *by_pricing;                /* containers in (pricing_rule, tier) order, made on demand */
+};
+
+int audit_load(struct audit *a, sqlite3 *db);
+void audit_containers(struct audit *a);
+void audit_threads(struct audit *a);
+int audit_tables_register(sqlite3 *db, struct audit *a);
+void audit_free(struct audit *a);
+
+/* For output: the strings the reports show. */
+const char *audit_class_name(int classification);
+const char *audit_sym(const struct audit *a, uint32_t sym); /* NULL for SYM_NONE */
+
+#endif

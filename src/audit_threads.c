@@ -1,0 +1,239 @@
+#define _GNU_SOURCE /* qsort_r */
+/* Threads: each response's conversation, else the root of its
+ * previous_response_id chain (the oldest ID the chain names, stored or
+ * not); the containers each thread used or was attributed; and the flags
+ * from each container against the one before it in the thread. */
+#include "audit_engine.h"
+
+#include "xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { UNVISITED, RESOLVING, RESOLVED, UNROOTED };
+
+/* Resolves response i and every response on its way to the root. A
+ * previous_response_id cycle (corrupt data) has no root: each response on
+ * it, and each one that leads into it, is its own thread. */
+static void resolve(struct audit *a, size_t i, int32_t *path)
+{
+	size_t n = 0;
+	int32_t cur = (int32_t)i;
+	uint32_t thread = SYM_NONE;
+	uint8_t kind = KIND_CHAIN;
+	for (;;) {
+		struct audit_response *r = &a->responses[cur];
+		if (r->resolving == RESOLVED) {
+			thread = r->thread, kind = r->thread_kind;
+			break;
+		}
+		if (r->resolving != UNVISITED) /* a cycle, or the way into one */
+			break;
+		r->resolving = RESOLVING;
+		path[n++] = cur;
+		if (r->conversation != SYM_NONE) {
+			thread = r->conversation, kind = KIND_CONVERSATION;
+			break;
+		}
+		if (r->previous == SYM_NONE) {
+			thread = r->id;
+			break;
+		}
+		int32_t previous = a->response_of[r->previous];
+		if (previous < 0) {
+			thread = r->previous;
+			break;
+		}
+		cur = previous;
+	}
+	for (size_t k = 0; k < n; k++) {
+		struct audit_response *r = &a->responses[path[k]];
+		r->resolving = thread == SYM_NONE ? UNROOTED : RESOLVED;
+		r->thread = thread == SYM_NONE ? r->id : thread;
+		r->thread_kind = thread == SYM_NONE ? KIND_CHAIN : kind;
+	}
+}
+
+struct registry {
+	struct audit *a;
+	int32_t *index_of; /* by symbol */
+	size_t cap;
+};
+
+static struct audit_thread *thread_for(struct registry *g, uint32_t sym, uint8_t kind)
+{
+	struct audit *a = g->a;
+	if (g->index_of[sym] < 0) {
+		if (a->nthreads == g->cap) {
+			g->cap = g->cap ? g->cap * 2 : 1024;
+			a->threads = xrealloc(a->threads, g->cap * sizeof *a->threads);
+		}
+		g->index_of[sym] = (int32_t)a->nthreads;
+		a->threads[a->nthreads++] =
+		    (struct audit_thread){.id = sym, .kind = kind, .latest_container = SYM_NONE};
+	}
+	struct audit_thread *t = &a->threads[g->index_of[sym]];
+	if (kind < t->kind)
+		t->kind = kind;
+	return t;
+}
+
+/* A container's part in a thread: from a CI call that ran in it, or as an
+ * orphan attributed to one of the thread's responses. */
+struct link {
+	uint32_t thread;    /* index */
+	uint32_t container; /* stored: its index (created_at, ID order); else ncontainers + symbol */
+	uint8_t ran_code;
+};
+
+static int by_thread_then_container(const void *x, const void *y)
+{
+	const struct link *a = x, *b = y;
+	if (a->thread != b->thread)
+		return a->thread < b->thread ? -1 : 1;
+	return a->container < b->container ? -1 : a->container > b->container;
+}
+
+static int expired_now(const struct audit *a, const struct audit_container *c)
+{
+	const char *status = symtab_str(a->syms, c->status);
+	return !strcmp(status, "expired") || !strcmp(status, "deleted") || a->params.now >= c->alive_until;
+}
+
+static void flags(struct audit *a, const struct link *links, size_t n)
+{
+	const struct audit_container *previous = NULL, *newest_ci = NULL;
+	int newest_ci_expired = 0;
+	struct audit_thread *t = &a->threads[links[0].thread];
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0 && links[i].container == links[i - 1].container) {
+			if (links[i].ran_code)
+				t->ci_calls++;
+			continue;
+		}
+		t->containers++;
+		if (links[i].ran_code)
+			t->ci_calls++;
+		/* Whether the group ran code at all: any of its links did. */
+		int ran = 0;
+		for (size_t k = i; k < n && links[k].container == links[i].container; k++)
+			ran |= links[k].ran_code;
+		if (links[i].container >= a->ncontainers)
+			continue; /* not stored: counted, but undated */
+		const struct audit_container *c = &a->containers[links[i].container];
+		if (!t->has_containers_dated) {
+			t->has_containers_dated = 1;
+			t->first_container_at = c->created_at;
+		}
+		t->last_container_at = c->created_at;
+		if (previous) {
+			if (c->created_at < previous->alive_until)
+				t->repetitive = 1;
+			else
+				t->expired_recreated = 1;
+		}
+		previous = c;
+		t->latest_container = c->id;
+		if (ran) {
+			int expired = expired_now(a, c);
+			if (!newest_ci || c->created_at > newest_ci->created_at ||
+			    (c->created_at == newest_ci->created_at && expired >= newest_ci_expired)) {
+				newest_ci = c;
+				newest_ci_expired = expired;
+			}
+		}
+	}
+	t->at_risk = newest_ci && newest_ci_expired;
+}
+
+static int64_t first_seen(const struct audit_thread *t, int *known)
+{
+	*known = t->responses > 0 || t->has_containers_dated;
+	return t->responses > 0 ? t->first_response_at : t->first_container_at;
+}
+
+static int by_first_seen_then_id(const void *x, const void *y, void *syms)
+{
+	const struct audit_thread *a = x, *b = y;
+	int ka, kb;
+	int64_t fa = first_seen(a, &ka), fb = first_seen(b, &kb);
+	if (ka != kb)
+		return ka - kb; /* unknown first, as SQL sorts NULL */
+	if (ka && fa != fb)
+		return fa < fb ? -1 : 1;
+	return strcmp(symtab_str(syms, a->id), symtab_str(syms, b->id));
+}
+
+void audit_threads(struct audit *a)
+{
+	uint32_t nsyms = symtab_count(a->syms);
+	int32_t *path = xmalloc((a->nresponses + 1) * sizeof *path);
+	for (size_t i = 0; i < a->nresponses; i++)
+		if (a->responses[i].resolving == UNVISITED)
+			resolve(a, i, path);
+	free(path);
+
+	struct registry g = {.a = a, .index_of = xmalloc((nsyms ? nsyms : 1) * sizeof(int32_t))};
+	for (uint32_t s = 0; s < nsyms; s++)
+		g.index_of[s] = -1;
+	for (size_t i = 0; i < a->nresponses; i++) {
+		const struct audit_response *r = &a->responses[i];
+		struct audit_thread *t = thread_for(&g, r->thread, r->thread_kind);
+		if (t->responses == 0 || r->created_at < t->first_response_at)
+			t->first_response_at = r->created_at;
+		if (t->responses == 0 || r->created_at > t->last_response_at)
+			t->last_response_at = r->created_at;
+		t->responses++;
+		t->requests_ci |= r->requests_ci_auto;
+	}
+	for (size_t i = 0; i < a->nreferences; i++) {
+		int32_t r = a->response_of[a->references[i].response];
+		if (a->references[i].named && r >= 0)
+			thread_for(&g, a->responses[r].thread, a->responses[r].thread_kind)->named = 1;
+	}
+
+	struct link *links = xmalloc((a->nci_calls + a->ncontainers + 1) * sizeof *links);
+	size_t nlinks = 0;
+	for (size_t i = 0; i < a->nci_calls; i++) {
+		const struct audit_ci_call *k = &a->ci_calls[i];
+		int32_t r = k->response == SYM_NONE ? -1 : a->response_of[k->response];
+		int32_t context = k->context == SYM_NONE ? -1 : a->response_of[k->context];
+		struct audit_thread *t;
+		if (r >= 0)
+			t = thread_for(&g, a->responses[r].thread, a->responses[r].thread_kind);
+		else if (k->conversation != SYM_NONE)
+			t = thread_for(&g, k->conversation, KIND_CONVERSATION);
+		else if (context >= 0)
+			t = thread_for(&g, a->responses[context].thread, a->responses[context].thread_kind);
+		else
+			continue;
+		int32_t c = a->container_of[k->container];
+		links[nlinks++] = (struct link){(uint32_t)(t - a->threads),
+		                                c >= 0 ? (uint32_t)c : (uint32_t)a->ncontainers + k->container, 1};
+	}
+	for (size_t i = 0; i < a->ncontainers; i++) {
+		const struct audit_container *c = &a->containers[i];
+		if (c->classification != CLASS_ORPHAN || c->best == SYM_NONE)
+			continue;
+		const struct audit_response *r = &a->responses[a->response_of[c->best]];
+		struct audit_thread *t = thread_for(&g, r->thread, r->thread_kind);
+		links[nlinks++] = (struct link){(uint32_t)(t - a->threads), (uint32_t)i, 0};
+	}
+	free(g.index_of);
+	qsort(links, nlinks, sizeof *links, by_thread_then_container);
+	for (size_t start = 0, end; start < nlinks; start = end) {
+		for (end = start; end < nlinks && links[end].thread == links[start].thread; end++)
+			;
+		flags(a, links + start, end - start);
+	}
+	free(links);
+
+	size_t kept = 0;
+	for (size_t i = 0; i < a->nthreads; i++) {
+		const struct audit_thread *t = &a->threads[i];
+		if (t->requests_ci || t->containers > 0 || t->named)
+			a->threads[kept++] = *t;
+	}
+	a->nthreads = kept;
+	qsort_r(a->threads, a->nthreads, sizeof *a->threads, by_first_seen_then_id, a->syms);
+}
