@@ -10,8 +10,20 @@ void money_format(int64_t micros, char out[MONEY_MAX])
 {
 	/* Work on the magnitude as unsigned so INT64_MIN cannot overflow. */
 	uint64_t m = micros < 0 ? (uint64_t)0 - (uint64_t)micros : (uint64_t)micros;
-	snprintf(out, MONEY_MAX, "%s%llu.%06llu", micros < 0 ? "-" : "", (unsigned long long)(m / 1000000),
-	         (unsigned long long)(m % 1000000));
+	/* Digits by hand, right to left: reports print millions of these. */
+	char digits[MONEY_MAX];
+	char *p = digits + sizeof digits;
+	*--p = '\0';
+	for (int i = 0; i < 6; i++, m /= 10)
+		*--p = (char)('0' + m % 10);
+	*--p = '.';
+	do {
+		*--p = (char)('0' + m % 10);
+		m /= 10;
+	} while (m);
+	if (micros < 0)
+		*--p = '-';
+	memcpy(out, p, (size_t)(digits + sizeof digits - p));
 }
 
 int money_parse(const char *s, int64_t *micros)

@@ -25,12 +25,19 @@ int render_format_parse(const char *name)
 	return -1;
 }
 
-enum column_kind render_column_kind(const char *name, int sqlite_type)
+enum column_kind render_name_kind(const char *name)
 {
 	if (str_ends_with(name, "_usd"))
 		return COLUMN_MONEY;
 	if (str_ends_with(name, "_at"))
 		return COLUMN_TIME;
+	return COLUMN_TEXT;
+}
+
+enum column_kind render_column_kind(enum column_kind name_kind, int sqlite_type)
+{
+	if (name_kind != COLUMN_TEXT)
+		return name_kind;
 	if (sqlite_type == SQLITE_INTEGER || sqlite_type == SQLITE_FLOAT)
 		return COLUMN_NUMBER;
 	return COLUMN_TEXT;

@@ -26,7 +26,12 @@ struct render_meta {
 
 /* -1 when name is not text, csv or json. */
 int render_format_parse(const char *name);
-enum column_kind render_column_kind(const char *name, int sqlite_type);
+/* A column's kind from its name alone: COLUMN_MONEY, COLUMN_TIME, or
+ * COLUMN_TEXT when the name says nothing. Names do not change between
+ * rows: look them up once per statement. */
+enum column_kind render_name_kind(const char *name);
+/* A cell's kind from its column's name kind and the cell's SQLite type. */
+enum column_kind render_column_kind(enum column_kind name_kind, int sqlite_type);
 /* The display text of column i of the current row, NULL for SQL NULL;
  * money and times are formatted into scratch. Borrowed until the next step. */
 const char *render_cell(sqlite3_stmt *st, int i, enum column_kind kind, char scratch[RENDER_CELL_MAX]);

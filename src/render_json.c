@@ -25,7 +25,7 @@ static json_t *cell_value(sqlite3_stmt *st, int i)
 {
 	char scratch[RENDER_CELL_MAX];
 	int type = sqlite3_column_type(st, i);
-	enum column_kind kind = render_column_kind(sqlite3_column_name(st, i), type);
+	enum column_kind kind = render_column_kind(render_name_kind(sqlite3_column_name(st, i)), type);
 	const char *text = render_cell(st, i, kind, scratch);
 	if (!text)
 		return json_null();

@@ -107,16 +107,18 @@ int render_text(FILE *out, sqlite3_stmt *st, const struct render_meta *meta)
 	char **cells = NULL, scratch[RENDER_CELL_MAX];
 	size_t rows = 0, cap = 0;
 
-	for (int i = 0; i < columns; i++)
+	enum column_kind *named = xcalloc((size_t)columns + 1, sizeof *named);
+	for (int i = 0; i < columns; i++) {
 		width[i] = strlen(sqlite3_column_name(st, i));
+		named[i] = render_name_kind(sqlite3_column_name(st, i));
+	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if ((rows + 1) * (size_t)columns > cap) {
 			cap = cap ? cap * 2 : (size_t)columns * 64;
 			cells = xrealloc(cells, cap * sizeof *cells);
 		}
 		for (int i = 0; i < columns; i++) {
-			enum column_kind kind =
-			    render_column_kind(sqlite3_column_name(st, i), sqlite3_column_type(st, i));
+			enum column_kind kind = render_column_kind(named[i], sqlite3_column_type(st, i));
 			const char *text = render_cell(st, i, kind, scratch);
 			char *cell = display(text ? text : (kind == COLUMN_MONEY ? "unpriced" : ""));
 			numeric[i] |= kind == COLUMN_NUMBER || kind == COLUMN_MONEY;
@@ -143,5 +145,6 @@ int render_text(FILE *out, sqlite3_stmt *st, const struct render_meta *meta)
 	free(cells);
 	free(width);
 	free(numeric);
+	free(named);
 	return rc == SQLITE_DONE ? 0 : render_step_error(st);
 }
