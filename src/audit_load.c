@@ -161,7 +161,8 @@ int audit_load(struct audit *a, sqlite3 *db)
 	         ci_call_row) ||
 	    scan(&l, db, "SELECT container_id, response_id, kind FROM main.container_references", reference_row))
 		return -1;
-	qsort_r(a->containers, a->ncontainers, sizeof *a->containers, by_created_then_id, a->syms);
+	if (a->ncontainers > 1) /* containers is NULL when there are none */
+		qsort_r(a->containers, a->ncontainers, sizeof *a->containers, by_created_then_id, a->syms);
 
 	uint32_t nsyms = symtab_count(a->syms);
 	a->container_of = xmalloc((nsyms ? nsyms : 1) * sizeof *a->container_of);

@@ -235,5 +235,6 @@ void audit_threads(struct audit *a)
 			a->threads[kept++] = *t;
 	}
 	a->nthreads = kept;
-	qsort_r(a->threads, a->nthreads, sizeof *a->threads, by_first_seen_then_id, a->syms);
+	if (a->nthreads > 1) /* threads is NULL when there are none */
+		qsort_r(a->threads, a->nthreads, sizeof *a->threads, by_first_seen_then_id, a->syms);
 }
