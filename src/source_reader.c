@@ -1,6 +1,7 @@
 #include "source_reader.h"
 
 #include "error.h"
+#include "json_arena.h"
 #include "xalloc.h"
 
 #include <errno.h>
@@ -110,13 +111,15 @@ static int parse_buffered(const struct source_callbacks *cb, void *ctx, const ch
 /* JSON Lines are parsed on a second thread while the caller's thread
  * decodes and stores, in file order: parsing is most of an import's work,
  * and this way it overlaps the rest. The queue is bounded, so memory stays
- * flat whatever the file's size. */
-#define QUEUE 64
+ * flat whatever the file's size. Each line and its document live in an
+ * arena (json_arena.h), reset and reused by the reader once delivered. */
+#define QUEUE 16
 
 struct parsed {
 	json_t *doc; /* NULL when the line is malformed (then why is set) */
-	char *text;  /* the line, owned */
+	char *text;  /* the line, in the arena */
 	size_t len, line;
+	struct json_arena *arena;
 	char why[JSON_ERROR_TEXT_LENGTH];
 };
 
@@ -125,16 +128,35 @@ struct pipeline {
 	size_t line; /* lines read so far */
 	struct parsed slot[QUEUE];
 	size_t head, count;
-	struct parsed used[QUEUE]; /* delivered, for the reader to free where it allocated them */
+	struct parsed used[QUEUE]; /* delivered, for the reader to reuse their arenas */
 	size_t used_count;
 	int done, stop, read_errno;
 	pthread_mutex_t lock;
 	pthread_cond_t filled, emptied;
 };
 
+/* The reader's spare arenas: delivered items come back here. */
+struct pool {
+	struct json_arena *arena[2 * QUEUE + 1];
+	size_t count;
+};
+
+static void recycle(struct pool *pool, struct parsed *item)
+{
+	if (!item->arena)
+		return;
+	json_arena_reset(item->arena);
+	if (pool->count < sizeof pool->arena / sizeof *pool->arena)
+		pool->arena[pool->count++] = item->arena;
+	else
+		json_arena_free(item->arena);
+	item->arena = NULL;
+}
+
 static void *parse_lines(void *arg)
 {
 	struct pipeline *p = arg;
+	struct pool pool = {.count = 0};
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
@@ -142,12 +164,15 @@ static void *parse_lines(void *arg)
 		struct parsed item = {.line = ++p->line};
 		if (is_blank(line, (size_t)len))
 			continue;
+		item.arena = pool.count ? pool.arena[--pool.count] : json_arena_new();
 		json_error_t err;
+		json_arena_use(item.arena);
 		item.doc = json_loadb(line, (size_t)len, JSON_ALLOW_NUL | JSON_DECODE_ANY, &err);
+		json_arena_use(NULL);
 		if (!item.doc)
 			snprintf(item.why, sizeof item.why, "%s", err.text);
 		/* Exactly len bytes: a line may hold a NUL byte, where xstrndup would stop. */
-		item.text = xmalloc((size_t)len + 1);
+		item.text = json_arena_alloc(item.arena, (size_t)len + 1);
 		memcpy(item.text, line, (size_t)len);
 		item.text[len] = '\0';
 		item.len = (size_t)len;
@@ -160,22 +185,19 @@ static void *parse_lines(void *arg)
 		p->used_count = 0;
 		if (p->stop) {
 			pthread_mutex_unlock(&p->lock);
-			json_decref(item.doc);
-			free(item.text);
-			for (size_t i = 0; i < used_count; i++) {
-				json_decref(used[i].doc);
-				free(used[i].text);
-			}
+			recycle(&pool, &item);
+			for (size_t i = 0; i < used_count; i++)
+				recycle(&pool, &used[i]);
 			break;
 		}
 		p->slot[(p->head + p->count++) % QUEUE] = item;
 		pthread_cond_signal(&p->filled);
 		pthread_mutex_unlock(&p->lock);
-		for (size_t i = 0; i < used_count; i++) {
-			json_decref(used[i].doc);
-			free(used[i].text);
-		}
+		for (size_t i = 0; i < used_count; i++)
+			recycle(&pool, &used[i]);
 	}
+	while (pool.count)
+		json_arena_free(pool.arena[--pool.count]);
 	pthread_mutex_lock(&p->lock);
 	p->read_errno = ferror(p->f) ? errno : 0;
 	p->done = 1;
@@ -220,12 +242,10 @@ static int read_lines_in_parallel(FILE *f, size_t line, const char *path, const 
 		pthread_mutex_lock(&p.lock);
 		if (p.used_count < QUEUE && !p.done) {
 			p.used[p.used_count++] = item;
-			item.doc = NULL;
-			item.text = NULL;
+			item.arena = NULL;
 		}
 		pthread_mutex_unlock(&p.lock);
-		json_decref(item.doc);
-		free(item.text);
+		json_arena_free(item.arena);
 		if (rc) { /* the caller stopped: let the reader go */
 			pthread_mutex_lock(&p.lock);
 			p.stop = 1;
@@ -234,10 +254,8 @@ static int read_lines_in_parallel(FILE *f, size_t line, const char *path, const 
 		}
 	}
 	pthread_join(reader, NULL);
-	for (size_t i = 0; i < p.used_count; i++) { /* what the reader left */
-		json_decref(p.used[i].doc);
-		free(p.used[i].text);
-	}
+	for (size_t i = 0; i < p.used_count; i++) /* what the reader left */
+		json_arena_free(p.used[i].arena);
 	if (!rc && p.read_errno)
 		rc = error_set("cannot read %s: %s", path, strerror(p.read_errno));
 done:

@@ -2,7 +2,9 @@
  * a single JSON value (pretty-printed or not; a top-level array yields each
  * element), or JSON Lines (one value per line, read as a stream so a file of
  * any size takes constant memory). A malformed line of JSON Lines is reported
- * and the next line is read. Documents are borrowed for the callback. */
+ * and the next line is read. Documents are borrowed for the callback:
+ * they may live in a parse arena (json_arena.h), so a callback that keeps
+ * one (or any part of one) keeps a json_deep_copy, never a reference. */
 #ifndef CNTRAUDIT_SOURCE_READER_H
 #define CNTRAUDIT_SOURCE_READER_H
 

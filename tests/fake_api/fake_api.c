@@ -85,7 +85,19 @@ static void add_items(const char *parent, const json_t *data)
 	json_array_extend(list, (json_t *)data);
 }
 
-static int load_document(void *ctx, const json_t *doc, size_t line, const char *text, size_t len)
+static int keep_document(json_t *doc);
+
+/* The reader lends documents (they may live in a parse arena): the server
+ * keeps its own copy. */
+static int load_document(void *ctx, const json_t *lent, size_t line, const char *text, size_t len)
+{
+	json_t *copy = json_deep_copy(lent);
+	int rc = keep_document(copy);
+	json_decref(copy);
+	return rc;
+}
+
+static int keep_document(json_t *doc)
 {
 	const char *object = json_string_value(json_object_get(doc, "object"));
 	const json_t *data = json_object_get(doc, "data");

@@ -11,6 +11,14 @@
 --                     interpreter, with its flags
 -- SQL function from tests/oracle/audit_oracle.c: billable_units(rule, span_seconds).
 
+-- The indexes this SQL needs to run in n log n: the product's schema no
+-- longer has them (migration 0004), so the oracle adds them to the
+-- throwaway database it runs on.
+CREATE INDEX IF NOT EXISTS main.oracle_responses_by_created ON responses(project_id, created_at);
+CREATE INDEX IF NOT EXISTS main.oracle_responses_by_previous ON responses(previous_response_id);
+CREATE INDEX IF NOT EXISTS main.oracle_ci_calls_by_container ON ci_calls(container_id);
+CREATE INDEX IF NOT EXISTS main.oracle_ci_calls_by_response ON ci_calls(response_id);
+
 -- Responses whose own output holds a code_interpreter_call: they ran code.
 DROP TABLE IF EXISTS temp.oracle_ran_code;
 CREATE TEMP TABLE oracle_ran_code AS
