@@ -25,7 +25,11 @@ totals AS ( -- one pass over the window for every scalar figure
          coalesce(sum(accruing), 0) AS accruing,
          coalesce(sum(iif(accruing, estimated_cost_usd, NULL)), 0) AS accruing_cost
   FROM w),
-windowed_responses AS (
+thread_totals AS ( -- one pass over the threads
+  SELECT count(*) AS threads, coalesce(sum(repetitive), 0) AS repetitive,
+         coalesce(sum(expired_recreated), 0) AS expired_recreated, coalesce(sum(at_risk), 0) AS at_risk
+  FROM audit_thread_window),
+windowed_responses AS NOT MATERIALIZED (
   SELECT r.conversation_id, r.requests_ci_auto, r.ran_code FROM audit_response r, p
   WHERE (p.since IS NULL OR r.created_at >= p.since) AND (p.until IS NULL OR r.created_at < p.until)),
 orphans AS (
@@ -92,13 +96,13 @@ SELECT section, item, count, amount_usd, detail FROM (
   SELECT 5, 21, 'orphans', printf('... and %d more', count(*) - 20), NULL, NULL, 'see: cntraudit report orphans'
   FROM orphans HAVING count(*) > 20
   UNION ALL
-  SELECT 6, 0, 'threads', 'involving code interpreter', count(*), NULL, NULL FROM audit_thread_window
+  SELECT 6, 0, 'threads', 'involving code interpreter', threads, NULL, NULL FROM thread_totals
   UNION ALL
-  SELECT 6, 1, 'threads', 'repetitive', coalesce(sum(repetitive), 0), NULL, 'a new container while the previous one was alive' FROM audit_thread_window
+  SELECT 6, 1, 'threads', 'repetitive', repetitive, NULL, 'a new container while the previous one was alive' FROM thread_totals
   UNION ALL
-  SELECT 6, 2, 'threads', 'expired_recreated', coalesce(sum(expired_recreated), 0), NULL, 'a new container after the previous one expired' FROM audit_thread_window
+  SELECT 6, 2, 'threads', 'expired_recreated', expired_recreated, NULL, 'a new container after the previous one expired' FROM thread_totals
   UNION ALL
-  SELECT 6, 3, 'threads', 'at_risk', coalesce(sum(at_risk), 0), NULL, 'latest CI container expired: continuing may fail with "Container is expired."' FROM audit_thread_window
+  SELECT 6, 3, 'threads', 'at_risk', at_risk, NULL, 'latest CI container expired: continuing may fail with "Container is expired."' FROM thread_totals
   UNION ALL
   SELECT 7, row_number() OVER (ORDER BY pricing_rule, tier), 'pricing', pricing_rule || ' ' || tier, count(*),
          sum(estimated_cost_usd),

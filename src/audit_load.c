@@ -1,14 +1,34 @@
 #define _GNU_SOURCE /* qsort_r */
 /* Loading: one sequential scan of each table the audit reads, every ID
- * interned as a symbol, containers sorted by (created_at, ID). */
+ * interned as a symbol, containers sorted by (created_at, ID).
+ *
+ * Two threads: this one steps SQLite and copies rows into batches; a
+ * second one interns their IDs and fills the arrays. Interning is mostly
+ * waiting on memory (a random probe per new ID), stepping is mostly
+ * decoding records; on two cores they overlap. One connection, one read
+ * transaction: every table is read at the same moment. */
 #include "audit_engine.h"
 
 #include "error.h"
 #include "pricing.h"
 #include "xalloc.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* A row as copied off SQLite: each column NULL, an integer, or text
+ * (NUL-terminated, at text + off). */
+struct cell {
+	int64_t i;
+	uint32_t off, len;
+	int type; /* SQLITE_NULL, SQLITE_INTEGER or SQLITE_TEXT */
+};
+
+struct row {
+	const struct cell *cells;
+	const char *text;
+};
 
 /* A scan in progress: the audit it fills and the capacity of each array. */
 struct loader {
@@ -16,23 +36,142 @@ struct loader {
 	size_t cap_prices, cap_containers, cap_responses, cap_ci_calls, cap_references;
 };
 
-static uint32_t column_sym(struct loader *l, sqlite3_stmt *st, int i)
+typedef void (*row_fn)(struct loader *l, const struct row *r);
+
+#define BATCH_ROWS  1024
+#define MAX_COLUMNS 8
+#define BATCHES     4
+
+struct batch {
+	row_fn row;
+	int columns;
+	size_t rows;
+	struct cell cells[BATCH_ROWS * MAX_COLUMNS];
+	struct buf text;
+};
+
+/* Batches go from the stepping thread to the interning thread through
+ * ready (FIFO; a NULL batch ends it) and come back through spare. */
+struct pipeline {
+	struct loader loader;
+	struct batch batches[BATCHES];
+	struct batch *ready[BATCHES + 1];
+	size_t ready_head, ready_count;
+	struct batch *spare[BATCHES];
+	size_t spare_count;
+	pthread_mutex_t lock;
+	pthread_cond_t filled, emptied;
+};
+
+static int row_null(const struct row *r, int i)
 {
-	if (sqlite3_column_type(st, i) == SQLITE_NULL)
-		return SYM_NONE;
-	const char *s = (const char *)sqlite3_column_text(st, i);
-	return symtab_intern(l->a->syms, s ? s : "", (size_t)sqlite3_column_bytes(st, i));
+	return r->cells[i].type == SQLITE_NULL;
 }
 
-/* Runs sql and calls row() for each result row. */
-static int scan(struct loader *l, sqlite3 *db, const char *sql, void (*row)(struct loader *, sqlite3_stmt *))
+static int64_t row_int(const struct row *r, int i)
+{
+	return r->cells[i].type == SQLITE_INTEGER ? r->cells[i].i : 0;
+}
+
+static const char *row_text(const struct row *r, int i)
+{
+	return r->cells[i].type == SQLITE_TEXT ? r->text + r->cells[i].off : NULL;
+}
+
+static uint32_t column_sym(struct loader *l, const struct row *r, int i)
+{
+	if (r->cells[i].type != SQLITE_TEXT)
+		return SYM_NONE;
+	return symtab_intern(l->a->syms, r->text + r->cells[i].off, r->cells[i].len);
+}
+
+static void submit(struct pipeline *p, struct batch *b)
+{
+	pthread_mutex_lock(&p->lock);
+	p->ready[(p->ready_head + p->ready_count++) % (BATCHES + 1)] = b;
+	pthread_cond_signal(&p->filled);
+	pthread_mutex_unlock(&p->lock);
+}
+
+static struct batch *take_spare(struct pipeline *p, row_fn row, int columns)
+{
+	pthread_mutex_lock(&p->lock);
+	while (!p->spare_count)
+		pthread_cond_wait(&p->emptied, &p->lock);
+	struct batch *b = p->spare[--p->spare_count];
+	pthread_mutex_unlock(&p->lock);
+	b->row = row;
+	b->columns = columns;
+	b->rows = 0;
+	buf_reset(&b->text);
+	return b;
+}
+
+static void *intern_rows(void *arg)
+{
+	struct pipeline *p = arg;
+	for (;;) {
+		pthread_mutex_lock(&p->lock);
+		while (!p->ready_count)
+			pthread_cond_wait(&p->filled, &p->lock);
+		struct batch *b = p->ready[p->ready_head];
+		p->ready_head = (p->ready_head + 1) % (BATCHES + 1);
+		p->ready_count--;
+		pthread_mutex_unlock(&p->lock);
+		if (!b)
+			return NULL;
+		for (size_t i = 0; i < b->rows; i++) {
+			struct row r = {b->cells + i * (size_t)b->columns, b->text.data};
+			b->row(&p->loader, &r);
+		}
+		pthread_mutex_lock(&p->lock);
+		p->spare[p->spare_count++] = b;
+		pthread_cond_signal(&p->emptied);
+		pthread_mutex_unlock(&p->lock);
+	}
+}
+
+static void copy_row(struct batch *b, sqlite3_stmt *st)
+{
+	struct cell *cells = b->cells + b->rows++ * (size_t)b->columns;
+	for (int i = 0; i < b->columns; i++) {
+		struct cell *c = &cells[i];
+		c->type = sqlite3_column_type(st, i);
+		if (c->type == SQLITE_INTEGER || c->type == SQLITE_FLOAT) {
+			c->type = SQLITE_INTEGER;
+			c->i = sqlite3_column_int64(st, i);
+		} else if (c->type != SQLITE_NULL) {
+			const char *s = (const char *)sqlite3_column_text(st, i);
+			c->type = SQLITE_TEXT;
+			c->len = (uint32_t)sqlite3_column_bytes(st, i);
+			c->off = (uint32_t)b->text.len;
+			buf_append(&b->text, s ? s : "", c->len);
+			buf_putc(&b->text, '\0');
+		}
+	}
+}
+
+/* Runs sql and hands each result row to row() on the interning thread. */
+static int scan(struct pipeline *p, sqlite3 *db, const char *sql, row_fn row)
 {
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return error_set("audit: cannot read the store: %s", sqlite3_errmsg(db));
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		row(l, st);
+	int columns = sqlite3_column_count(st), rc;
+	if (columns > MAX_COLUMNS) {
+		sqlite3_finalize(st);
+		return error_set("audit: a scan of %d columns (at most %d)", columns, MAX_COLUMNS);
+	}
+	struct batch *b = take_spare(p, row, columns);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		copy_row(b, st);
+		/* Offsets are 32-bit: hand a batch over before its text nears 4 GiB. */
+		if (b->rows == BATCH_ROWS || b->text.len > (1u << 30)) {
+			submit(p, b);
+			b = take_spare(p, row, columns);
+		}
+	}
+	submit(p, b);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return error_set("audit: cannot read the store: %s", sqlite3_errmsg(db));
@@ -47,7 +186,7 @@ static int scan(struct loader *l, sqlite3 *db, const char *sql, void (*row)(stru
 		}                                                                                                      \
 	} while (0)
 
-static void price_row(struct loader *l, sqlite3_stmt *st)
+static void price_row(struct loader *l, const struct row *st)
 {
 	struct audit *a = l->a;
 	GROW(a->prices, a->nprices, l->cap_prices);
@@ -55,13 +194,13 @@ static void price_row(struct loader *l, sqlite3_stmt *st)
 	    .memory_limit = column_sym(l, st, 0),
 	    .from = column_sym(l, st, 1),
 	    .until = column_sym(l, st, 2),
-	    .rule = pricing_rule_parse((const char *)sqlite3_column_text(st, 3)),
-	    .unit_price_micros = sqlite3_column_int64(st, 4),
+	    .rule = pricing_rule_parse(row_text(st, 3)),
+	    .unit_price_micros = row_int(st, 4),
 	    .version = column_sym(l, st, 5),
 	};
 }
 
-static void container_row(struct loader *l, sqlite3_stmt *st)
+static void container_row(struct loader *l, const struct row *st)
 {
 	struct audit *a = l->a;
 	GROW(a->containers, a->ncontainers, l->cap_containers);
@@ -72,16 +211,16 @@ static void container_row(struct loader *l, sqlite3_stmt *st)
 	c->name = column_sym(l, st, 2);
 	c->memory_limit = column_sym(l, st, 3);
 	c->status = column_sym(l, st, 4);
-	c->created_at = sqlite3_column_int64(st, 5);
-	c->has_last_active = sqlite3_column_type(st, 6) != SQLITE_NULL;
-	c->last_active_at = c->has_last_active ? sqlite3_column_int64(st, 6) : c->created_at;
-	int64_t minutes = sqlite3_column_type(st, 7) == SQLITE_NULL ? 20 : sqlite3_column_int64(st, 7);
+	c->created_at = row_int(st, 5);
+	c->has_last_active = !row_null(st, 6);
+	c->last_active_at = c->has_last_active ? row_int(st, 6) : c->created_at;
+	int64_t minutes = row_null(st, 7) ? 20 : row_int(st, 7);
 	c->alive_until = c->last_active_at + 60 * minutes;
 	c->first_referrer = c->best = SYM_NONE;
 	c->price = -1;
 }
 
-static void response_row(struct loader *l, sqlite3_stmt *st)
+static void response_row(struct loader *l, const struct row *st)
 {
 	struct audit *a = l->a;
 	GROW(a->responses, a->nresponses, l->cap_responses);
@@ -89,16 +228,16 @@ static void response_row(struct loader *l, sqlite3_stmt *st)
 	memset(r, 0, sizeof *r);
 	r->id = column_sym(l, st, 0);
 	r->project = column_sym(l, st, 1);
-	r->created_at = sqlite3_column_int64(st, 2);
-	int64_t completed = sqlite3_column_type(st, 3) == SQLITE_NULL ? r->created_at : sqlite3_column_int64(st, 3);
+	r->created_at = row_int(st, 2);
+	int64_t completed = row_null(st, 3) ? r->created_at : row_int(st, 3);
 	r->completed_at = completed > r->created_at ? completed : r->created_at;
 	r->previous = column_sym(l, st, 4);
 	r->conversation = column_sym(l, st, 5);
-	r->requests_ci_auto = sqlite3_column_int64(st, 6) != 0;
+	r->requests_ci_auto = row_int(st, 6) != 0;
 	r->thread = SYM_NONE;
 }
 
-static void ci_call_row(struct loader *l, sqlite3_stmt *st)
+static void ci_call_row(struct loader *l, const struct row *st)
 {
 	struct audit *a = l->a;
 	GROW(a->ci_calls, a->nci_calls, l->cap_ci_calls);
@@ -106,11 +245,11 @@ static void ci_call_row(struct loader *l, sqlite3_stmt *st)
 	                                                     column_sym(l, st, 2), column_sym(l, st, 3)};
 }
 
-static void reference_row(struct loader *l, sqlite3_stmt *st)
+static void reference_row(struct loader *l, const struct row *st)
 {
 	struct audit *a = l->a;
 	GROW(a->references, a->nreferences, l->cap_references);
-	const char *kind = (const char *)sqlite3_column_text(st, 2);
+	const char *kind = row_text(st, 2);
 	a->references[a->nreferences++] =
 	    (struct audit_reference){column_sym(l, st, 0), column_sym(l, st, 1), kind && !strcmp(kind, "named")};
 }
@@ -140,26 +279,51 @@ static int by_created_then_id(const void *x, const void *y, void *syms)
 	return strcmp(symtab_str(syms, a->id), symtab_str(syms, b->id));
 }
 
+static int scan_all(struct pipeline *p, sqlite3 *db)
+{
+	return scan(p, db,
+	            "SELECT memory_limit, effective_from, effective_until, rule, unit_price_micros, version"
+	            " FROM main.prices ORDER BY memory_limit, effective_from",
+	            price_row) ||
+	       scan(p, db,
+	            "SELECT id, project_id, name, memory_limit, status, created_at, last_active_at,"
+	            " expires_after_minutes FROM main.containers",
+	            container_row) ||
+	       scan(p, db,
+	            "SELECT id, project_id, created_at, completed_at, previous_response_id, conversation_id,"
+	            " requests_ci_auto FROM main.responses",
+	            response_row) ||
+	       scan(p, db, "SELECT container_id, response_id, conversation_id, context_response_id FROM main.ci_calls",
+	            ci_call_row) ||
+	       scan(p, db, "SELECT container_id, response_id, kind FROM main.container_references", reference_row);
+}
+
 int audit_load(struct audit *a, sqlite3 *db)
 {
-	struct loader l = {.a = a};
+	struct pipeline *p = xcalloc(1, sizeof *p);
+	pthread_t interner;
+	p->loader.a = a;
+	for (int i = 0; i < BATCHES; i++)
+		p->spare[p->spare_count++] = &p->batches[i];
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->filled, NULL);
+	pthread_cond_init(&p->emptied, NULL);
 	a->syms = symtab_new(row_estimate(db));
-	if (scan(&l, db,
-	         "SELECT memory_limit, effective_from, effective_until, rule, unit_price_micros, version FROM "
-	         "main.prices"
-	         " ORDER BY memory_limit, effective_from",
-	         price_row) ||
-	    scan(&l, db,
-	         "SELECT id, project_id, name, memory_limit, status, created_at, last_active_at, expires_after_minutes"
-	         " FROM main.containers",
-	         container_row) ||
-	    scan(&l, db,
-	         "SELECT id, project_id, created_at, completed_at, previous_response_id, conversation_id,"
-	         " requests_ci_auto FROM main.responses",
-	         response_row) ||
-	    scan(&l, db, "SELECT container_id, response_id, conversation_id, context_response_id FROM main.ci_calls",
-	         ci_call_row) ||
-	    scan(&l, db, "SELECT container_id, response_id, kind FROM main.container_references", reference_row))
+	int rc = -1;
+	if (pthread_create(&interner, NULL, intern_rows, p)) {
+		error_set("audit: cannot start a thread");
+	} else {
+		rc = scan_all(p, db);
+		submit(p, NULL); /* the end, after everything submitted */
+		pthread_join(interner, NULL);
+	}
+	for (int i = 0; i < BATCHES; i++)
+		buf_free(&p->batches[i].text);
+	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->filled);
+	pthread_cond_destroy(&p->emptied);
+	free(p);
+	if (rc)
 		return -1;
 	if (a->ncontainers > 1) /* containers is NULL when there are none */
 		qsort_r(a->containers, a->ncontainers, sizeof *a->containers, by_created_then_id, a->syms);
