@@ -27,8 +27,9 @@ struct audit_price {
 struct audit_container {
 	uint32_t id, project, name, memory_limit, status; /* symbols; memory_limit SYM_NONE when absent */
 	int64_t created_at, last_active_at, alive_until;
-	uint8_t has_last_active, classification, accruing;
-	int32_t price; /* index into prices, -1 = unpriced */
+	uint8_t has_last_active, classification;
+	uint8_t accruing; /* still alive at --now: not expired or deleted, before alive_until */
+	int32_t price;    /* index into prices, -1 = unpriced */
 	uint32_t ci_calls, responses, named, cited;
 	uint32_t first_referrer; /* least response ID naming or citing it */
 	uint32_t candidates;     /* orphans: responses whose window holds its creation */
@@ -89,8 +90,12 @@ void audit_threads(struct audit *a);
 int audit_tables_register(sqlite3 *db, struct audit *a);
 void audit_free(struct audit *a);
 
+/* When a thread was first / last seen: its responses, else its dated
+ * containers; *known is 0 when it has neither. */
+int64_t audit_thread_first_seen(const struct audit_thread *t, int *known);
+int64_t audit_thread_last_seen(const struct audit_thread *t, int *known);
+
 /* For output: the strings the reports show. */
 const char *audit_class_name(int classification);
-const char *audit_sym(const struct audit *a, uint32_t sym); /* NULL for SYM_NONE */
 
 #endif

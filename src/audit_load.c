@@ -362,11 +362,6 @@ void audit_free(struct audit *a)
 	free(a);
 }
 
-const char *audit_sym(const struct audit *a, uint32_t sym)
-{
-	return sym == SYM_NONE ? NULL : symtab_str(a->syms, sym);
-}
-
 const char *audit_class_name(int classification)
 {
 	static const char *const names[] = {"used", "idle", "outside_coverage", "orphan"};

@@ -43,11 +43,9 @@ static const char *plural(uint32_t n, const char *many)
 	return n == 1 ? "" : many;
 }
 
-static const char *const rule_names[] = {"per_container", "per_session_20m", "per_minute_min5"};
-
 static const char *container_rule(const struct audit *a, const struct audit_container *c)
 {
-	return c->price < 0 ? "unpriced" : rule_names[a->prices[c->price].rule];
+	return c->price < 0 ? "unpriced" : pricing_rule_name(a->prices[c->price].rule);
 }
 
 static const char *container_tier(const struct audit *a, const struct audit_container *c)
@@ -274,7 +272,8 @@ static void result_time(sqlite3_context *ctx, int known, int64_t t)
 static void thread_column(const struct audit *a, size_t row, int col, sqlite3_context *ctx)
 {
 	const struct audit_thread *t = &a->threads[row];
-	int has_responses = t->responses > 0, dated = t->has_containers_dated;
+	int has_responses = t->responses > 0, known;
+	int64_t seen;
 	switch (col) {
 	case T_ID:
 		return result_sym(ctx, a, t->id);
@@ -309,11 +308,11 @@ static void thread_column(const struct audit *a, size_t row, int col, sqlite3_co
 	case T_AT_RISK:
 		return sqlite3_result_int64(ctx, t->at_risk);
 	case T_FIRST_SEEN_AT:
-		return result_time(ctx, has_responses || dated,
-		                   has_responses ? t->first_response_at : t->first_container_at);
+		seen = audit_thread_first_seen(t, &known);
+		return result_time(ctx, known, seen);
 	case T_LAST_SEEN_AT:
-		return result_time(ctx, has_responses || dated,
-		                   has_responses ? t->last_response_at : t->last_container_at);
+		seen = audit_thread_last_seen(t, &known);
+		return result_time(ctx, known, seen);
 	}
 }
 

@@ -94,12 +94,6 @@ static int by_thread_then_container(const void *x, const void *y)
 	return a->container < b->container ? -1 : a->container > b->container;
 }
 
-static int expired_now(const struct audit *a, const struct audit_container *c)
-{
-	const char *status = symtab_str(a->syms, c->status);
-	return !strcmp(status, "expired") || !strcmp(status, "deleted") || a->params.now >= c->alive_until;
-}
-
 static void flags(struct audit *a, const struct link *links, size_t n)
 {
 	const struct audit_container *previous = NULL, *newest_ci = NULL;
@@ -135,7 +129,7 @@ static void flags(struct audit *a, const struct link *links, size_t n)
 		previous = c;
 		t->latest_container = c->id;
 		if (ran) {
-			int expired = expired_now(a, c);
+			int expired = !c->accruing; /* expired or deleted, or past alive_until at --now */
 			if (!newest_ci || c->created_at > newest_ci->created_at ||
 			    (c->created_at == newest_ci->created_at && expired >= newest_ci_expired)) {
 				newest_ci = c;
@@ -146,17 +140,23 @@ static void flags(struct audit *a, const struct link *links, size_t n)
 	t->at_risk = newest_ci && newest_ci_expired;
 }
 
-static int64_t first_seen(const struct audit_thread *t, int *known)
+int64_t audit_thread_first_seen(const struct audit_thread *t, int *known)
 {
 	*known = t->responses > 0 || t->has_containers_dated;
 	return t->responses > 0 ? t->first_response_at : t->first_container_at;
+}
+
+int64_t audit_thread_last_seen(const struct audit_thread *t, int *known)
+{
+	*known = t->responses > 0 || t->has_containers_dated;
+	return t->responses > 0 ? t->last_response_at : t->last_container_at;
 }
 
 static int by_first_seen_then_id(const void *x, const void *y, void *syms)
 {
 	const struct audit_thread *a = x, *b = y;
 	int ka, kb;
-	int64_t fa = first_seen(a, &ka), fb = first_seen(b, &kb);
+	int64_t fa = audit_thread_first_seen(a, &ka), fb = audit_thread_first_seen(b, &kb);
 	if (ka != kb)
 		return ka - kb; /* unknown first, as SQL sorts NULL */
 	if (ka && fa != fb)

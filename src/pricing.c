@@ -13,6 +13,11 @@ int pricing_rule_parse(const char *name)
 	return -1;
 }
 
+const char *pricing_rule_name(enum pricing_rule rule)
+{
+	return rule_names[rule];
+}
+
 const char *pricing_rule_unit(enum pricing_rule rule)
 {
 	return rule_units[rule];

@@ -15,6 +15,8 @@ enum pricing_rule {
 
 /* -1 when name is not a rule's name. */
 int pricing_rule_parse(const char *name);
+/* A rule's name as stored in the price table: "per_container", ... */
+const char *pricing_rule_name(enum pricing_rule rule);
 /* The unit a rule bills in: "container", "session_20m", "minute". */
 const char *pricing_rule_unit(enum pricing_rule rule);
 

@@ -153,12 +153,6 @@ uint32_t symtab_intern(struct symtab *t, const char *s, size_t len)
 	return sym;
 }
 
-uint32_t symtab_find(const struct symtab *t, const char *s, size_t len)
-{
-	const struct slot *slot = slot_of(t, s, len, hash_bytes(s, len));
-	return slot->sym1 ? slot->sym1 - 1 : SYM_NONE;
-}
-
 const char *symtab_str(const struct symtab *t, uint32_t sym)
 {
 	return t->texts[sym];

@@ -16,8 +16,6 @@ struct symtab *symtab_new(size_t expected);
 void symtab_free(struct symtab *t);
 /* The symbol of s[0..len), added when new. */
 uint32_t symtab_intern(struct symtab *t, const char *s, size_t len);
-/* The symbol of s[0..len), or SYM_NONE when it was never interned. */
-uint32_t symtab_find(const struct symtab *t, const char *s, size_t len);
 /* The NUL-terminated text of a symbol. */
 const char *symtab_str(const struct symtab *t, uint32_t sym);
 /* How many symbols exist: they are 0 .. count-1. */
