@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int is_blank(const char *s, size_t len)
 {
@@ -108,157 +109,174 @@ static int parse_buffered(const struct source_callbacks *cb, void *ctx, const ch
 	return 0;
 }
 
-/* JSON Lines are parsed on a second thread while the caller's thread
- * decodes and stores, in file order: parsing is most of an import's work,
- * and this way it overlaps the rest. The queue is bounded, so memory stays
- * flat whatever the file's size. Each line and its document live in an
- * arena (json_arena.h), reset and reused by the reader once delivered. */
-#define QUEUE 16
+/* JSON Lines are parsed by worker threads while the caller's thread decodes
+ * and stores: parsing is most of an import's work, and this way it overlaps
+ * the rest and uses every core. Workers take lines in turn (reading under
+ * the lock, parsing outside it) and the caller receives them in file order;
+ * while the line it needs next is still being parsed, the caller parses a
+ * later one, so on two cores neither thread idles whichever is slower.
+ * At most QUEUE lines are in flight, so memory stays flat whatever the
+ * file's size. Each line and its document live in an arena (json_arena.h),
+ * reset and reused once delivered. */
+#define QUEUE       16
+#define MAX_WORKERS 4
 
 struct parsed {
 	json_t *doc; /* NULL when the line is malformed (then why is set) */
 	char *text;  /* the line, in the arena */
 	size_t len, line;
 	struct json_arena *arena;
+	int ready;
 	char why[JSON_ERROR_TEXT_LENGTH];
 };
 
 struct pipeline {
 	FILE *f;
-	size_t line; /* lines read so far */
-	struct parsed slot[QUEUE];
-	size_t head, count;
-	struct parsed used[QUEUE]; /* delivered, for the reader to reuse their arenas */
-	size_t used_count;
-	int done, stop, read_errno;
+	size_t line;                         /* lines read so far */
+	size_t next, deliver;                /* sequence numbers: the next line to read, to deliver */
+	struct parsed slot[QUEUE];           /* line number n of the sequence is in slot[n % QUEUE] */
+	struct json_arena *spare[QUEUE + 1]; /* delivered lines' arenas, for reuse */
+	size_t spare_count;
+	int workers, eof, stop, read_errno;
 	pthread_mutex_t lock;
 	pthread_cond_t filled, emptied;
 };
 
-/* The reader's spare arenas: delivered items come back here. */
-struct pool {
-	struct json_arena *arena[2 * QUEUE + 1];
-	size_t count;
-};
+static int parsers; /* source_read_set_parsers */
 
-static void recycle(struct pool *pool, struct parsed *item)
+void source_read_set_parsers(int n)
 {
-	if (!item->arena)
-		return;
-	json_arena_reset(item->arena);
-	if (pool->count < sizeof pool->arena / sizeof *pool->arena)
-		pool->arena[pool->count++] = item->arena;
-	else
-		json_arena_free(item->arena);
-	item->arena = NULL;
+	parsers = n < 0 ? 0 : n > MAX_WORKERS ? MAX_WORKERS : n;
+}
+
+/* Parses one line into item, in its arena; runs without the lock. */
+static void parse_into(struct parsed *item, const char *line, size_t len)
+{
+	json_error_t err;
+	json_arena_use(item->arena);
+	item->doc = json_loadb(line, len, JSON_ALLOW_NUL | JSON_DECODE_ANY, &err);
+	json_arena_use(NULL);
+	if (!item->doc)
+		snprintf(item->why, sizeof item->why, "%s", err.text);
+	/* Exactly len bytes: a line may hold a NUL byte, where xstrndup would stop. */
+	item->text = json_arena_alloc(item->arena, len + 1);
+	memcpy(item->text, line, len);
+	item->text[len] = '\0';
+	item->len = len;
+}
+
+/* Takes the next line and parses it into its slot, when one may be taken:
+ * 1, or 0 at the end of the file, when stopped, or when QUEUE lines are
+ * already in flight. Called and returns with the lock held; reads under it,
+ * parses without it. */
+static int parse_next(struct pipeline *p, char **line, size_t *cap)
+{
+	ssize_t len;
+	size_t number;
+	do {
+		if (p->stop || p->eof || p->next - p->deliver >= QUEUE)
+			return 0;
+		len = getline(line, cap, p->f);
+		if (len < 0) {
+			p->read_errno = ferror(p->f) ? errno : 0;
+			p->eof = 1;
+			pthread_cond_broadcast(&p->emptied); /* waiting workers: nothing is left */
+			return 0;
+		}
+		number = ++p->line;
+	} while (is_blank(*line, (size_t)len));
+	size_t seq = p->next++;
+	struct json_arena *arena = p->spare_count ? p->spare[--p->spare_count] : NULL;
+	pthread_mutex_unlock(&p->lock);
+
+	struct parsed item = {.line = number, .arena = arena ? arena : json_arena_new(), .ready = 1};
+	parse_into(&item, *line, (size_t)len);
+
+	pthread_mutex_lock(&p->lock);
+	p->slot[seq % QUEUE] = item;
+	if (seq == p->deliver)
+		pthread_cond_signal(&p->filled);
+	return 1;
 }
 
 static void *parse_lines(void *arg)
 {
 	struct pipeline *p = arg;
-	struct pool pool = {.count = 0};
 	char *line = NULL;
 	size_t cap = 0;
-	ssize_t len;
-	while ((len = getline(&line, &cap, p->f)) >= 0) {
-		struct parsed item = {.line = ++p->line};
-		if (is_blank(line, (size_t)len))
-			continue;
-		item.arena = pool.count ? pool.arena[--pool.count] : json_arena_new();
-		json_error_t err;
-		json_arena_use(item.arena);
-		item.doc = json_loadb(line, (size_t)len, JSON_ALLOW_NUL | JSON_DECODE_ANY, &err);
-		json_arena_use(NULL);
-		if (!item.doc)
-			snprintf(item.why, sizeof item.why, "%s", err.text);
-		/* Exactly len bytes: a line may hold a NUL byte, where xstrndup would stop. */
-		item.text = json_arena_alloc(item.arena, (size_t)len + 1);
-		memcpy(item.text, line, (size_t)len);
-		item.text[len] = '\0';
-		item.len = (size_t)len;
-		pthread_mutex_lock(&p->lock);
-		while (p->count == QUEUE && !p->stop)
-			pthread_cond_wait(&p->emptied, &p->lock);
-		struct parsed used[QUEUE];
-		size_t used_count = p->used_count;
-		memcpy(used, p->used, used_count * sizeof *used);
-		p->used_count = 0;
-		if (p->stop) {
-			pthread_mutex_unlock(&p->lock);
-			recycle(&pool, &item);
-			for (size_t i = 0; i < used_count; i++)
-				recycle(&pool, &used[i]);
-			break;
-		}
-		p->slot[(p->head + p->count++) % QUEUE] = item;
-		pthread_cond_signal(&p->filled);
-		pthread_mutex_unlock(&p->lock);
-		for (size_t i = 0; i < used_count; i++)
-			recycle(&pool, &used[i]);
-	}
-	while (pool.count)
-		json_arena_free(pool.arena[--pool.count]);
 	pthread_mutex_lock(&p->lock);
-	p->read_errno = ferror(p->f) ? errno : 0;
-	p->done = 1;
-	pthread_cond_signal(&p->filled);
+	while (!p->stop && !p->eof)
+		if (!parse_next(p, &line, &cap) && !p->stop && !p->eof)
+			pthread_cond_wait(&p->emptied, &p->lock);
+	if (--p->workers == 0)
+		pthread_cond_signal(&p->filled);
 	pthread_mutex_unlock(&p->lock);
 	free(line);
 	return NULL;
 }
 
-/* Delivers the rest of a JSON Lines file, parsed by a second thread. */
+/* Delivers the rest of a JSON Lines file, parsed by worker threads. */
 static int read_lines_in_parallel(FILE *f, size_t line, const char *path, const struct source_callbacks *cb, void *ctx)
 {
 	struct pipeline p = {.f = f, .line = line};
-	pthread_t reader;
-	int rc = 0;
+	pthread_t worker[MAX_WORKERS];
+	/* The caller's core stores (and parses while it waits); the others parse. */
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	int wanted = parsers ? parsers : cores < 2 ? 1 : cores > MAX_WORKERS ? MAX_WORKERS : (int)cores - 1;
+	int started = 0, rc = 0;
+	char *line_buf = NULL;
+	size_t line_cap = 0;
 	pthread_mutex_init(&p.lock, NULL);
 	pthread_cond_init(&p.filled, NULL);
 	pthread_cond_init(&p.emptied, NULL);
-	if (pthread_create(&reader, NULL, parse_lines, &p)) {
+	pthread_mutex_lock(&p.lock);
+	while (started < wanted && !pthread_create(&worker[started], NULL, parse_lines, &p))
+		p.workers = ++started;
+	pthread_mutex_unlock(&p.lock);
+	if (!started)
 		rc = error_set("cannot read %s: cannot start a thread", path);
-		goto done;
-	}
-	for (;;) {
-		pthread_mutex_lock(&p.lock);
-		while (p.count == 0 && !p.done)
-			pthread_cond_wait(&p.filled, &p.lock);
-		if (p.count == 0) {
-			pthread_mutex_unlock(&p.lock);
+
+	pthread_mutex_lock(&p.lock);
+	while (started) {
+		struct parsed *slot = &p.slot[p.deliver % QUEUE];
+		/* Waiting for the next line? Parse a later one meanwhile. */
+		while (!slot->ready && p.workers)
+			if (!parse_next(&p, &line_buf, &line_cap))
+				pthread_cond_wait(&p.filled, &p.lock);
+		if (!slot->ready) /* every worker is done, and every line delivered */
 			break;
-		}
-		struct parsed item = p.slot[p.head];
-		p.head = (p.head + 1) % QUEUE;
-		p.count--;
-		pthread_cond_signal(&p.emptied);
+		struct parsed item = *slot;
+		slot->ready = 0;
+		p.deliver++;
+		pthread_cond_broadcast(&p.emptied);
 		pthread_mutex_unlock(&p.lock);
+
 		if (!rc) {
 			if (item.doc)
 				rc = deliver(cb, ctx, item.doc, item.line, item.text, item.len);
 			else
 				cb->malformed(ctx, item.line, item.why);
 		}
+		json_arena_reset(item.arena);
+
 		pthread_mutex_lock(&p.lock);
-		if (p.used_count < QUEUE && !p.done) {
-			p.used[p.used_count++] = item;
-			item.arena = NULL;
-		}
-		pthread_mutex_unlock(&p.lock);
-		json_arena_free(item.arena);
-		if (rc) { /* the caller stopped: let the reader go */
-			pthread_mutex_lock(&p.lock);
+		if (p.spare_count < QUEUE + 1)
+			p.spare[p.spare_count++] = item.arena;
+		else
+			json_arena_free(item.arena);
+		if (rc && !p.stop) { /* the caller stopped: let the workers go */
 			p.stop = 1;
-			pthread_cond_signal(&p.emptied);
-			pthread_mutex_unlock(&p.lock);
+			pthread_cond_broadcast(&p.emptied);
 		}
 	}
-	pthread_join(reader, NULL);
-	for (size_t i = 0; i < p.used_count; i++) /* what the reader left */
-		json_arena_free(p.used[i].arena);
+	pthread_mutex_unlock(&p.lock);
+	free(line_buf);
+	for (int i = 0; i < started; i++)
+		pthread_join(worker[i], NULL);
+	while (p.spare_count)
+		json_arena_free(p.spare[--p.spare_count]);
 	if (!rc && p.read_errno)
 		rc = error_set("cannot read %s: %s", path, strerror(p.read_errno));
-done:
 	pthread_mutex_destroy(&p.lock);
 	pthread_cond_destroy(&p.filled);
 	pthread_cond_destroy(&p.emptied);

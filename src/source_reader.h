@@ -23,4 +23,9 @@ struct source_callbacks {
  * cannot be read at all, or a callback's nonzero result. */
 int source_read(const char *path, const struct source_callbacks *cb, void *ctx);
 
+/* How many threads parse JSON Lines beside the caller's, which parses too
+ * while it waits: 0 (the default) for one per core but the caller's, at
+ * most 4. Tests set it to run the pipeline's many-thread paths anywhere. */
+void source_read_set_parsers(int n);
+
 #endif

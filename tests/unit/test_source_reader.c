@@ -1,0 +1,226 @@
+/* Splitting files into documents: shapes, errors, and the JSON Lines
+ * pipeline (every line once, in file order, with its own text, whatever the
+ * number of parsing threads, and nothing more once the caller stops). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "error.h"
+#include "source_reader.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct seen {
+	size_t documents, malformed;
+	size_t lines[8];
+	size_t bad_lines[8];
+};
+
+static int on_document(void *ctx, const json_t *doc, size_t line, const char *text, size_t len)
+{
+	struct seen *s = ctx;
+	if (s->documents < 8)
+		s->lines[s->documents] = line;
+	s->documents++;
+	return 0;
+}
+
+static void on_malformed(void *ctx, size_t line, const char *why)
+{
+	struct seen *s = ctx;
+	if (s->malformed < 8)
+		s->bad_lines[s->malformed] = line;
+	s->malformed++;
+}
+
+static struct seen read_text(const char *text, const char *suffix)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/tmp/cntraudit-test-src-XXXXXX%s", suffix);
+	int fd = mkstemps(path, (int)strlen(suffix));
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	struct seen s = {0};
+	struct source_callbacks cb = {on_document, on_malformed};
+	assert_int_equal(source_read(path, &cb, &s), 0);
+	unlink(path);
+	return s;
+}
+
+static void test_source_shapes(void **state)
+{
+	struct seen s = read_text("{\n  \"object\": \"container\",\n  \"id\": \"c\"\n}\n", ".json");
+	assert_int_equal(s.documents, 1);
+	assert_int_equal(s.malformed, 0);
+	assert_int_equal(s.lines[0], 1);
+
+	s = read_text("\n{\"a\":1}\n\n{\"b\":2}\n{\"c\":3}\n", ".txt");
+	assert_int_equal(s.documents, 3);
+	assert_int_equal(s.lines[0], 2);
+	assert_int_equal(s.lines[2], 5);
+
+	s = read_text("[{\"a\":1},{\"b\":2}]", ".json");
+	assert_int_equal(s.documents, 2);
+
+	/* pretty-printed and cut off: one error, at the line where it broke */
+	s = read_text("{\n  \"object\": \"list\",\n  \"data\": [\n    {\"id\": \"x\"", ".json");
+	assert_int_equal(s.documents, 0);
+	assert_int_equal(s.malformed, 1);
+	assert_int_equal(s.bad_lines[0], 4);
+
+	/* JSON Lines with a bad first line: the rest still reads */
+	s = read_text("{\"a\": \n{\"b\":2}\n{\"c\":3}\n", ".jsonl");
+	assert_int_equal(s.documents, 2);
+	assert_int_equal(s.malformed, 1);
+	assert_int_equal(s.bad_lines[0], 1);
+	assert_int_equal(s.lines[0], 2);
+
+	/* a bad line in the middle */
+	s = read_text("{\"a\":1}\n{oops}\n{\"c\":3}\n", ".jsonl");
+	assert_int_equal(s.documents, 2);
+	assert_int_equal(s.malformed, 1);
+	assert_int_equal(s.bad_lines[0], 2);
+
+	s = read_text("", ".json");
+	assert_int_equal(s.documents + s.malformed, 0);
+}
+
+static void test_source_unreadable(void **state)
+{
+	struct seen s = {0};
+	struct source_callbacks cb = {on_document, on_malformed};
+	assert_int_equal(source_read("/nonexistent/file.json", &cb, &s), -1);
+	assert_non_null(strstr(error_message(), "cannot open /nonexistent/file.json"));
+	error_clear();
+}
+
+/* Line i (from 1) of the pipeline's file, without its newline: blank every
+ * 97th, malformed every 101st, else {"n":i,"pad":"x..."} of varied sizes. */
+static size_t make_line(size_t i, char *out)
+{
+	if (i % 97 == 0)
+		return (size_t)sprintf(out, " \t");
+	if (i % 101 == 0)
+		return (size_t)sprintf(out, "{\"n\":%zu,", i);
+	size_t pad = i * 37 % 3001, k = (size_t)sprintf(out, "{\"n\":%zu,\"pad\":\"", i);
+	memset(out + k, 'x', pad);
+	return k + pad + (size_t)sprintf(out + k + pad, "\"}");
+}
+
+struct in_order {
+	size_t expect; /* the next line that should arrive */
+	size_t documents, malformed, mismatches;
+	size_t stop_after; /* return 5 after this many documents (0: never) */
+	size_t first_mismatch;
+	char line[4096];
+};
+
+static void next_expected(struct in_order *o)
+{
+	while (o->expect % 97 == 0)
+		o->expect++;
+}
+
+static void mismatch(struct in_order *o, size_t line)
+{
+	if (!o->mismatches++)
+		o->first_mismatch = line;
+}
+
+static int in_order_document(void *ctx, const json_t *doc, size_t line, const char *text, size_t len)
+{
+	struct in_order *o = ctx;
+	next_expected(o);
+	size_t want = make_line(o->expect, o->line);
+	json_t *n = json_object_get(doc, "n");
+	if (line != o->expect || o->expect % 101 == 0 || !json_is_integer(n) || (size_t)json_integer_value(n) != line ||
+	    len != want + 1 || memcmp(text, o->line, want) || text[want] != '\n')
+		mismatch(o, line);
+	o->expect++;
+	return ++o->documents == o->stop_after ? 5 : 0;
+}
+
+static void in_order_malformed(void *ctx, size_t line, const char *why)
+{
+	struct in_order *o = ctx;
+	next_expected(o);
+	if (line != o->expect || o->expect % 101 != 0 || !*why)
+		mismatch(o, line);
+	o->expect++;
+	o->malformed++;
+}
+
+/* Writes lines 1..n to a temporary .jsonl file; its path goes to path. */
+static void write_lines(size_t n, char path[64])
+{
+	snprintf(path, 64, "/tmp/cntraudit-test-lines-XXXXXX.jsonl");
+	int fd = mkstemps(path, 6);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "w");
+	char line[4096];
+	for (size_t i = 1; i <= n; i++) {
+		fwrite(line, 1, make_line(i, line), f);
+		fputc('\n', f);
+	}
+	assert_int_equal(fclose(f), 0);
+}
+
+#define LINES 5000
+
+static void test_pipeline_order(void **state)
+{
+	char path[64];
+	write_lines(LINES, path);
+	const int parsers[] = {0, 1, 2, 4};
+	for (size_t k = 0; k < sizeof parsers / sizeof *parsers; k++) {
+		source_read_set_parsers(parsers[k]);
+		struct in_order o = {.expect = 1};
+		struct source_callbacks cb = {in_order_document, in_order_malformed};
+		assert_int_equal(source_read(path, &cb, &o), 0);
+		print_message("parsers %d: %zu documents, %zu malformed, %zu out of place (first: line %zu)\n",
+		              parsers[k], o.documents, o.malformed, o.mismatches, o.first_mismatch);
+		assert_int_equal(o.mismatches, 0);
+		next_expected(&o);
+		assert_int_equal(o.expect, LINES + 1);
+		assert_int_equal(o.malformed, LINES / 101 - LINES / (97 * 101));
+		assert_int_equal(o.documents, LINES - LINES / 97 - o.malformed);
+	}
+	source_read_set_parsers(0);
+	unlink(path);
+}
+
+/* A callback's nonzero result ends the reading at once, with that result;
+ * the lines parsed ahead are dropped (and freed: ASan's leak check). */
+static void test_pipeline_stop(void **state)
+{
+	char path[64];
+	write_lines(LINES, path);
+	const int parsers[] = {1, 4};
+	for (size_t k = 0; k < sizeof parsers / sizeof *parsers; k++) {
+		source_read_set_parsers(parsers[k]);
+		struct in_order o = {.expect = 1, .stop_after = 1234};
+		struct source_callbacks cb = {in_order_document, in_order_malformed};
+		assert_int_equal(source_read(path, &cb, &o), 5);
+		assert_int_equal(o.mismatches, 0);
+		assert_int_equal(o.documents, 1234);
+	}
+	source_read_set_parsers(0);
+	unlink(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_source_shapes),
+	    cmocka_unit_test(test_source_unreadable),
+	    cmocka_unit_test(test_pipeline_order),
+	    cmocka_unit_test(test_pipeline_stop),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
