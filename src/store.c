@@ -180,6 +180,10 @@ static int store_migrate(struct store *store, int readonly)
 	current = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
 
+	/* Every pending migration in one transaction: a database moves to the
+	 * latest schema or stays where it was, and a new one is created with
+	 * one commit instead of one per migration. */
+	int begun = 0;
 	for (const struct embedded_sql *e = embedded_sql_files; e->path; e++) {
 		if (strncmp(e->path, "sql/migrations/", 15))
 			continue;
@@ -195,13 +199,17 @@ static int store_migrate(struct store *store, int readonly)
 			    store->path, version);
 		log_info("migrating %s to schema %d (%s)", store->path, version, e->path);
 		char *set_version = xasprintf("PRAGMA user_version = %d", version);
-		int rc = store_begin(store) || store_exec(store, e->text) || store_exec(store, set_version) ||
-		         store_commit(store);
+		int rc = (!begun && store_begin(store)) || store_exec(store, e->text) || store_exec(store, set_version);
 		free(set_version);
+		begun = 1;
 		if (rc) {
 			store_rollback(store);
 			return -1;
 		}
+	}
+	if (begun && store_commit(store)) {
+		store_rollback(store);
+		return -1;
 	}
 	if (current > latest)
 		return error_set("database %s has schema %d, newer than this cntraudit knows (%d): upgrade cntraudit",
