@@ -1,9 +1,9 @@
 /* Arenas for jansson documents. Parsing with jansson is mostly malloc and
  * free of small nodes; a document parsed into an arena costs a pointer bump
- * per node and is released whole (no json_decref walk). Import's reader
- * thread parses each JSON Lines document into its own arena.
+ * per node and is released whole (no json_decref walk). Import's parsing
+ * threads parse each JSON Lines document into its own arena.
  *
- * While json_arena_begin(a) is in effect on a thread, every jansson
+ * While json_arena_use(a) is in effect on a thread, every jansson
  * allocation that thread makes comes from a; everywhere else jansson uses
  * malloc as usual. Nothing in an arena may outlive json_arena_reset/free:
  * callers borrow such documents (const json_t *) and never incref them. */

@@ -51,17 +51,21 @@ static int parse_line(const struct source_callbacks *cb, void *ctx, const char *
 	return rc;
 }
 
-/* Whether a line holds a complete JSON object by itself: the mark of JSON
- * Lines, never of a pretty-printed document. */
+/* The object a line holds, when it holds a complete JSON object by itself:
+ * the mark of JSON Lines, never of a pretty-printed document. Else NULL. */
+static json_t *line_object(const char *text, size_t len)
+{
+	size_t skip = 0;
+	while (skip < len && strchr(" \t\r\n", text[skip]))
+		skip++;
+	if (skip == len || text[skip] != '{')
+		return NULL;
+	return json_loadb(text, len, JSON_ALLOW_NUL | JSON_DECODE_ANY, NULL);
+}
+
 static int line_is_object(const char *text, size_t len)
 {
-	while (len && strchr(" \t\r\n", *text)) {
-		text++;
-		len--;
-	}
-	if (!len || *text != '{')
-		return 0;
-	json_t *value = json_loadb(text, len, JSON_ALLOW_NUL | JSON_DECODE_ANY, NULL);
+	json_t *value = line_object(text, len);
 	json_decref(value);
 	return value != NULL;
 }
@@ -301,8 +305,10 @@ int source_read(const char *path, const struct source_callbacks *cb, void *ctx)
 		if (is_blank(line, (size_t)len))
 			continue;
 		first_line = number;
-		if (line_is_object(line, (size_t)len)) {
-			rc = parse_line(cb, ctx, line, (size_t)len, number);
+		json_t *first = line_object(line, (size_t)len);
+		if (first) {
+			rc = deliver(cb, ctx, first, number, line, (size_t)len);
+			json_decref(first);
 			if (!rc)
 				rc = read_lines_in_parallel(f, number, path, cb, ctx);
 			goto done;
