@@ -115,40 +115,36 @@ int collector_checkpoint(struct collector *c, int force)
 
 json_t *collector_store(struct collector *c, const struct http_result *result, const char *parent_id, int *malformed)
 {
-	json_error_t err;
-	json_t *doc = json_loadb(result->body, result->body_len, 0, &err);
+	json_t *doc = json_loadb(result->body, result->body_len, 0, NULL);
 	*malformed = doc == NULL;
-	if (!doc)
-		return NULL;
+	if (!doc || collector_store_document(c, result, doc, parent_id))
+		return json_decref(doc), NULL;
+	return doc;
+}
+
+int collector_store_document(struct collector *c, const struct http_result *result, const json_t *doc,
+                             const char *parent_id)
+{
 	struct decode_counts counts = {0};
 	c->decode.parent_id = parent_id;
 	c->decode.request_id = result->request_id[0] ? result->request_id : NULL;
 	c->decode.text = result->body;
 	c->decode.text_len = result->body_len;
-	if (store_savepoint(c->store)) {
-		collector_fatal(c, "cannot store what was collected: %s", error_message());
-		json_decref(doc);
-		return NULL;
-	}
+	if (store_savepoint(c->store))
+		return collector_fatal(c, "cannot store what was collected: %s", error_message());
 	if (decode_document(&c->decode, doc, &counts)) {
-		if (store_failed(c->store)) {
-			collector_fatal(c, "cannot store what was collected: %s", error_message());
-		} else {
-			store_savepoint_rollback(c->store);
-			collector_fail(c, "%s: %s", result->path, error_message());
-		}
-		json_decref(doc);
-		return NULL;
+		if (store_failed(c->store))
+			return collector_fatal(c, "cannot store what was collected: %s", error_message());
+		store_savepoint_rollback(c->store);
+		collector_fail(c, "%s: %s", result->path, error_message());
+		return -1;
 	}
-	if (store_savepoint_release(c->store)) {
-		collector_fatal(c, "cannot store what was collected: %s", error_message());
-		json_decref(doc);
-		return NULL;
-	}
+	if (store_savepoint_release(c->store))
+		return collector_fatal(c, "cannot store what was collected: %s", error_message());
 	c->counts.objects += counts.objects;
 	c->counts.changed += counts.changed;
 	c->uncommitted++;
-	return doc;
+	return 0;
 }
 
 enum outcome collector_close(struct collector *c, const char *command, int interrupted)
@@ -206,11 +202,10 @@ static int on_page_result(void *ctx, const struct http_result *r)
 {
 	struct pages *p = ctx;
 	struct collector *c = p->c;
-	int malformed;
 	if (r->error)
 		return collector_fatal(c, "cannot fetch %s: %s", r->path, r->error);
-	json_t *doc = collector_store(c, r, NULL, &malformed);
-	if (malformed) {
+	json_t *doc = json_loadb(r->body, r->body_len, 0, NULL);
+	if (!doc) {
 		/* A 200 whose body is not JSON: ask again, a bounded number of times. */
 		if (++p->parse_failures >= 3)
 			return collector_fatal(c, "cannot fetch %s: the response is not valid JSON", r->path);
@@ -219,19 +214,23 @@ static int on_page_result(void *ctx, const struct http_result *r)
 		c->counts.requests++;
 		return 0;
 	}
-	if (!doc)
-		return c->fatal ? -1 : collector_fatal(c, "cannot store the page %s", r->path);
 	p->parse_failures = 0;
+	/* The next page is asked for before this one is stored: the server
+	 * prepares it while we store. Its reply is handled after this returns,
+	 * so pages are still stored in order. */
 	char *next = p->next_cursor(p, doc);
-	json_decref(doc);
-	if (c->fatal) {
-		free(next);
-		return -1;
-	}
-	if (next)
+	if (next) {
 		submit_page(p, next);
+		http_start(c->http);
+	}
+	int rc = collector_store_document(c, r, doc, NULL);
+	if (rc && !c->fatal)
+		collector_fatal(c, "cannot store the page %s", r->path);
+	if (!rc)
+		rc = p->stored(p, next);
+	json_decref(doc);
 	free(next);
-	return 0;
+	return rc;
 }
 
 int collector_fetch_pages(struct pages *p, const char *cursor, volatile int *interrupted)

@@ -56,6 +56,10 @@ enum outcome collector_close(struct collector *c, const char *command, int inter
  * not valid JSON (*malformed set) or the document was refused (failure
  * recorded). */
 json_t *collector_store(struct collector *c, const struct http_result *result, const char *parent_id, int *malformed);
+/* Decodes and stores a parsed document in its own savepoint: 0, or -1 when
+ * it was refused (failure recorded) or the store failed (fatal set). */
+int collector_store_document(struct collector *c, const struct http_result *result, const json_t *doc,
+                             const char *parent_id);
 /* Records one failed item: a line on stderr, a count, the runs record. */
 void collector_fail(struct collector *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Stops the collect: the error line is printed by main. */
@@ -64,10 +68,11 @@ int collector_fatal(struct collector *c, const char *fmt, ...) __attribute__((fo
 int collector_checkpoint(struct collector *c, int force);
 
 /* A chain of pages where each request needs the previous page's cursor:
- * base_path, then base_path&CURSOR_PARAM=cursor. Each page is stored; then
- * next_cursor is asked for the next cursor (owned, or NULL to stop) and may
- * do per-page work (resume cursors, checkpoints). A failed or unparseable
- * page stops the collect: later pages cannot be reached without it. */
+ * base_path, then base_path&CURSOR_PARAM=cursor. For each page, next_cursor
+ * reads the next cursor from it (owned, or NULL to stop) and that request
+ * goes out; then the page is stored, and stored does the per-page work
+ * (resume cursors, checkpoints). A failed, unparseable or refused page
+ * stops the collect: later pages cannot be reached without it. */
 struct pages {
 	struct collector *c;
 	const char *base_path;
@@ -75,7 +80,8 @@ struct pages {
 	int admin;                /* use the admin key */
 	int parse_failures;       /* for the page in flight */
 	void *ctx;
-	char *(*next_cursor)(struct pages *p, json_t *doc); /* sets c->fatal to stop */
+	char *(*next_cursor)(struct pages *p, const json_t *doc);
+	int (*stored)(struct pages *p, const char *next); /* 0, or -1 with c->fatal set */
 };
 /* Fetches from cursor (NULL = the first page) to the end. 0 or -1. */
 int collector_fetch_pages(struct pages *p, const char *cursor, volatile int *interrupted);

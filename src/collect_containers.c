@@ -43,31 +43,36 @@ static int write_cursor(struct collector *c, const char *resource, const char *a
 	           : collector_fatal(c, "cannot store the collect cursor: %s", sqlite3_errmsg(store_db(c->store)));
 }
 
-/* After a container page: move the resume cursor with the page, commit,
- * go on after its last container. */
-static char *next_container_page(struct pages *p, json_t *doc)
+/* A container page goes on after its last container. */
+static char *next_container_page(struct pages *p, const json_t *doc)
 {
-	struct collector *c = p->c;
-	const char *resource = p->ctx;
-	json_t *data = json_object_get(doc, "data");
-	json_t *last_item = json_array_get(data, json_array_size(data) - 1);
+	const json_t *data = json_object_get(doc, "data");
+	const json_t *last_item = json_array_get(data, json_array_size(data) - 1);
 	const char *last = json_string_value(json_object_get(last_item, "id"));
 	int more = json_is_true(json_object_get(doc, "has_more")) && last;
 	/* --since pages newest first: stop at the first container older than it. */
-	if (!resource && c->options->since &&
-	    json_integer_value(json_object_get(last_item, "created_at")) < *c->options->since)
+	if (!p->ctx && p->c->options->since &&
+	    json_integer_value(json_object_get(last_item, "created_at")) < *p->c->options->since)
 		more = 0;
-	if (resource && write_cursor(c, resource, more ? last : NULL))
-		return NULL;
-	if (collector_checkpoint(c, 1))
-		return NULL;
-	progress_update(&c->progress, c->counts.objects, 0, http_retries(c->http));
 	return more ? xstrdup(last) : NULL;
+}
+
+/* After a container page is stored: the resume cursor moves with it, in
+ * the same commit. */
+static int container_page_stored(struct pages *p, const char *next)
+{
+	struct collector *c = p->c;
+	const char *resource = p->ctx;
+	if ((resource && write_cursor(c, resource, next)) || collector_checkpoint(c, 1))
+		return -1;
+	progress_update(&c->progress, c->counts.objects, 0, http_retries(c->http));
+	return 0;
 }
 
 int collect_containers(struct collector *c, volatile int *interrupted)
 {
-	struct pages p = {.c = c, .cursor_param = "after", .next_cursor = next_container_page};
+	struct pages p = {
+	    .c = c, .cursor_param = "after", .next_cursor = next_container_page, .stored = container_page_stored};
 	char *after = NULL;
 	progress_start(&c->progress, "containers", c->options->progress);
 	if (c->options->since) {

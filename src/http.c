@@ -309,27 +309,41 @@ static int retryable(long status, CURLcode code)
 	return status == 429 || status == 408 || status >= 500;
 }
 
+/* Starts the queued requests that may start now (within --jobs, past their
+ * retry delay); returns when the next delayed one may start, or -1. */
+static int64_t start_ready(struct http_client *c, int64_t now)
+{
+	int64_t wake = -1;
+	struct request **link = &c->queue, *prev = NULL;
+	while (*link && c->in_flight < c->config.jobs) {
+		struct request *r = *link;
+		if (r->not_before_ms > now) {
+			if (wake < 0 || r->not_before_ms < wake)
+				wake = r->not_before_ms;
+			prev = r;
+			link = &r->next;
+			continue;
+		}
+		*link = r->next;
+		if (c->queue_tail == r)
+			c->queue_tail = prev;
+		start(c, r);
+	}
+	return wake;
+}
+
+void http_start(struct http_client *c)
+{
+	int running;
+	start_ready(c, now_ms());
+	curl_multi_perform(c->multi, &running);
+}
+
 int http_run(struct http_client *c, http_done_fn done, void *ctx, volatile int *interrupted)
 {
 	int rc = 0;
 	while (!rc && !(interrupted && *interrupted) && (c->queue || c->in_flight)) {
-		/* Start whatever may start. */
-		int64_t now = now_ms(), wake = -1;
-		struct request **link = &c->queue, *prev = NULL;
-		while (*link && c->in_flight < c->config.jobs) {
-			struct request *r = *link;
-			if (r->not_before_ms > now) {
-				if (wake < 0 || r->not_before_ms < wake)
-					wake = r->not_before_ms;
-				prev = r;
-				link = &r->next;
-				continue;
-			}
-			*link = r->next;
-			if (c->queue_tail == r)
-				c->queue_tail = prev;
-			start(c, r);
-		}
+		int64_t wake = start_ready(c, now_ms());
 		int running, finished = 0;
 		curl_multi_perform(c->multi, &running);
 
@@ -378,9 +392,9 @@ int http_run(struct http_client *c, http_done_fn done, void *ctx, volatile int *
 		 * perform above must not sit out the poll timeout. */
 		if (!finished && !rc) {
 			long timeout = 100;
-			int64_t now2 = now_ms();
-			if (wake >= 0 && wake - now2 < timeout)
-				timeout = wake - now2 > 0 ? wake - now2 : 0;
+			int64_t now = now_ms();
+			if (wake >= 0 && wake - now < timeout)
+				timeout = wake - now > 0 ? wake - now : 0;
 			curl_multi_poll(c->multi, NULL, 0, (int)timeout, NULL);
 		}
 	}

@@ -46,6 +46,10 @@ int http_client_new(const struct http_config *config, struct http_client **out);
 void http_client_free(struct http_client *client);
 /* Queues GET base_url + path (path starts with '/'); admin selects the key. */
 void http_submit(struct http_client *client, const char *path, int admin, void *user);
+/* Sends what was submitted now rather than when the done callback returns:
+ * from inside a callback, so a request goes out before slower work on the
+ * reply that asked for it. */
+void http_start(struct http_client *client);
 /* Runs until nothing is queued, in flight or waiting to retry, or done stops
  * it, or *interrupted becomes nonzero. 0, or done's nonzero result. */
 int http_run(struct http_client *client, http_done_fn done, void *ctx, volatile int *interrupted);

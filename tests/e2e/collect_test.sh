@@ -242,6 +242,25 @@ secrets)
     fail "a key leaked: $(grep -rla -e "$key" -e "$admin" "$tmp"/out "$tmp"/err "$tmp"/collected.db* "$tmp/pack" | head -3)"
   fi
   ;;
+refused-page)
+  # A page with a container the decoder refuses stops the listing there:
+  # the pages before it are stored with their resume cursor, the page asked
+  # for ahead of it (the next request goes out while a page is stored) is not.
+  mkdir -p "$tmp/refused/api"
+  for i in $(seq 1000 1249); do
+    active=$((1780000000 + i)); [ "$i" = 1150 ] && active='"soon"'
+    printf '{"id":"cntr_refused%04d","object":"container","name":"n","created_at":%d,"status":"expired","last_active_at":%s,"memory_limit":"1g"}\n' \
+      "$i" $((1780000000 + i)) "$active"
+  done >"$tmp/refused/api/containers.jsonl"
+  start_fake --fixture "$tmp/refused"
+  collect containers 2>"$tmp/err"; expect_exit $? 1
+  expect_err "container cntr_refused1150"
+  expect_err "cannot store the page /containers?order=asc&limit=100&after=cntr_refused1099"
+  check; [ "$(sqlite3 "$tmp/collected.db" "SELECT count(*), max(id) FROM containers")" = "100|cntr_refused1099" ] \
+    || fail "stored: $(sqlite3 "$tmp/collected.db" "SELECT count(*), max(id) FROM containers")"
+  check; [ "$(sqlite3 "$tmp/collected.db" "SELECT after_id FROM collect_cursors")" = cntr_refused1099 ] || fail "resume cursor not at the last stored page"
+  check; [ "$(log_count 'GET /v1/containers')" -le 3 ] || fail "pages asked for after the refused one: $(log_count 'GET /v1/containers')"
+  ;;
 progress)
   # On a terminal a long collect shows items and rate on stderr; --no-progress or a pipe does not.
   start_fake --synthetic 20000:0:0 --seed 3 --latency-ms 5
