@@ -117,8 +117,10 @@ json_t *collector_store(struct collector *c, const struct http_result *result, c
 {
 	json_t *doc = json_loadb(result->body, result->body_len, 0, NULL);
 	*malformed = doc == NULL;
-	if (!doc || collector_store_document(c, result, doc, parent_id))
-		return json_decref(doc), NULL;
+	if (doc && collector_store_document(c, result, doc, parent_id)) {
+		json_decref(doc);
+		return NULL;
+	}
 	return doc;
 }
 
