@@ -115,8 +115,8 @@ static int parse_buffered(const struct source_callbacks *cb, void *ctx, const ch
 
 /* JSON Lines are parsed by worker threads while the caller's thread decodes
  * and stores: parsing is most of an import's work, and this way it overlaps
- * the rest and uses every core. Workers take lines in turn (reading under
- * the lock, parsing outside it) and the caller receives them in file order;
+ * the rest and uses every core. Workers take lines in turn (one reads at a
+ * time, any number parse) and the caller receives them in file order;
  * while the line it needs next is still being parsed, the caller parses a
  * later one, so on two cores neither thread idles whichever is slower.
  * At most QUEUE lines are in flight, so memory stays flat whatever the
@@ -142,8 +142,9 @@ struct pipeline {
 	struct json_arena *spare[QUEUE + 1]; /* delivered lines' arenas, for reuse */
 	size_t spare_count;
 	int workers, eof, stop, read_errno;
+	int reading; /* a thread is reading the next line (one at a time) */
 	pthread_mutex_t lock;
-	pthread_cond_t filled, emptied;
+	pthread_cond_t filled, emptied; /* the next line to deliver is ready; a line may be taken */
 };
 
 static int parsers; /* source_read_set_parsers */
@@ -170,19 +171,26 @@ static void parse_into(struct parsed *item, const char *line, size_t len)
 }
 
 /* Takes the next line and parses it into its slot, when one may be taken:
- * 1, or 0 at the end of the file, when stopped, or when QUEUE lines are
- * already in flight. Called and returns with the lock held; reads under it,
- * parses without it. */
+ * 1, or 0 at the end of the file, when stopped, while another thread is
+ * reading, or when QUEUE lines are already in flight. Called and returns
+ * with the lock held; reads and parses without it, so the caller's thread
+ * can take what is parsed while a worker waits on a slow pipe. */
 static int parse_next(struct pipeline *p, char **line, size_t *cap)
 {
 	ssize_t len;
 	size_t number;
 	do {
-		if (p->stop || p->eof || p->next - p->deliver >= QUEUE)
+		if (p->stop || p->eof || p->reading || p->next - p->deliver >= QUEUE)
 			return 0;
+		p->reading = 1;
+		pthread_mutex_unlock(&p->lock);
 		len = getline(line, cap, p->f);
+		int read_errno = len < 0 && ferror(p->f) ? errno : 0;
+		pthread_mutex_lock(&p->lock);
+		p->reading = 0;
+		pthread_cond_signal(&p->emptied); /* a waiting worker may read the next one */
 		if (len < 0) {
-			p->read_errno = ferror(p->f) ? errno : 0;
+			p->read_errno = read_errno;
 			p->eof = 1;
 			pthread_cond_broadcast(&p->emptied); /* waiting workers: nothing is left */
 			return 0;
