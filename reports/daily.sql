@@ -12,7 +12,7 @@ SELECT iif(p.period = 'month', local_month(w.created_at), local_day(w.created_at
        sum(w.classification = 'outside_coverage') AS outside_coverage,
        sum(w.classification = 'orphan') AS orphan,
        sum(w.accruing) AS accruing,
-       sum(w.pricing_rule = 'unpriced') AS unpriced,
+       sum(w.unpriced) AS unpriced,
        sum(w.estimated_cost_usd) AS estimated_cost_usd,
        coalesce(sum(iif(w.classification = 'orphan', w.estimated_cost_usd, NULL)), 0) AS orphan_cost_usd
 FROM audit_window w, audit_params p

@@ -17,7 +17,6 @@
 -- FOCUS names are kept as they are, so money is formatted here with usd()
 -- (dollars, 6 decimals). Unpriced containers have empty costs and
 -- x_Unpriced = true (FOCUS wants a number there; we will not invent one).
-WITH p AS (SELECT * FROM audit_params)
 SELECT NULL AS BilledCost,
        'USD' AS BillingCurrency,
        'Usage' AS ChargeCategory,
@@ -45,7 +44,7 @@ SELECT NULL AS BilledCost,
        'AI and Machine Learning' AS ServiceCategory,
        'Code Interpreter' AS ServiceName,
        'code-interpreter-container-' || tier AS SkuId,
-       iif(pricing_rule = 'unpriced', NULL, 'code-interpreter-container-' || tier || '-' || pricing_rule) AS SkuPriceId,
+       iif(unpriced, NULL, 'code-interpreter-container-' || tier || '-' || pricing_rule) AS SkuPriceId,
        project_id AS SubAccountId,
        'cntraudit-estimate' AS x_Source,
        classification AS x_Classification,
@@ -55,7 +54,7 @@ SELECT NULL AS BilledCost,
        pricing_rule AS x_PricingRule,
        price_version AS x_PriceTableVersion,
        iif(accruing, 'true', 'false') AS x_Accruing,
-       iif(pricing_rule = 'unpriced', 'true', 'false') AS x_Unpriced
+       iif(unpriced, 'true', 'false') AS x_Unpriced
 FROM audit_window
 UNION ALL
 SELECT usd(amount_micros), upper(coalesce(currency, 'usd')), 'Usage', NULL,
@@ -65,8 +64,5 @@ SELECT usd(amount_micros), upper(coalesce(currency, 'usd')), 'Usage', NULL,
        quantity, quantity_unit, usd(amount_micros), 'OpenAI', NULL, NULL, 'Standard', quantity, quantity_unit,
        'OpenAI', 'OpenAI', NULL, NULL, NULL, 'AI and Machine Learning', 'Code Interpreter', NULL, NULL,
        project_id, 'openai-costs-api', NULL, NULL, NULL, NULL, NULL, NULL, 'false', 'false'
-FROM costs, p
-WHERE (lower(line_item) LIKE '%code interpreter%' OR lower(line_item) LIKE '%code_interpreter%'
-       OR lower(line_item) LIKE '%container%' OR lower(line_item) LIKE '%shell%')
-  AND (p.since IS NULL OR bucket_start >= p.since) AND (p.until IS NULL OR bucket_start < p.until)
+FROM audit_cost_window WHERE container_line
 ORDER BY ChargePeriodStart, x_Source, ResourceId, ChargeDescription;

@@ -1,14 +1,18 @@
 -- summary: the one-page overview. One row per line of the page:
 -- section, item, count, amount_usd, detail. Sections, in order: audit (now,
--- window, data seen, price table), coverage, classification (count and
+-- window, data seen, price table), coverage (containers judged and outside
+-- coverage, by count and estimated cost, overall and per project; responses
+-- collected and not found; a plain warning when nothing could be judged),
+-- classification (count and
 -- estimated cost of each class), orphan share, orphans (the first 20, then
 -- how many more), threads (flag counts), pricing (rules and tiers used),
 -- reconciliation (when Usage or Costs API data exists, with the cost lines
 -- it leaves out as not code interpreter), unpriced, accruing.
 WITH p AS (SELECT * FROM audit_params),
 w AS NOT MATERIALIZED (
-  SELECT container_id, created_at, classification, estimated_cost_usd, attributed_response_id, attribution,
-         pricing_rule, tier, unit_price_micros, price_version, accruing FROM audit_window),
+  SELECT container_id, project_id, created_at, classification, estimated_cost_usd, attributed_response_id,
+         attribution, pricing_rule, billable_units, tier, unit_price_micros, price_version, accruing, unpriced
+  FROM audit_window),
 totals AS ( -- one pass over the window for every scalar figure
   SELECT count(*) AS containers, sum(estimated_cost_usd) AS cost,
          coalesce(sum(iif(classification = 'orphan', estimated_cost_usd, NULL)), 0) AS orphan_cost,
@@ -20,8 +24,8 @@ totals AS ( -- one pass over the window for every scalar figure
          coalesce(sum(iif(classification = 'idle', estimated_cost_usd, NULL)), 0) AS idle_cost,
          coalesce(sum(classification = 'outside_coverage'), 0) AS outside,
          coalesce(sum(iif(classification = 'outside_coverage', estimated_cost_usd, NULL)), 0) AS outside_cost,
-         coalesce(sum(pricing_rule = 'unpriced'), 0) AS unpriced,
-         group_concat(DISTINCT iif(pricing_rule = 'unpriced', tier, NULL)) AS unpriced_tiers,
+         coalesce(sum(unpriced), 0) AS unpriced,
+         group_concat(DISTINCT iif(unpriced, tier, NULL)) AS unpriced_tiers,
          coalesce(sum(accruing), 0) AS accruing,
          coalesce(sum(iif(accruing, estimated_cost_usd, NULL)), 0) AS accruing_cost
   FROM w),
@@ -30,20 +34,19 @@ thread_totals AS ( -- one pass over the threads
          coalesce(sum(expired_recreated), 0) AS expired_recreated, coalesce(sum(at_risk), 0) AS at_risk
   FROM audit_thread_window),
 windowed_responses AS NOT MATERIALIZED (
-  SELECT r.conversation_id, r.requests_ci_auto, r.ran_code FROM audit_response r, p
+  SELECT r.conversation_id, r.requests_container_auto, r.ran_code FROM audit_response r, p
   WHERE (p.since IS NULL OR r.created_at >= p.since) AND (p.until IS NULL OR r.created_at < p.until)),
+projects AS ( -- coverage per project
+  SELECT project_id, count(*) AS containers, coalesce(sum(estimated_cost_usd), 0) AS cost,
+         coalesce(sum(classification <> 'outside_coverage'), 0) AS judged,
+         coalesce(sum(iif(classification <> 'outside_coverage', estimated_cost_usd, NULL)), 0) AS judged_cost
+  FROM w GROUP BY project_id),
 orphans AS (
-  SELECT container_id, created_at, attributed_response_id, attribution, estimated_cost_usd, pricing_rule,
+  SELECT container_id, created_at, attributed_response_id, attribution, estimated_cost_usd, unpriced,
          row_number() OVER (ORDER BY created_at, container_id) AS n
   FROM w WHERE classification = 'orphan'),
-ci_lines AS (
-  SELECT c.* FROM costs c, p
-  WHERE (lower(c.line_item) LIKE '%code interpreter%' OR lower(c.line_item) LIKE '%code_interpreter%'
-         OR lower(c.line_item) LIKE '%container%' OR lower(c.line_item) LIKE '%shell%')
-    AND (p.since IS NULL OR c.bucket_start >= p.since) AND (p.until IS NULL OR c.bucket_start < p.until)),
-windowed_usage AS (
-  SELECT u.* FROM usage_sessions u, p
-  WHERE (p.since IS NULL OR u.bucket_start >= p.since) AND (p.until IS NULL OR u.bucket_start < p.until))
+ci_lines AS (SELECT * FROM audit_cost_window WHERE container_line),
+windowed_usage AS (SELECT * FROM audit_usage_window)
 SELECT section, item, count, amount_usd, detail FROM (
   SELECT 1 AS ord, 0 AS sub, 'audit' AS section, 'now' AS item, NULL AS count, NULL AS amount_usd,
          iso_time(now) AS detail FROM p
@@ -59,17 +62,44 @@ SELECT section, item, count, amount_usd, detail FROM (
          coalesce((SELECT group_concat(version, ', ') FROM (SELECT DISTINCT price_version AS version FROM w
                    WHERE price_version IS NOT NULL ORDER BY 1)), 'none used')
   UNION ALL
-  SELECT 2, 0, 'coverage', 'containers', containers, NULL, NULL FROM totals
+  SELECT 2, 0, 'coverage', 'containers', containers, coalesce(cost, 0), NULL FROM totals
   UNION ALL
-  SELECT 2, 1, 'coverage', 'responses', count(*), NULL,
-         printf('%d requested CI auto, %d ran code', sum(requests_ci_auto),
-                sum(ran_code)) FROM windowed_responses
+  SELECT 2, 1, 'coverage', 'judged', containers - outside, coalesce(cost, 0) - outside_cost,
+         iif(containers = 0, 'no containers in the window',
+             printf('%.1f%% of containers, %s of estimated cost', 100.0 * (containers - outside) / containers,
+                    iif(coalesce(cost, 0) = 0, 'no priced containers',
+                        printf('%.1f%%', 100.0 * (cost - outside_cost) / cost)))) FROM totals
   UNION ALL
-  SELECT 2, 2, 'coverage', 'code_interpreter_call items', (SELECT count(*) FROM ci_calls), NULL, NULL
+  SELECT 2, 2, 'coverage', 'outside_coverage', outside, outside_cost,
+         'no response collected within 10 minutes: not judged, not accused' FROM totals
   UNION ALL
-  SELECT 2, 3, 'coverage', 'conversations', count(*), NULL, NULL FROM (
+  SELECT 2, 3, 'coverage', 'not judged: orphans cannot be detected', containers, NULL,
+         'no response was collected near any of these containers; supply response IDs: '
+         || 'cntraudit collect responses --from FILE or --scan LOG, or import the responses'
+  FROM totals WHERE containers > 0 AND outside = containers
+  UNION ALL
+  SELECT 2, 4, 'coverage', 'responses collected', count(*), NULL,
+         printf('%d requested a container automatically (%d code interpreter, %d shell), %d ran code',
+                coalesce(sum(requests_container_auto <> 0), 0), coalesce(sum((requests_container_auto & 1) <> 0), 0),
+                coalesce(sum((requests_container_auto & 2) <> 0), 0), coalesce(sum(ran_code), 0))
+  FROM windowed_responses
+  UNION ALL
+  SELECT 2, 5, 'coverage', 'responses not found', count(*), NULL,
+         'IDs OpenAI answered 404 for: deleted, past the 30-day retention, or another project''s'
+  FROM not_found WHERE kind = 'response'
+  UNION ALL
+  SELECT 2, 6, 'coverage', 'container calls', count(*), NULL,
+         printf('%d code_interpreter_call, %d shell_call', coalesce(sum(kind = 'code_interpreter_call'), 0),
+                coalesce(sum(kind = 'shell_call'), 0)) FROM container_calls
+  UNION ALL
+  SELECT 2, 7, 'coverage', 'conversations', count(*), NULL, NULL FROM (
     SELECT conversation_id FROM windowed_responses WHERE conversation_id IS NOT NULL
     UNION SELECT id FROM conversations)
+  UNION ALL
+  SELECT 2, 10 + row_number() OVER (ORDER BY project_id), 'coverage', 'project ' || project_id, judged, judged_cost,
+         printf('judged %d of %d containers (%.1f%%), %s of %s estimated', judged, containers,
+                100.0 * judged / containers, '$' || usd(judged_cost), '$' || usd(cost))
+  FROM projects
   UNION ALL
   SELECT 3, 0, 'classification', 'used', used, used_cost, NULL FROM totals
   UNION ALL
@@ -90,44 +120,44 @@ SELECT section, item, count, amount_usd, detail FROM (
          || CASE attribution WHEN 'unique' THEN 'attributed to ' || attributed_response_id
                              WHEN 'none' THEN 'no response to attribute it to'
                              ELSE 'probably ' || attributed_response_id || ' (' || attribution || ')' END
-         || iif(pricing_rule = 'unpriced', '; unpriced', '')
+         || iif(unpriced, '; unpriced', '')
   FROM orphans WHERE n <= 20
   UNION ALL
   SELECT 5, 21, 'orphans', printf('... and %d more', count(*) - 20), NULL, NULL, 'see: cntraudit report orphans'
   FROM orphans HAVING count(*) > 20
   UNION ALL
-  SELECT 6, 0, 'threads', 'involving code interpreter', threads, NULL, NULL FROM thread_totals
+  SELECT 6, 0, 'threads', 'involving containers', threads, NULL, NULL FROM thread_totals
   UNION ALL
   SELECT 6, 1, 'threads', 'repetitive', repetitive, NULL, 'a new container while the previous one was alive' FROM thread_totals
   UNION ALL
   SELECT 6, 2, 'threads', 'expired_recreated', expired_recreated, NULL, 'a new container after the previous one expired' FROM thread_totals
   UNION ALL
-  SELECT 6, 3, 'threads', 'at_risk', at_risk, NULL, 'latest CI container expired: continuing may fail with "Container is expired."' FROM thread_totals
+  SELECT 6, 3, 'threads', 'at_risk', at_risk, NULL, 'latest container that ran code expired: continuing may fail with "Container is expired."' FROM thread_totals
   UNION ALL
-  SELECT 7, row_number() OVER (ORDER BY pricing_rule, tier), 'pricing', pricing_rule || ' ' || tier, count(*),
-         sum(estimated_cost_usd),
-         iif(pricing_rule = 'unpriced', 'no price in the table',
+  SELECT 7, row_number() OVER (ORDER BY pricing_rule, tier, unpriced), 'pricing',
+         pricing_rule || ' ' || tier || iif(unpriced, ' unpriced', ''), count(*), sum(estimated_cost_usd),
+         iif(unpriced, 'no price in the table; billable units to price by hand: ' || sum(billable_units),
              usd(unit_price_micros) || ' per ' || CASE pricing_rule WHEN 'per_container' THEN 'container'
                WHEN 'per_session_20m' THEN '20-minute session' ELSE 'minute, 5-minute minimum' END
              || ', table ' || price_version)
-  FROM w GROUP BY pricing_rule, tier
+  FROM w GROUP BY pricing_rule, tier, unpriced
   UNION ALL
   SELECT 8, 0, 'reconciliation', 'Usage API code interpreter sessions', sum(num_sessions), NULL,
          'counted by OpenAI' FROM windowed_usage HAVING count(*) > 0
   UNION ALL
   SELECT 8, 1, 'reconciliation', 'Costs API code interpreter / container lines', count(*), sum(amount_micros),
-         'billed by OpenAI' FROM ci_lines HAVING count(*) > 0
+         'billed by OpenAI' || iif(sum(amount_micros IS NULL) > 0,
+                                   printf('; %d result%s without an amount (unknown, not $0)', sum(amount_micros IS NULL),
+                                          iif(sum(amount_micros IS NULL) = 1, '', 's')), '')
+  FROM ci_lines HAVING count(*) > 0
   UNION ALL
   SELECT 8, 2, 'reconciliation', 'estimated by this audit', containers, coalesce(cost, 0), 'containers seen'
   FROM totals WHERE EXISTS (SELECT 1 FROM windowed_usage) OR EXISTS (SELECT 1 FROM ci_lines)
   UNION ALL
   SELECT 8, 3, 'reconciliation', 'other cost lines (excluded)', count(*), sum(amount_micros),
          substr(group_concat(line_item, '; '), 1, 200)
-  FROM (SELECT DISTINCT c.line_item, c.amount_micros, c.bucket_start FROM costs c, p
-        WHERE NOT (lower(c.line_item) LIKE '%code interpreter%' OR lower(c.line_item) LIKE '%code_interpreter%'
-                   OR lower(c.line_item) LIKE '%container%' OR lower(c.line_item) LIKE '%shell%')
-          AND (p.since IS NULL OR c.bucket_start >= p.since) AND (p.until IS NULL OR c.bucket_start < p.until)
-        ORDER BY c.line_item, c.bucket_start)
+  FROM (SELECT DISTINCT line_item, amount_micros, bucket_start FROM audit_cost_window WHERE NOT container_line
+        ORDER BY line_item, bucket_start)
   HAVING count(*) > 0
   UNION ALL
   SELECT 9, 0, 'unpriced', 'containers with no price', unpriced, NULL, 'tiers: ' || unpriced_tiers

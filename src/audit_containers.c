@@ -1,6 +1,7 @@
-/* Containers: the trace each left (CI calls that ran in it, responses that
- * named it or cited a file in it), its classification, the attribution of
- * an orphan to the response that most probably made it, and its price. */
+/* Containers: the trace each left (container calls that ran in it,
+ * responses that named it, citations of a file in it), its classification,
+ * the attribution of an orphan to the response that most probably made it,
+ * and its price. */
 #include "audit_engine.h"
 
 #include "pricing.h"
@@ -19,18 +20,30 @@ static int cmp_u64(const void *x, const void *y)
 	return a < b ? -1 : a > b;
 }
 
+/* The least of two referrer symbols by their text; SYM_NONE is no referrer. */
+static uint32_t least(const struct audit *a, uint32_t current, uint32_t candidate)
+{
+	if (current == SYM_NONE || strcmp(symtab_str(a->syms, candidate), symtab_str(a->syms, current)) < 0)
+		return candidate;
+	return current;
+}
+
 static void trace(struct audit *a)
 {
 	/* (container index, response symbol) pairs, to count distinct responses. */
-	uint64_t *pairs = xmalloc((a->nci_calls + a->nreferences + 1) * sizeof *pairs);
+	uint64_t *pairs = xmalloc((a->ncalls + a->nreferences + 1) * sizeof *pairs);
 	size_t n = 0;
-	for (size_t i = 0; i < a->nci_calls; i++) {
-		int32_t c = a->container_of[a->ci_calls[i].container];
+	for (size_t i = 0; i < a->ncalls; i++) {
+		const struct audit_call *call = &a->calls[i];
+		int32_t c = a->container_of[call->container];
 		if (c < 0)
 			continue;
-		a->containers[c].ci_calls++;
-		if (a->ci_calls[i].response != SYM_NONE)
-			pairs[n++] = (uint64_t)c << 32 | a->ci_calls[i].response;
+		if (call->shell)
+			a->containers[c].shell_calls++;
+		else
+			a->containers[c].ci_calls++;
+		if (call->response != SYM_NONE)
+			pairs[n++] = (uint64_t)c << 32 | call->response;
 	}
 	for (size_t i = 0; i < a->nreferences; i++) {
 		const struct audit_reference *r = &a->references[i];
@@ -38,16 +51,18 @@ static void trace(struct audit *a)
 		if (c < 0)
 			continue;
 		struct audit_container *k = &a->containers[c];
-		if (r->named)
+		if (r->named) {
 			k->named++;
-		else
+			k->first_named = least(a, k->first_named, r->referrer);
+		} else {
 			k->cited++;
-		if (k->first_referrer == SYM_NONE ||
-		    strcmp(symtab_str(a->syms, r->response), symtab_str(a->syms, k->first_referrer)) < 0)
-			k->first_referrer = r->response;
-		pairs[n++] = (uint64_t)c << 32 | r->response;
+			k->first_cited = least(a, k->first_cited, r->referrer);
+		}
+		if (r->referrer_is_response)
+			pairs[n++] = (uint64_t)c << 32 | r->referrer;
 	}
-	qsort(pairs, n, sizeof *pairs, cmp_u64);
+	if (n > 1)
+		qsort(pairs, n, sizeof *pairs, cmp_u64);
 	for (size_t i = 0; i < n; i++)
 		if (i == 0 || pairs[i] != pairs[i - 1])
 			a->containers[pairs[i] >> 32].responses++;
@@ -55,7 +70,8 @@ static void trace(struct audit *a)
 }
 
 /* Responses by (project, created_at): all of them for coverage, and the
- * candidates (requested CI auto, ran no code) for attribution. */
+ * candidates (requested an automatic container, ran no code) for
+ * attribution. */
 struct dated {
 	uint32_t project, id;
 	int64_t created_at, completed_at;
@@ -118,18 +134,27 @@ static void attribute(const struct audit *a, const struct dated *cand, size_t n,
 	}
 }
 
+/* The price row of the container's tier on its UTC creation day. Unpriced,
+ * the rule in force is still known: that of a row of another tier on that
+ * day (the table is the authority), else the published eras. */
 static void price(const struct audit *a, struct audit_container *c, const char *day)
 {
 	const char *tier = c->memory_limit == SYM_NONE ? "1g" : symtab_str(a->syms, c->memory_limit);
+	int rule = -1;
 	for (size_t i = 0; i < a->nprices; i++) {
 		const struct audit_price *p = &a->prices[i];
-		if (p->rule >= 0 && !strcmp(symtab_str(a->syms, p->memory_limit), tier) &&
-		    strcmp(symtab_str(a->syms, p->from), day) <= 0 &&
-		    (p->until == SYM_NONE || strcmp(day, symtab_str(a->syms, p->until)) <= 0)) {
+		if (p->rule < 0 || strcmp(symtab_str(a->syms, p->from), day) > 0 ||
+		    (p->until != SYM_NONE && strcmp(day, symtab_str(a->syms, p->until)) > 0))
+			continue;
+		if (!strcmp(symtab_str(a->syms, p->memory_limit), tier)) {
 			c->price = (int32_t)i;
+			c->rule = (uint8_t)p->rule;
 			return;
 		}
+		if (rule < 0)
+			rule = p->rule;
 	}
+	c->rule = (uint8_t)(rule >= 0 ? rule : (int)pricing_rule_in_force(day));
 }
 
 void audit_containers(struct audit *a)
@@ -142,7 +167,7 @@ void audit_containers(struct audit *a)
 	for (size_t i = 0; i < a->nresponses; i++) {
 		const struct audit_response *r = &a->responses[i];
 		all[i] = (struct dated){r->project, r->id, r->created_at, r->completed_at, 0};
-		if (r->requests_ci_auto && !a->ran_code[r->id])
+		if (r->requests_container_auto && !a->ran_code[r->id])
 			cand[ncand++] = all[i];
 	}
 	qsort(all, a->nresponses, sizeof *all, by_project_then_created);
@@ -160,7 +185,7 @@ void audit_containers(struct audit *a)
 	int64_t day_of = -1;
 	for (size_t i = 0; i < a->ncontainers; i++) {
 		struct audit_container *c = &a->containers[i];
-		if (c->ci_calls > 0)
+		if (c->ci_calls + c->shell_calls > 0)
 			c->classification = CLASS_USED;
 		else if (c->named > 0 || c->cited > 0)
 			c->classification = CLASS_IDLE;
@@ -180,4 +205,15 @@ void audit_containers(struct audit *a)
 	}
 	free(all);
 	free(cand);
+}
+
+int64_t audit_container_units(const struct audit_container *c)
+{
+	return pricing_billable_units(c->rule, c->last_active_at - c->created_at);
+}
+
+int64_t audit_container_cost(const struct audit *a, const struct audit_container *c, int *unpriced)
+{
+	*unpriced = c->price < 0;
+	return *unpriced ? 0 : audit_container_units(c) * a->prices[c->price].unit_price_micros;
 }

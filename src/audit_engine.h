@@ -29,35 +29,43 @@ struct audit_container {
 	int64_t created_at, last_active_at, alive_until;
 	uint8_t has_last_active, classification;
 	uint8_t accruing; /* still alive at --now: not expired or deleted, before alive_until */
+	uint8_t rule;     /* enum pricing_rule in force at its creation, priced or not */
 	int32_t price;    /* index into prices, -1 = unpriced */
-	uint32_t ci_calls, responses, named, cited;
-	uint32_t first_referrer; /* least response ID naming or citing it */
-	uint32_t candidates;     /* orphans: responses whose window holds its creation */
+	uint32_t ci_calls, shell_calls, responses, named, cited;
+	uint32_t first_named, first_cited; /* least referrer ID naming / citing it, SYM_NONE when none */
+	uint32_t candidates;               /* orphans: responses whose window holds its creation */
 	int64_t widest_delta;
-	uint32_t best; /* orphans: the attributed response, SYM_NONE when none */
+	uint32_t best;   /* orphans: the attributed response, SYM_NONE when none */
+	uint32_t thread; /* the first thread (in the threads' order) it ran in or is attributed to, SYM_NONE */
 };
 
 struct audit_response {
 	uint32_t id, project, previous, conversation; /* symbols, SYM_NONE when absent */
 	int64_t created_at, completed_at;             /* completed_at: max(created_at, completed_at or created_at) */
-	uint8_t requests_ci_auto, thread_kind, resolving;
-	uint32_t thread; /* symbol of its thread */
+	uint8_t requests_container_auto, thread_kind, resolving; /* requests_...: RESPONSE_AUTO_* bits */
+	uint32_t thread;                                         /* symbol of its thread */
 };
 
-struct audit_ci_call {
+/* A container call: code_interpreter_call or shell_call. */
+struct audit_call {
 	uint32_t container, response, conversation, context; /* symbols, SYM_NONE when absent */
+	uint8_t shell;                                       /* 1 shell_call, 0 code_interpreter_call */
 };
 
 struct audit_reference {
-	uint32_t container, response;
-	uint8_t named; /* 1 named, 0 cited */
+	uint32_t container, referrer;
+	uint8_t named;                /* 1 named, 0 cited */
+	uint8_t referrer_is_response; /* the referrer is a response (not a conversation or an item) */
 };
 
 struct audit_thread {
 	uint32_t id;
-	uint8_t kind, requests_ci, named, has_containers_dated;
+	uint8_t kind, requests_container, named, has_containers_dated;
 	uint8_t repetitive, expired_recreated, at_risk;
-	uint32_t responses, ci_calls, containers;
+	uint8_t cost_unknown;        /* one of its containers is unpriced or not stored */
+	uint8_t orphan_cost_unknown; /* one of its orphans is unpriced */
+	uint32_t responses, ci_calls, shell_calls, containers;
+	int64_t cost_micros, orphan_cost_micros;       /* estimated, over its stored priced containers */
 	int64_t first_response_at, last_response_at;   /* valid when responses > 0 */
 	int64_t first_container_at, last_container_at; /* valid when has_containers_dated */
 	uint32_t latest_container;                     /* SYM_NONE when no dated container */
@@ -72,15 +80,15 @@ struct audit {
 	size_t ncontainers;
 	struct audit_response *responses;
 	size_t nresponses;
-	struct audit_ci_call *ci_calls;
-	size_t nci_calls;
+	struct audit_call *calls;
+	size_t ncalls;
 	struct audit_reference *references;
 	size_t nreferences;
 	struct audit_thread *threads; /* kept (involving code interpreter), sorted by first seen, then ID */
 	size_t nthreads;
 	/* By symbol (symtab_count entries once loading is over): */
 	int32_t *container_of, *response_of; /* index, or -1 */
-	uint8_t *ran_code;                   /* the response ID owns a code_interpreter_call */
+	uint8_t *ran_code;                   /* the response ID's output holds a container call */
 	uint32_t *by_pricing;                /* containers in (pricing_rule, tier) order, made on demand */
 };
 
@@ -97,5 +105,8 @@ int64_t audit_thread_last_seen(const struct audit_thread *t, int *known);
 
 /* For output: the strings the reports show. */
 const char *audit_class_name(int classification);
+/* A container's estimated cost in micro-dollars; 0 when *unpriced is set. */
+int64_t audit_container_cost(const struct audit *a, const struct audit_container *c, int *unpriced);
+int64_t audit_container_units(const struct audit_container *c);
 
 #endif

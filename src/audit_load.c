@@ -33,7 +33,7 @@ struct row {
 /* A scan in progress: the audit it fills and the capacity of each array. */
 struct loader {
 	struct audit *a;
-	size_t cap_prices, cap_containers, cap_responses, cap_ci_calls, cap_references;
+	size_t cap_prices, cap_containers, cap_responses, cap_calls, cap_references;
 };
 
 typedef void (*row_fn)(struct loader *l, const struct row *r);
@@ -216,7 +216,7 @@ static void container_row(struct loader *l, const struct row *st)
 	c->last_active_at = c->has_last_active ? row_int(st, 6) : c->created_at;
 	int64_t minutes = row_null(st, 7) ? 20 : row_int(st, 7);
 	c->alive_until = c->last_active_at + 60 * minutes;
-	c->first_referrer = c->best = SYM_NONE;
+	c->first_named = c->first_cited = c->best = c->thread = SYM_NONE;
 	c->price = -1;
 }
 
@@ -233,25 +233,27 @@ static void response_row(struct loader *l, const struct row *st)
 	r->completed_at = completed > r->created_at ? completed : r->created_at;
 	r->previous = column_sym(l, st, 4);
 	r->conversation = column_sym(l, st, 5);
-	r->requests_ci_auto = row_int(st, 6) != 0;
+	r->requests_container_auto = (uint8_t)row_int(st, 6);
 	r->thread = SYM_NONE;
 }
 
-static void ci_call_row(struct loader *l, const struct row *st)
+static void call_row(struct loader *l, const struct row *st)
 {
 	struct audit *a = l->a;
-	GROW(a->ci_calls, a->nci_calls, l->cap_ci_calls);
-	a->ci_calls[a->nci_calls++] = (struct audit_ci_call){column_sym(l, st, 0), column_sym(l, st, 1),
-	                                                     column_sym(l, st, 2), column_sym(l, st, 3)};
+	GROW(a->calls, a->ncalls, l->cap_calls);
+	const char *kind = row_text(st, 4);
+	a->calls[a->ncalls++] = (struct audit_call){column_sym(l, st, 0), column_sym(l, st, 1), column_sym(l, st, 2),
+	                                            column_sym(l, st, 3), kind && !strcmp(kind, "shell_call")};
 }
 
 static void reference_row(struct loader *l, const struct row *st)
 {
 	struct audit *a = l->a;
 	GROW(a->references, a->nreferences, l->cap_references);
-	const char *kind = row_text(st, 2);
+	const char *kind = row_text(st, 2), *referrer_kind = row_text(st, 3);
 	a->references[a->nreferences++] =
-	    (struct audit_reference){column_sym(l, st, 0), column_sym(l, st, 1), kind && !strcmp(kind, "named")};
+	    (struct audit_reference){column_sym(l, st, 0), column_sym(l, st, 1), kind && !strcmp(kind, "named"),
+	                             referrer_kind && !strcmp(referrer_kind, "response")};
 }
 
 /* About how many IDs the audit will intern (rowids only grow, so the
@@ -263,7 +265,7 @@ static size_t row_estimate(sqlite3 *db)
 	if (sqlite3_prepare_v2(db,
 	                       "SELECT (SELECT coalesce(max(rowid), 0) FROM main.containers)"
 	                       " + (SELECT coalesce(max(rowid), 0) FROM main.responses)"
-	                       " + (SELECT coalesce(max(rowid), 0) FROM main.ci_calls)",
+	                       " + (SELECT coalesce(max(rowid), 0) FROM main.container_calls)",
 	                       -1, &st, NULL) == SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_ROW)
 		n = (size_t)sqlite3_column_int64(st, 0);
@@ -291,11 +293,14 @@ static int scan_all(struct pipeline *p, sqlite3 *db)
 	            container_row) ||
 	       scan(p, db,
 	            "SELECT id, project_id, created_at, completed_at, previous_response_id, conversation_id,"
-	            " requests_ci_auto FROM main.responses",
+	            " requests_container_auto FROM main.responses",
 	            response_row) ||
-	       scan(p, db, "SELECT container_id, response_id, conversation_id, context_response_id FROM main.ci_calls",
-	            ci_call_row) ||
-	       scan(p, db, "SELECT container_id, response_id, kind FROM main.container_references", reference_row);
+	       scan(p, db,
+	            "SELECT container_id, response_id, conversation_id, context_response_id, kind"
+	            " FROM main.container_calls",
+	            call_row) ||
+	       scan(p, db, "SELECT container_id, referrer_id, kind, referrer_kind FROM main.container_references",
+	            reference_row);
 }
 
 int audit_load(struct audit *a, sqlite3 *db)
@@ -338,9 +343,9 @@ int audit_load(struct audit *a, sqlite3 *db)
 		a->container_of[a->containers[i].id] = (int32_t)i;
 	for (size_t i = 0; i < a->nresponses; i++)
 		a->response_of[a->responses[i].id] = (int32_t)i;
-	for (size_t i = 0; i < a->nci_calls; i++)
-		if (a->ci_calls[i].response != SYM_NONE)
-			a->ran_code[a->ci_calls[i].response] = 1;
+	for (size_t i = 0; i < a->ncalls; i++)
+		if (a->calls[i].response != SYM_NONE)
+			a->ran_code[a->calls[i].response] = 1;
 	return 0;
 }
 
@@ -352,7 +357,7 @@ void audit_free(struct audit *a)
 	free(a->prices);
 	free(a->containers);
 	free(a->responses);
-	free(a->ci_calls);
+	free(a->calls);
 	free(a->references);
 	free(a->threads);
 	free(a->container_of);

@@ -4,7 +4,7 @@
  *   audit_thread     one row per thread involving code interpreter, in
  *                    (first_seen_at, ID) order
  *   audit_response   one row per stored response: what the summary counts,
- *                    with ran_code (its output holds a code_interpreter_call)
+ *                    with ran_code (its output holds a container call)
  */
 #include "audit_engine.h"
 
@@ -15,9 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* An order a table can serve rows in, by column number (-1: none). */
+/* An order a table can serve rows in, by column numbers (-1: none). */
 struct table_order {
-	int first, second;
+	int columns[3];
 };
 
 struct table_def {
@@ -43,9 +43,9 @@ static const char *plural(uint32_t n, const char *many)
 	return n == 1 ? "" : many;
 }
 
-static const char *container_rule(const struct audit *a, const struct audit_container *c)
+static const char *container_rule(const struct audit_container *c)
 {
-	return c->price < 0 ? "unpriced" : pricing_rule_name(a->prices[c->price].rule);
+	return pricing_rule_name(c->rule);
 }
 
 static const char *container_tier(const struct audit *a, const struct audit_container *c)
@@ -53,27 +53,31 @@ static const char *container_tier(const struct audit *a, const struct audit_cont
 	return c->memory_limit == SYM_NONE ? "1g" : symtab_str(a->syms, c->memory_limit);
 }
 
-/* The containers in (pricing_rule, tier) order, each group in created_at
- * order: what GROUP BY pricing_rule, tier reads without sorting a row.
- * Groups are few: a counting sort over their ranks. */
+/* The containers in (pricing_rule, tier, unpriced) order, each group in
+ * created_at order: what GROUP BY pricing_rule, tier, unpriced reads
+ * without sorting a row. Groups are few: a counting sort over their ranks. */
 static const uint32_t *containers_by_pricing(struct audit *a)
 {
 	if (a->by_pricing || !a->ncontainers)
 		return a->by_pricing;
 	struct group {
 		const char *rule, *tier;
+		int unpriced;
 		size_t count, start;
 	} *groups = NULL;
 	size_t ngroups = 0;
 	uint32_t *group_of = xmalloc(a->ncontainers * sizeof *group_of);
 	for (size_t i = 0; i < a->ncontainers; i++) {
-		const char *rule = container_rule(a, &a->containers[i]), *tier = container_tier(a, &a->containers[i]);
+		const struct audit_container *c = &a->containers[i];
+		const char *rule = container_rule(c), *tier = container_tier(a, c);
+		int unpriced = c->price < 0;
 		size_t g = 0;
-		while (g < ngroups && (strcmp(groups[g].rule, rule) || strcmp(groups[g].tier, tier)))
+		while (g < ngroups &&
+		       (strcmp(groups[g].rule, rule) || strcmp(groups[g].tier, tier) || groups[g].unpriced != unpriced))
 			g++;
 		if (g == ngroups) {
 			groups = xrealloc(groups, (ngroups + 1) * sizeof *groups);
-			groups[ngroups++] = (struct group){rule, tier, 0, 0};
+			groups[ngroups++] = (struct group){rule, tier, unpriced, 0, 0};
 		}
 		groups[g].count++;
 		group_of[i] = (uint32_t)g;
@@ -82,7 +86,9 @@ static const uint32_t *containers_by_pricing(struct audit *a)
 	for (size_t g = 0; g < ngroups; g++)
 		for (size_t h = 0; h < ngroups; h++) {
 			int c = strcmp(groups[h].rule, groups[g].rule);
-			if (c < 0 || (c == 0 && strcmp(groups[h].tier, groups[g].tier) < 0))
+			if (c == 0)
+				c = strcmp(groups[h].tier, groups[g].tier);
+			if (c < 0 || (c == 0 && groups[h].unpriced < groups[g].unpriced))
 				groups[g].start += groups[h].count;
 		}
 	a->by_pricing = xmalloc(a->ncontainers * sizeof *a->by_pricing);
@@ -93,41 +99,54 @@ static const uint32_t *containers_by_pricing(struct audit *a)
 	return a->by_pricing;
 }
 
+/* "1 code_interpreter_call item", "2 shell_call items", or both. */
+static void calls_phrase(struct buf *b, const struct audit_container *c)
+{
+	if (c->ci_calls && c->shell_calls)
+		buf_printf(b, "%u code_interpreter_call and %u shell_call items", c->ci_calls, c->shell_calls);
+	else if (c->shell_calls)
+		buf_printf(b, "%u shell_call item%s", c->shell_calls, plural(c->shell_calls, "s"));
+	else
+		buf_printf(b, "%u code_interpreter_call item%s", c->ci_calls, plural(c->ci_calls, "s"));
+}
+
 static char *container_reason(const struct audit *a, const struct audit_container *c)
 {
 	struct buf b = {0};
 	switch (c->classification) {
 	case CLASS_USED:
-		buf_printf(&b, "%u code_interpreter_call item%s ran in this container", c->ci_calls,
-		           plural(c->ci_calls, "s"));
+		calls_phrase(&b, c);
+		buf_puts(&b, " ran in this container");
 		break;
-	case CLASS_IDLE: {
-		const char *referrer = symtab_str(a->syms, c->first_referrer);
-		buf_puts(&b, "no code_interpreter_call ran in this container, but ");
-		if (c->named > 0)
+	case CLASS_IDLE:
+		buf_puts(&b, "no container call ran in this container, but ");
+		if (c->named > 0) {
 			buf_printf(&b, "%u response%s name%s it explicitly (%s)", c->named, plural(c->named, "s"),
-			           c->named == 1 ? "s" : "", referrer);
-		else
-			buf_printf(&b, "%u response%s cite%s a file in it (%s)", c->cited, plural(c->cited, "s"),
-			           c->cited == 1 ? "s" : "", referrer);
+			           c->named == 1 ? "s" : "", symtab_str(a->syms, c->first_named));
+		} else {
+			buf_printf(&b, "a file in it is cited by %s", symtab_str(a->syms, c->first_cited));
+			if (c->cited > 1)
+				buf_printf(&b, " and %u other%s", c->cited - 1, plural(c->cited - 1, "s"));
+		}
 		buf_puts(&b, ": created on purpose, never ran code");
 		break;
-	}
 	case CLASS_OUTSIDE_COVERAGE:
 		buf_puts(&b,
 		         "no trace of use, but no collected response was created within 10 minutes of its creation: "
 		         "outside the coverage of the collected data, not accused");
 		break;
 	default:
+		buf_puts(&b, "no container call (code_interpreter_call or shell_call) ran in this container");
 		if (c->candidates > 0)
 			buf_printf(
 			    &b,
-			    "no code_interpreter_call references this container; %u response%s requested CI auto "
-			    "without running code within %lld s of its creation",
+			    "; %u response%s requested an automatic container without running code within %lld s "
+			    "of its creation",
 			    c->candidates, plural(c->candidates, "s"), (long long)c->widest_delta);
 		else
-			buf_puts(&b, "no code_interpreter_call references this container and no response names it; no "
-			             "response requesting CI auto was running at its creation");
+			buf_puts(&b,
+			         " and nothing names or cites it; no response requesting an automatic container was "
+			         "running at its creation");
 	}
 	if (c->accruing)
 		buf_puts(&b, "; still running: its charge is still accruing");
@@ -139,12 +158,6 @@ static char *container_reason(const struct audit *a, const struct audit_containe
 	return buf_detach(&b);
 }
 
-static int64_t billable_units(const struct audit *a, const struct audit_container *c)
-{
-	int64_t span = c->last_active_at - c->created_at;
-	return pricing_billable_units(a->prices[c->price].rule, span > 0 ? span : 0);
-}
-
 enum {
 	C_ID,
 	C_PROJECT,
@@ -154,7 +167,9 @@ enum {
 	C_CREATED_AT,
 	C_LAST_ACTIVE_AT,
 	C_CI_CALLS,
+	C_SHELL_CALLS,
 	C_RESPONSES,
+	C_THREAD,
 	C_CLASSIFICATION,
 	C_REASON,
 	C_ATTRIBUTED,
@@ -166,7 +181,8 @@ enum {
 	C_PRICE_VERSION,
 	C_TIER,
 	C_ACCRUING,
-	C_ALIVE_UNTIL
+	C_ALIVE_UNTIL,
+	C_UNPRICED
 };
 
 static size_t container_count(const struct audit *a)
@@ -198,8 +214,12 @@ static void container_column(const struct audit *a, size_t row, int col, sqlite3
 		return sqlite3_result_null(ctx);
 	case C_CI_CALLS:
 		return sqlite3_result_int64(ctx, c->ci_calls);
+	case C_SHELL_CALLS:
+		return sqlite3_result_int64(ctx, c->shell_calls);
 	case C_RESPONSES:
 		return sqlite3_result_int64(ctx, c->responses);
+	case C_THREAD:
+		return result_sym(ctx, a, c->thread);
 	case C_CLASSIFICATION:
 		return sqlite3_result_text(ctx, audit_class_name(c->classification), -1, SQLITE_STATIC);
 	case C_REASON:
@@ -215,14 +235,12 @@ static void container_column(const struct audit *a, size_t row, int col, sqlite3
 			return sqlite3_result_text(ctx, "unique", -1, SQLITE_STATIC);
 		return sqlite3_result_text(ctx, xasprintf("ambiguous:%u", c->candidates), -1, free);
 	case C_BILLABLE_UNITS:
-		if (p)
-			return sqlite3_result_int64(ctx, billable_units(a, c));
-		return sqlite3_result_null(ctx);
+		return sqlite3_result_int64(ctx, audit_container_units(c));
 	case C_PRICING_RULE:
-		return sqlite3_result_text(ctx, container_rule(a, c), -1, SQLITE_STATIC);
+		return sqlite3_result_text(ctx, container_rule(c), -1, SQLITE_STATIC);
 	case C_COST:
 		if (p)
-			return sqlite3_result_int64(ctx, billable_units(a, c) * p->unit_price_micros);
+			return sqlite3_result_int64(ctx, audit_container_units(c) * p->unit_price_micros);
 		return sqlite3_result_null(ctx);
 	case C_UNIT_PRICE:
 		if (p)
@@ -236,6 +254,8 @@ static void container_column(const struct audit *a, size_t row, int col, sqlite3
 		return sqlite3_result_int64(ctx, c->accruing);
 	case C_ALIVE_UNTIL:
 		return sqlite3_result_int64(ctx, c->alive_until);
+	case C_UNPRICED:
+		return sqlite3_result_int64(ctx, p == NULL);
 	}
 }
 
@@ -246,6 +266,7 @@ enum {
 	T_LAST_RESPONSE_AT,
 	T_RESPONSES,
 	T_CI_CALLS,
+	T_SHELL_CALLS,
 	T_CONTAINERS,
 	T_FLAGS,
 	T_LATEST_CONTAINER,
@@ -253,7 +274,9 @@ enum {
 	T_EXPIRED_RECREATED,
 	T_AT_RISK,
 	T_FIRST_SEEN_AT,
-	T_LAST_SEEN_AT
+	T_LAST_SEEN_AT,
+	T_COST,
+	T_ORPHAN_COST
 };
 
 static size_t thread_count(const struct audit *a)
@@ -261,7 +284,7 @@ static size_t thread_count(const struct audit *a)
 	return a->nthreads;
 }
 
-static void result_time(sqlite3_context *ctx, int known, int64_t t)
+static void result_optional(sqlite3_context *ctx, int known, int64_t t)
 {
 	if (known)
 		sqlite3_result_int64(ctx, t);
@@ -280,13 +303,15 @@ static void thread_column(const struct audit *a, size_t row, int col, sqlite3_co
 	case T_KIND:
 		return sqlite3_result_text(ctx, t->kind == KIND_CHAIN ? "chain" : "conversation", -1, SQLITE_STATIC);
 	case T_FIRST_RESPONSE_AT:
-		return result_time(ctx, has_responses, t->first_response_at);
+		return result_optional(ctx, has_responses, t->first_response_at);
 	case T_LAST_RESPONSE_AT:
-		return result_time(ctx, has_responses, t->last_response_at);
+		return result_optional(ctx, has_responses, t->last_response_at);
 	case T_RESPONSES:
 		return sqlite3_result_int64(ctx, t->responses);
 	case T_CI_CALLS:
 		return sqlite3_result_int64(ctx, t->ci_calls);
+	case T_SHELL_CALLS:
+		return sqlite3_result_int64(ctx, t->shell_calls);
 	case T_CONTAINERS:
 		return sqlite3_result_int64(ctx, t->containers);
 	case T_FLAGS: {
@@ -309,14 +334,18 @@ static void thread_column(const struct audit *a, size_t row, int col, sqlite3_co
 		return sqlite3_result_int64(ctx, t->at_risk);
 	case T_FIRST_SEEN_AT:
 		seen = audit_thread_first_seen(t, &known);
-		return result_time(ctx, known, seen);
+		return result_optional(ctx, known, seen);
 	case T_LAST_SEEN_AT:
 		seen = audit_thread_last_seen(t, &known);
-		return result_time(ctx, known, seen);
+		return result_optional(ctx, known, seen);
+	case T_COST:
+		return result_optional(ctx, !t->cost_unknown, t->cost_micros);
+	case T_ORPHAN_COST:
+		return result_optional(ctx, !t->orphan_cost_unknown, t->orphan_cost_micros);
 	}
 }
 
-enum { R_ID, R_PROJECT, R_CREATED_AT, R_CONVERSATION, R_REQUESTS_CI_AUTO, R_RAN_CODE };
+enum { R_ID, R_PROJECT, R_CREATED_AT, R_CONVERSATION, R_REQUESTS_CONTAINER_AUTO, R_RAN_CODE };
 
 static size_t response_count(const struct audit *a)
 {
@@ -335,37 +364,38 @@ static void response_column(const struct audit *a, size_t row, int col, sqlite3_
 		return sqlite3_result_int64(ctx, r->created_at);
 	case R_CONVERSATION:
 		return result_sym(ctx, a, r->conversation);
-	case R_REQUESTS_CI_AUTO:
-		return sqlite3_result_int64(ctx, r->requests_ci_auto);
+	case R_REQUESTS_CONTAINER_AUTO:
+		return sqlite3_result_int64(ctx, r->requests_container_auto);
 	case R_RAN_CODE:
 		return sqlite3_result_int64(ctx, a->ran_code[r->id]);
 	}
 }
 
+/* Each schema lists its columns in the order of its enum above. */
 static const struct table_def tables[] = {
     {"audit_container",
      "CREATE TABLE x(container_id TEXT, project_id TEXT, name TEXT, memory_limit TEXT, status TEXT,"
-     " created_at INTEGER, last_active_at INTEGER, ci_calls INTEGER, responses INTEGER, classification TEXT,"
-     " reason TEXT, attributed_response_id TEXT, attribution TEXT, billable_units INTEGER, pricing_rule TEXT,"
-     " estimated_cost_usd INTEGER, unit_price_micros INTEGER, price_version TEXT, tier TEXT, accruing INTEGER,"
-     " alive_until INTEGER)",
-     {{C_CREATED_AT, C_ID}, {C_PRICING_RULE, C_TIER}},
+     " created_at INTEGER, last_active_at INTEGER, ci_calls INTEGER, shell_calls INTEGER, responses INTEGER,"
+     " thread_id TEXT, classification TEXT, reason TEXT, attributed_response_id TEXT, attribution TEXT,"
+     " billable_units INTEGER, pricing_rule TEXT, estimated_cost_usd INTEGER, unit_price_micros INTEGER,"
+     " price_version TEXT, tier TEXT, accruing INTEGER, alive_until INTEGER, unpriced INTEGER)",
+     {{{C_CREATED_AT, C_ID, -1}}, {{C_PRICING_RULE, C_TIER, C_UNPRICED}}},
      container_count,
      container_column,
      containers_by_pricing},
     {"audit_thread",
      "CREATE TABLE x(thread_id TEXT, kind TEXT, first_response_at INTEGER, last_response_at INTEGER,"
-     " responses INTEGER, ci_calls INTEGER, containers INTEGER, flags TEXT, latest_container_id TEXT,"
-     " repetitive INTEGER, expired_recreated INTEGER, at_risk INTEGER, first_seen_at INTEGER,"
-     " last_seen_at INTEGER)",
-     {{T_FIRST_SEEN_AT, T_ID}, {-1, -1}},
+     " responses INTEGER, ci_calls INTEGER, shell_calls INTEGER, containers INTEGER, flags TEXT,"
+     " latest_container_id TEXT, repetitive INTEGER, expired_recreated INTEGER, at_risk INTEGER,"
+     " first_seen_at INTEGER, last_seen_at INTEGER, estimated_cost_usd INTEGER, orphan_cost_usd INTEGER)",
+     {{{T_FIRST_SEEN_AT, T_ID, -1}}, {{-1, -1, -1}}},
      thread_count,
      thread_column,
      NULL},
     {"audit_response",
      "CREATE TABLE x(response_id TEXT, project_id TEXT, created_at INTEGER, conversation_id TEXT,"
-     " requests_ci_auto INTEGER, ran_code INTEGER)",
-     {{-1, -1}, {-1, -1}},
+     " requests_container_auto INTEGER, ran_code INTEGER)",
+     {{{-1, -1, -1}}, {{-1, -1, -1}}},
      response_count,
      response_column,
      NULL},
@@ -409,19 +439,27 @@ static int table_disconnect(sqlite3_vtab *vtab)
 	return SQLITE_OK;
 }
 
-/* Whether rows in order o satisfy the ORDER BY (or GROUP BY) asked for. */
+/* Whether rows in order o satisfy the ORDER BY (or GROUP BY) asked for:
+ * its columns are a prefix of the order's, or, for grouping only (GROUP BY,
+ * DISTINCT), the same set in any order (equal keys are adjacent either way). */
 static int serves(const struct table_order *o, sqlite3_index_info *info)
 {
 	const struct sqlite3_index_orderby *by = info->aOrderBy;
-	if (o->first < 0 || info->nOrderBy < 1 || info->nOrderBy > 2 || by[0].desc ||
-	    (info->nOrderBy == 2 && by[1].desc))
+	int n = info->nOrderBy, length = 0, prefix = 1, same_set = 1;
+	while (length < 3 && o->columns[length] >= 0)
+		length++;
+	if (n < 1 || n > length)
 		return 0;
-	if (info->nOrderBy == 1)
-		return by[0].iColumn == o->first;
-	if (by[0].iColumn == o->first && by[1].iColumn == o->second)
-		return 1;
-	/* Grouping only (GROUP BY, DISTINCT): equal keys adjacent is enough. */
-	return sqlite3_vtab_distinct(info) >= 1 && by[0].iColumn == o->second && by[1].iColumn == o->first;
+	for (int i = 0; i < n; i++) {
+		if (by[i].desc)
+			return 0;
+		prefix &= by[i].iColumn == o->columns[i];
+		int found = 0;
+		for (int k = 0; k < n; k++)
+			found |= by[i].iColumn == o->columns[k];
+		same_set &= found;
+	}
+	return prefix || (sqlite3_vtab_distinct(info) >= 1 && same_set);
 }
 
 /* Full scans only, in one of the table's orders: an ORDER BY or GROUP BY

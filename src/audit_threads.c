@@ -78,12 +78,13 @@ static struct audit_thread *thread_for(struct registry *g, uint32_t sym, uint8_t
 	return t;
 }
 
-/* A container's part in a thread: from a CI call that ran in it, or as an
- * orphan attributed to one of the thread's responses. */
+/* A container's part in a thread: from a container call that ran in it, or
+ * as an orphan attributed to one of the thread's responses. */
 struct link {
-	uint32_t thread;    /* index */
+	uint32_t thread;    /* index into threads; its symbol once threads are sorted */
 	uint32_t container; /* stored: its index (created_at, ID order); else ncontainers + symbol */
-	uint8_t ran_code;
+	uint8_t ran_code;   /* from a call */
+	uint8_t shell;      /* the call is a shell_call */
 };
 
 static int by_thread_then_container(const void *x, const void *y)
@@ -94,27 +95,50 @@ static int by_thread_then_container(const void *x, const void *y)
 	return a->container < b->container ? -1 : a->container > b->container;
 }
 
+static void count_call(struct audit_thread *t, const struct link *l)
+{
+	if (!l->ran_code)
+		return;
+	if (l->shell)
+		t->shell_calls++;
+	else
+		t->ci_calls++;
+}
+
+/* What its containers cost the thread; an unpriced one makes the total unknown. */
+static void add_cost(const struct audit *a, struct audit_thread *t, const struct audit_container *c)
+{
+	int unpriced;
+	int64_t cost = audit_container_cost(a, c, &unpriced);
+	int orphan = c->classification == CLASS_ORPHAN;
+	t->cost_micros += cost;
+	t->cost_unknown |= unpriced;
+	if (orphan) {
+		t->orphan_cost_micros += cost;
+		t->orphan_cost_unknown |= unpriced;
+	}
+}
+
 static void flags(struct audit *a, const struct link *links, size_t n)
 {
 	const struct audit_container *previous = NULL, *newest_ci = NULL;
 	int newest_ci_expired = 0;
 	struct audit_thread *t = &a->threads[links[0].thread];
 	for (size_t i = 0; i < n; i++) {
-		if (i > 0 && links[i].container == links[i - 1].container) {
-			if (links[i].ran_code)
-				t->ci_calls++;
+		count_call(t, &links[i]);
+		if (i > 0 && links[i].container == links[i - 1].container)
 			continue;
-		}
 		t->containers++;
-		if (links[i].ran_code)
-			t->ci_calls++;
 		/* Whether the group ran code at all: any of its links did. */
 		int ran = 0;
 		for (size_t k = i; k < n && links[k].container == links[i].container; k++)
 			ran |= links[k].ran_code;
-		if (links[i].container >= a->ncontainers)
-			continue; /* not stored: counted, but undated */
+		if (links[i].container >= a->ncontainers) {
+			t->cost_unknown = 1; /* not stored: counted, but undated and unpriced */
+			continue;
+		}
 		const struct audit_container *c = &a->containers[links[i].container];
+		add_cost(a, t, c);
 		if (!t->has_containers_dated) {
 			t->has_containers_dated = 1;
 			t->first_container_at = c->created_at;
@@ -184,18 +208,18 @@ void audit_threads(struct audit *a)
 		if (t->responses == 0 || r->created_at > t->last_response_at)
 			t->last_response_at = r->created_at;
 		t->responses++;
-		t->requests_ci |= r->requests_ci_auto;
+		t->requests_container |= r->requests_container_auto != 0;
 	}
 	for (size_t i = 0; i < a->nreferences; i++) {
-		int32_t r = a->response_of[a->references[i].response];
+		int32_t r = a->response_of[a->references[i].referrer];
 		if (a->references[i].named && r >= 0)
 			thread_for(&g, a->responses[r].thread, a->responses[r].thread_kind)->named = 1;
 	}
 
-	struct link *links = xmalloc((a->nci_calls + a->ncontainers + 1) * sizeof *links);
+	struct link *links = xmalloc((a->ncalls + a->ncontainers + 1) * sizeof *links);
 	size_t nlinks = 0;
-	for (size_t i = 0; i < a->nci_calls; i++) {
-		const struct audit_ci_call *k = &a->ci_calls[i];
+	for (size_t i = 0; i < a->ncalls; i++) {
+		const struct audit_call *k = &a->calls[i];
 		int32_t r = k->response == SYM_NONE ? -1 : a->response_of[k->response];
 		int32_t context = k->context == SYM_NONE ? -1 : a->response_of[k->context];
 		struct audit_thread *t;
@@ -208,8 +232,9 @@ void audit_threads(struct audit *a)
 		else
 			continue;
 		int32_t c = a->container_of[k->container];
-		links[nlinks++] = (struct link){(uint32_t)(t - a->threads),
-		                                c >= 0 ? (uint32_t)c : (uint32_t)a->ncontainers + k->container, 1};
+		links[nlinks++] =
+		    (struct link){(uint32_t)(t - a->threads),
+		                  c >= 0 ? (uint32_t)c : (uint32_t)a->ncontainers + k->container, 1, k->shell};
 	}
 	for (size_t i = 0; i < a->ncontainers; i++) {
 		const struct audit_container *c = &a->containers[i];
@@ -217,24 +242,39 @@ void audit_threads(struct audit *a)
 			continue;
 		const struct audit_response *r = &a->responses[a->response_of[c->best]];
 		struct audit_thread *t = thread_for(&g, r->thread, r->thread_kind);
-		links[nlinks++] = (struct link){(uint32_t)(t - a->threads), (uint32_t)i, 0};
+		links[nlinks++] = (struct link){(uint32_t)(t - a->threads), (uint32_t)i, 0, 0};
 	}
-	free(g.index_of);
-	qsort(links, nlinks, sizeof *links, by_thread_then_container);
+	if (nlinks > 1)
+		qsort(links, nlinks, sizeof *links, by_thread_then_container);
 	for (size_t start = 0, end; start < nlinks; start = end) {
 		for (end = start; end < nlinks && links[end].thread == links[start].thread; end++)
 			;
 		flags(a, links + start, end - start);
 	}
-	free(links);
+	for (size_t i = 0; i < nlinks; i++) /* indexes move when threads are sorted: keep symbols */
+		links[i].thread = a->threads[links[i].thread].id;
 
 	size_t kept = 0;
 	for (size_t i = 0; i < a->nthreads; i++) {
 		const struct audit_thread *t = &a->threads[i];
-		if (t->requests_ci || t->containers > 0 || t->named)
+		if (t->requests_container || t->containers > 0 || t->named)
 			a->threads[kept++] = *t;
 	}
 	a->nthreads = kept;
 	if (a->nthreads > 1) /* threads is NULL when there are none */
 		qsort_r(a->threads, a->nthreads, sizeof *a->threads, by_first_seen_then_id, a->syms);
+
+	/* Each stored container's thread: the first, in the threads' order, that
+	 * it ran in or was attributed to (every linked thread is kept). */
+	for (size_t i = 0; i < a->nthreads; i++)
+		g.index_of[a->threads[i].id] = (int32_t)i;
+	for (size_t i = 0; i < nlinks; i++) {
+		if (links[i].container >= a->ncontainers)
+			continue;
+		struct audit_container *c = &a->containers[links[i].container];
+		if (c->thread == SYM_NONE || g.index_of[links[i].thread] < g.index_of[c->thread])
+			c->thread = links[i].thread;
+	}
+	free(links);
+	free(g.index_of);
 }

@@ -49,17 +49,29 @@ static enum document_kind page_kind(const json_t *data)
 	return DOC_EMPTY_PAGE;
 }
 
+/* A delete marker: "<kind>.deleted", or DELETE /responses/{id}'s
+ * {"object": "response", "deleted": true}. */
+static int is_deletion(const json_t *doc, const char *object)
+{
+	size_t n = strlen(object);
+	return (n > 8 && !strcmp(object + n - 8, ".deleted")) || json_is_true(json_object_get(doc, "deleted"));
+}
+
 enum document_kind decode_detect_kind(const json_t *doc)
 {
 	const char *object = object_of(doc);
 	if (!json_is_object(doc) || !object)
 		return DOC_UNKNOWN;
+	if (is_deletion(doc, object))
+		return DOC_DELETION;
 	if (!strcmp(object, "container"))
 		return DOC_CONTAINER;
 	if (!strcmp(object, "response"))
 		return DOC_RESPONSE;
 	if (!strcmp(object, "conversation"))
 		return DOC_CONVERSATION;
+	if (!strcmp(object, "container.file"))
+		return DOC_CONTAINER_FILE;
 	const json_t *data = json_object_get(doc, "data");
 	if (!json_is_array(data))
 		return DOC_UNKNOWN;
@@ -82,14 +94,15 @@ static int unrecognised(const json_t *doc)
 	if (!strcmp(object, "list") && json_is_array(data)) {
 		const char *inner = object_of(json_array_get(data, 0));
 		return error_set(
-		    "unrecognised document: a list of '%.80s' is not a list of containers, responses or items",
+		    "unrecognised document: a list of '%.80s' is not a list of containers, container files, "
+		    "responses or items",
 		    inner ? inner : "untyped elements");
 	}
 	if (!strcmp(object, "page") && json_is_array(data))
 		return error_set("unrecognised document: a page of results that are neither code interpreter "
 		                 "usage nor costs");
-	return error_set("unrecognised document: object '%.80s' is not a container, response, conversation, "
-	                 "item list, usage page or costs page",
+	return error_set("unrecognised document: object '%.80s' is not a container, container file, response, "
+	                 "conversation, item list, usage page, costs page or delete marker",
 	                 object);
 }
 
@@ -153,6 +166,8 @@ int decode_document(const struct decode_context *given, const json_t *doc, struc
 		return decode_response(&ctx, doc, counts);
 	case DOC_CONVERSATION:
 		return decode_conversation(&ctx, doc, counts);
+	case DOC_CONTAINER_FILE:
+		return decode_container_file(&ctx, doc, counts);
 	case DOC_CONTAINER_LIST:
 	case DOC_RESPONSE_LIST:
 	case DOC_FILE_LIST:
@@ -164,6 +179,8 @@ int decode_document(const struct decode_context *given, const json_t *doc, struc
 	case DOC_COSTS_PAGE:
 		ctx.raw = (struct json_span){NULL, 0};
 		return decode_costs_page(&ctx, doc, counts);
+	case DOC_DELETION:
+		return decode_deletion(&ctx, doc, counts);
 	case DOC_EMPTY_PAGE:
 		return 0;
 	default:

@@ -21,10 +21,12 @@ enum document_kind {
 	DOC_RESPONSE_LIST,  /* {"object":"list","data":[responses]} (Azure lists responses) */
 	DOC_ITEM_LIST,      /* {"object":"list","data":[items with "type"]}: conversation or input items */
 	DOC_CONVERSATION,   /* {"object":"conversation"} */
+	DOC_CONTAINER_FILE, /* {"object":"container.file"} */
 	DOC_FILE_LIST,      /* {"object":"list","data":[container.file]} */
 	DOC_USAGE_PAGE,     /* {"object":"page"} of code_interpreter_sessions buckets */
 	DOC_COSTS_PAGE,     /* {"object":"page"} of organization.costs buckets */
 	DOC_EMPTY_PAGE,     /* a list or page holding nothing: valid, stores nothing */
+	DOC_DELETION,       /* a delete marker: {"object":"container.deleted","deleted":true} and the like */
 };
 
 enum document_kind decode_detect_kind(const json_t *doc);
@@ -56,10 +58,20 @@ int decode_container_file(const struct decode_context *ctx, const json_t *obj, s
 int decode_conversation(const struct decode_context *ctx, const json_t *obj, struct decode_counts *counts);
 /* An item of a conversation or response input-items page. */
 int decode_item(const struct decode_context *ctx, const json_t *item, struct decode_counts *counts);
-/* A code_interpreter_call item wherever it appears: part of the object that
- * holds it. 1 when stored anew or changed, 0 when not, -1 on error. */
-int decode_ci_call(const struct decode_context *ctx, const json_t *item, const char *response_id,
-                   const char *conversation_id, const char *context_response_id);
+int decode_deletion(const struct decode_context *ctx, const json_t *obj, struct decode_counts *counts);
+
+/* Where an item was found: each NULL when not so. */
+struct trace_origin {
+	const char *response_id;         /* the response whose output holds it */
+	const char *conversation_id;     /* the conversation it belongs to */
+	const char *context_response_id; /* the response whose input items replayed it */
+};
+/* The traces a container leaves in an item, wherever the item appears: a
+ * container call (code_interpreter_call; shell_call with a
+ * container_reference environment) or the container_file_citation
+ * annotations of a message. Part of the object that holds the item.
+ * 1 when something was stored anew or changed, 0 when not, -1 on error. */
+int decode_trace(const struct decode_context *ctx, const json_t *item, const struct trace_origin *origin);
 int decode_usage_page(const struct decode_context *ctx, const json_t *page, struct decode_counts *counts);
 int decode_costs_page(const struct decode_context *ctx, const json_t *page, struct decode_counts *counts);
 

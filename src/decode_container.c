@@ -1,4 +1,5 @@
-/* Container objects (GET /containers, GET /containers/{id}). */
+/* Container objects (GET /containers, GET /containers/{id}), their file
+ * lists (GET /containers/{id}/files), and delete markers. */
 #include "decode.h"
 
 #include "error.h"
@@ -53,12 +54,47 @@ int decode_container(const struct decode_context *ctx, const json_t *obj, struct
 
 int decode_container_file(const struct decode_context *ctx, const json_t *obj, struct decode_counts *counts)
 {
-	const char *id, *container_id;
-	if (json_field_required_string(obj, "id", &(struct subject){"container file", NULL}, &id) ||
-	    json_field_required_string(obj, "container_id", &(struct subject){"container file", id}, &container_id))
+	const char *id, *container_id, *path, *source;
+	int64_t created_at = 0, bytes = 0;
+	int has_created;
+	if (json_field_required_string(obj, "id", &(struct subject){"container file", NULL}, &id))
+		return -1;
+	const struct subject subject = {"container file", id}, *what = &subject;
+	const json_t *size = json_object_get(obj, "bytes");
+	if (json_field_required_string(obj, "container_id", what, &container_id) ||
+	    json_field_time(obj, "created_at", what, &created_at, &has_created) ||
+	    json_field_string(obj, "path", what, &path) || json_field_string(obj, "source", what, &source))
+		return -1;
+	if (size && !json_is_null(size) && (!json_is_integer(size) || json_integer_value(size) < 0))
+		return error_set(SUBJECT_FMT ": \"bytes\" is not a size", SUBJECT_ARGS(what));
+	if (json_is_integer(size))
+		bytes = (int64_t)json_integer_value(size);
+	char *raw = decode_raw(ctx, obj);
+	struct container_file_row row = {
+	    .id = id,
+	    .container_id = container_id,
+	    .created_at = has_created ? &created_at : NULL,
+	    .bytes = json_is_integer(size) ? &bytes : NULL,
+	    .path = path,
+	    .source = source,
+	    .raw = raw,
+	    .request_id = ctx->request_id,
+	};
+	int rc = decode_count(counts, store_upsert_container_file(ctx->store, &row));
+	free(raw);
+	counts->objects++;
+	return rc;
+}
+
+/* A delete marker is kept as received; a container's also marks it deleted. */
+int decode_deletion(const struct decode_context *ctx, const json_t *obj, struct decode_counts *counts)
+{
+	const char *id, *object = json_string_value(json_object_get(obj, "object"));
+	if (json_field_required_string(obj, "id", &(struct subject){object, NULL}, &id))
 		return -1;
 	char *raw = decode_raw(ctx, obj);
-	int rc = decode_count(counts, store_upsert_container_file(ctx->store, id, container_id, raw));
+	struct deletion_row row = {.id = id, .object = object, .raw = raw, .request_id = ctx->request_id};
+	int rc = decode_count(counts, store_add_deletion(ctx->store, &row));
 	free(raw);
 	counts->objects++;
 	return rc;

@@ -76,7 +76,7 @@ int decode_cost_export_row(const struct decode_context *ctx, const struct csv_re
 	                     .project_id = project ? project : "",
 	                     .line_item = item,
 	                     .api_key_id = "",
-	                     .amount_micros = micros,
+	                     .amount_micros = &micros,
 	                     .currency = "usd",
 	                     .quantity = quantity && *quantity ? &q : NULL,
 	                     .quantity_unit = unit && *unit ? unit : NULL,

@@ -1,6 +1,8 @@
 /* Items: conversation items (GET /conversations/{id}/items), response input
- * items (GET /responses/{id}/input_items), and code_interpreter_call items
- * wherever they appear. */
+ * items (GET /responses/{id}/input_items), and the traces a container leaves
+ * in items wherever they appear: container calls (code_interpreter_call,
+ * and shell_call with a container_reference environment) and
+ * container_file_citation annotations in messages. */
 #include "decode.h"
 
 #include "error.h"
@@ -8,25 +10,98 @@
 #include <stdlib.h>
 #include <string.h>
 
-int decode_ci_call(const struct decode_context *ctx, const json_t *item, const char *response_id,
-                   const char *conversation_id, const char *context_response_id)
+/* A call that ran in a container: 1 stored anew or changed, 0 not, -1 error. */
+static int container_call(const struct decode_context *ctx, const json_t *item, const char *kind,
+                          const char *container_id, const struct trace_origin *origin)
 {
-	const char *id, *container_id, *status;
-	if (json_field_required_string(item, "id", &(struct subject){"code_interpreter_call", NULL}, &id))
+	const char *id, *status;
+	if (json_field_required_string(item, "id", &(struct subject){kind, NULL}, &id))
 		return -1;
-	const struct subject subject = {"code_interpreter_call", id}, *what = &subject;
-	if (json_field_required_string(item, "container_id", what, &container_id) ||
-	    json_field_string(item, "status", what, &status))
+	const struct subject subject = {kind, id}, *what = &subject;
+	if (json_field_string(item, "status", what, &status))
 		return -1;
-	struct ci_call_row row = {
+	if (!container_id || !*container_id)
+		return error_set(SUBJECT_FMT ": missing \"container_id\"", SUBJECT_ARGS(what));
+	struct container_call_row row = {
 	    .id = id,
 	    .container_id = container_id,
 	    .status = status,
-	    .response_id = response_id,
-	    .conversation_id = conversation_id,
-	    .context_response_id = context_response_id,
+	    .kind = kind,
+	    .response_id = origin->response_id,
+	    .conversation_id = origin->conversation_id,
+	    .context_response_id = origin->context_response_id,
 	};
-	return store_upsert_ci_call(ctx->store, &row);
+	return store_upsert_container_call(ctx->store, &row);
+}
+
+/* A shell_call ran in a container when its environment is a
+ * container_reference; a local environment (or none) ran on the client. */
+static int shell_call(const struct decode_context *ctx, const json_t *item, const struct trace_origin *origin)
+{
+	const json_t *environment = json_object_get(item, "environment");
+	const char *type = json_string_value(json_object_get(environment, "type"));
+	const struct subject what = {"shell_call", json_string_value(json_object_get(item, "id"))};
+	if (environment && !json_is_null(environment) && !json_is_object(environment))
+		return error_set(SUBJECT_FMT ": \"environment\" is not an object", SUBJECT_ARGS(&what));
+	if (!type || strcmp(type, "container_reference"))
+		return 0;
+	const char *container_id;
+	if (json_field_string(environment, "container_id", &what, &container_id))
+		return -1;
+	return container_call(ctx, item, "shell_call", container_id, origin);
+}
+
+/* Who cites: the response whose output or input holds the message, else
+ * the conversation whose items do, else the message itself. */
+static struct reference_row citation_referrer(const json_t *message, const struct trace_origin *origin)
+{
+	if (origin->response_id)
+		return (struct reference_row){.referrer_id = origin->response_id, .referrer_kind = "response"};
+	if (origin->context_response_id)
+		return (struct reference_row){.referrer_id = origin->context_response_id, .referrer_kind = "response"};
+	if (origin->conversation_id)
+		return (struct reference_row){.referrer_id = origin->conversation_id, .referrer_kind = "conversation"};
+	const char *id = json_string_value(json_object_get(message, "id"));
+	return (struct reference_row){.referrer_id = id && *id ? id : "an item without an id", .referrer_kind = "item"};
+}
+
+/* Records the container_file_citation annotations in a message's content. */
+static int citations(const struct decode_context *ctx, const json_t *message, const struct trace_origin *origin)
+{
+	size_t i, j;
+	const json_t *part, *annotation;
+	int changed = 0;
+	json_array_foreach (json_object_get(message, "content"), i, part) {
+		json_array_foreach (json_object_get(part, "annotations"), j, annotation) {
+			const char *type = json_string_value(json_object_get(annotation, "type"));
+			const char *container = json_string_value(json_object_get(annotation, "container_id"));
+			if (!type || strcmp(type, "container_file_citation") || !container || !*container)
+				continue;
+			struct reference_row row = citation_referrer(message, origin);
+			row.container_id = container;
+			row.kind = "cited";
+			int stored = store_add_container_reference(ctx->store, &row);
+			if (stored < 0)
+				return -1;
+			changed |= stored;
+		}
+	}
+	return changed;
+}
+
+int decode_trace(const struct decode_context *ctx, const json_t *item, const struct trace_origin *origin)
+{
+	const char *type = json_string_value(json_object_get(item, "type"));
+	if (!type)
+		return 0;
+	if (!strcmp(type, "code_interpreter_call"))
+		return container_call(ctx, item, type, json_string_value(json_object_get(item, "container_id")),
+		                      origin);
+	if (!strcmp(type, "shell_call"))
+		return shell_call(ctx, item, origin);
+	if (!strcmp(type, "message"))
+		return citations(ctx, item, origin);
+	return 0;
 }
 
 int decode_item(const struct decode_context *ctx, const json_t *item, struct decode_counts *counts)
@@ -38,17 +113,18 @@ int decode_item(const struct decode_context *ctx, const json_t *item, struct dec
 	    json_field_string(item, "id", &(struct subject){"item", NULL}, &id))
 		return -1;
 	const char *parent = ctx->parent_id;
-	int in_conversation = parent && !strncmp(parent, "conv_", 5);
-	int in_response = parent && !strncmp(parent, "resp_", 5);
-
-	int changed = 0;
-	if (!strcmp(type, "code_interpreter_call")) {
-		changed = decode_ci_call(ctx, item, NULL, in_conversation ? parent : NULL, in_response ? parent : NULL);
-		if (changed < 0)
-			return -1;
-	}
+	/* Calls in a response's input items are replayed context: they count as
+	 * use of their container, not as code the response ran. */
+	struct trace_origin origin = {0};
+	if (parent && !strncmp(parent, "conv_", 5))
+		origin.conversation_id = parent;
+	else if (parent && !strncmp(parent, "resp_", 5))
+		origin.context_response_id = parent;
+	int changed = decode_trace(ctx, item, &origin);
+	if (changed < 0)
+		return -1;
 	counts->objects++;
-	if (!id || !*id) /* without an id an item cannot be deduplicated; its call is stored above */
+	if (!id || !*id) /* without an id an item cannot be deduplicated; its traces are stored above */
 		return decode_count(counts, changed);
 	char *raw = decode_raw(ctx, item);
 	struct item_row row = {.id = id, .type = type, .parent_id = parent, .raw = raw, .request_id = ctx->request_id};

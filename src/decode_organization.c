@@ -70,7 +70,7 @@ static int cost_result(const struct decode_context *ctx, const json_t *result, i
 	const json_t *amount = json_object_get(result, "amount");
 	const json_t *value = json_object_get(amount, "value");
 	const json_t *quantity = json_object_get(result, "quantity");
-	int64_t micros;
+	int64_t micros = 0;
 	double q = 0;
 
 	if (json_field_string(result, "project_id", &(struct subject){"cost result", NULL}, &project) ||
@@ -78,7 +78,12 @@ static int cost_result(const struct decode_context *ctx, const json_t *result, i
 	    json_field_string(result, "api_key_id", &(struct subject){"cost result", NULL}, &api_key) ||
 	    json_field_string(result, "quantity_unit", &(struct subject){"cost result", NULL}, &unit))
 		return -1;
-	if (!json_is_number(value) || money_from_double(json_number_value(value), &micros))
+	/* The official CostsResult requires only "object": no amount is an
+	 * unknown amount (stored NULL), never $0. */
+	if (amount && !json_is_null(amount) && !json_is_object(amount))
+		return error_set("cost result: \"amount\" is not an object");
+	if (value && !json_is_null(value) &&
+	    (!json_is_number(value) || money_from_double(json_number_value(value), &micros)))
 		return error_set("cost result: \"amount.value\" is not a number of dollars");
 	if (json_field_string(amount, "currency", &(struct subject){"cost result amount", NULL}, &currency))
 		return -1;
@@ -92,7 +97,7 @@ static int cost_result(const struct decode_context *ctx, const json_t *result, i
 	                       .project_id = project ? project : "",
 	                       .line_item = line_item ? line_item : "",
 	                       .api_key_id = api_key ? api_key : "",
-	                       .amount_micros = micros,
+	                       .amount_micros = json_is_number(value) ? &micros : NULL,
 	                       .currency = currency,
 	                       .quantity = json_is_number(quantity) ? &q : NULL,
 	                       .quantity_unit = unit,

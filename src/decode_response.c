@@ -1,6 +1,6 @@
 /* Response objects (GET /responses/{id}): the response itself, what its
- * tools asked of code interpreter, the code_interpreter_call items in its
- * output, and the containers its text cites. */
+ * tools asked of containers (code interpreter and Hosted Shell), and the
+ * container calls and citations in its output. */
 #include "decode.h"
 
 #include "error.h"
@@ -8,11 +8,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Reads tools[]: sets *ci_auto for a code_interpreter tool with container
- * {"type":"auto"}, records containers named by a "cntr_..." string (or
- * {"id": ...}, as some clients send). */
+static int name_container(const struct decode_context *ctx, const char *response_id, const char *container_id)
+{
+	if (!container_id || !*container_id)
+		return 0;
+	struct reference_row row = {
+	    .container_id = container_id, .referrer_id = response_id, .referrer_kind = "response", .kind = "named"};
+	return store_add_container_reference(ctx->store, &row) < 0 ? -1 : 0;
+}
+
+/* Reads tools[]: sets RESPONSE_AUTO_* bits in *automatic for a
+ * code_interpreter tool with container {"type": "auto"} and a shell tool
+ * with environment {"type": "container_auto"}; records the containers
+ * named by a code_interpreter "cntr_..." string (or {"id": ...}, as some
+ * clients send) or a shell environment {"type": "container_reference"}. */
 static int decode_tools(const struct decode_context *ctx, const json_t *tools, const char *response_id,
-                        const struct subject *what, int *ci_auto)
+                        const struct subject *what, int *automatic)
 {
 	size_t i;
 	const json_t *tool;
@@ -20,34 +31,24 @@ static int decode_tools(const struct decode_context *ctx, const json_t *tools, c
 		return error_set(SUBJECT_FMT ": \"tools\" is not an array", SUBJECT_ARGS(what));
 	json_array_foreach (tools, i, tool) {
 		const char *type = json_string_value(json_object_get(tool, "type"));
-		if (!type || strcmp(type, "code_interpreter"))
-			continue;
-		const json_t *container = json_object_get(tool, "container");
-		const char *named = json_string_value(container);
-		if (json_is_object(container)) {
+		if (type && !strcmp(type, "code_interpreter")) {
+			const json_t *container = json_object_get(tool, "container");
 			const char *ctype = json_string_value(json_object_get(container, "type"));
 			if (ctype && !strcmp(ctype, "auto"))
-				*ci_auto = 1;
-			else
-				named = json_string_value(json_object_get(container, "id"));
-		}
-		if (named && *named && store_add_container_reference(ctx->store, response_id, named, "named") < 0)
-			return -1;
-	}
-	return 0;
-}
-
-/* Records container_file_citation annotations in a message's content. */
-static int decode_citations(const struct decode_context *ctx, const json_t *message, const char *response_id)
-{
-	size_t i, j;
-	const json_t *part, *annotation;
-	json_array_foreach (json_object_get(message, "content"), i, part) {
-		json_array_foreach (json_object_get(part, "annotations"), j, annotation) {
-			const char *type = json_string_value(json_object_get(annotation, "type"));
-			const char *container = json_string_value(json_object_get(annotation, "container_id"));
-			if (type && !strcmp(type, "container_file_citation") && container && *container &&
-			    store_add_container_reference(ctx->store, response_id, container, "cited") < 0)
+				*automatic |= RESPONSE_AUTO_CODE_INTERPRETER;
+			else if (name_container(ctx, response_id,
+			                        json_is_object(container)
+			                            ? json_string_value(json_object_get(container, "id"))
+			                            : json_string_value(container)))
+				return -1;
+		} else if (type && !strcmp(type, "shell")) {
+			const json_t *environment = json_object_get(tool, "environment");
+			const char *etype = json_string_value(json_object_get(environment, "type"));
+			if (etype && !strcmp(etype, "container_auto"))
+				*automatic |= RESPONSE_AUTO_SHELL;
+			else if (etype && !strcmp(etype, "container_reference") &&
+			         name_container(ctx, response_id,
+			                        json_string_value(json_object_get(environment, "container_id"))))
 				return -1;
 		}
 	}
@@ -58,7 +59,7 @@ int decode_response(const struct decode_context *ctx, const json_t *obj, struct 
 {
 	const char *id, *status, *previous, *conversation_id = NULL;
 	int64_t created_at, completed_at = 0;
-	int has_completed = 0, ci_auto = 0, rc = -1;
+	int has_completed = 0, automatic = 0, rc = -1;
 	char *raw = NULL;
 
 	if (json_field_required_string(obj, "id", &(struct subject){"response", NULL}, &id))
@@ -82,7 +83,7 @@ int decode_response(const struct decode_context *ctx, const json_t *obj, struct 
 
 	/* References are keyed by IDs, so their order against the response row
 	 * does not matter; the caller's savepoint makes the whole atomic. */
-	if (decode_tools(ctx, json_object_get(obj, "tools"), id, what, &ci_auto))
+	if (decode_tools(ctx, json_object_get(obj, "tools"), id, what, &automatic))
 		return -1;
 	raw = decode_raw(ctx, obj);
 	struct response_row row = {
@@ -93,7 +94,7 @@ int decode_response(const struct decode_context *ctx, const json_t *obj, struct 
 	    .completed_at = has_completed ? &completed_at : NULL,
 	    .previous_response_id = previous && *previous ? previous : NULL,
 	    .conversation_id = conversation_id && *conversation_id ? conversation_id : NULL,
-	    .requests_ci_auto = ci_auto,
+	    .requests_container_auto = automatic,
 	    .raw = raw,
 	    .request_id = ctx->request_id,
 	};
@@ -101,16 +102,11 @@ int decode_response(const struct decode_context *ctx, const json_t *obj, struct 
 		goto done;
 	counts->objects++;
 
+	const struct trace_origin origin = {.response_id = id, .conversation_id = row.conversation_id};
 	size_t i;
 	const json_t *item;
 	json_array_foreach (output, i, item) {
-		const char *type = json_string_value(json_object_get(item, "type"));
-		if (!type)
-			continue;
-		if (!strcmp(type, "code_interpreter_call") &&
-		    decode_count(counts, decode_ci_call(ctx, item, id, row.conversation_id, NULL)))
-			goto done;
-		if (!strcmp(type, "message") && decode_citations(ctx, item, id))
+		if (decode_count(counts, decode_trace(ctx, item, &origin)))
 			goto done;
 	}
 	rc = 0;

@@ -188,12 +188,6 @@ static int raw_objects(struct pack *p, const char *folder, const char *sql)
 	return rc;
 }
 
-#define CI_LINE                                                                                                        \
-	"(lower(line_item) LIKE '%code interpreter%' OR lower(line_item) LIKE '%code_interpreter%'"                    \
-	" OR lower(line_item) LIKE '%container%' OR lower(line_item) LIKE '%shell%')"
-#define IN_WINDOW(col)                                                                                                 \
-	"(SELECT (since IS NULL OR " col " >= since) AND (until IS NULL OR " col " < until) FROM audit_params)"
-
 /* One row of numbers from a query; missing values read as 0. */
 static void numbers(sqlite3 *db, const char *sql, int64_t *out, int n)
 {
@@ -224,6 +218,46 @@ static const char *usd(int64_t micros, char out[MONEY_MAX + 1])
 	return out;
 }
 
+/* The coverage figures of the window: containers, judged, their estimated
+ * costs, responses collected in the window, response IDs OpenAI answered 404
+ * for. */
+#define COVERAGE_SQL                                                                                                   \
+	"SELECT count(*), coalesce(sum(classification <> 'outside_coverage'), 0),"                                     \
+	" coalesce(sum(estimated_cost_usd), 0),"                                                                       \
+	" coalesce(sum(iif(classification <> 'outside_coverage', estimated_cost_usd, 0)), 0),"                         \
+	" (SELECT count(*) FROM audit_response r, audit_params p WHERE (p.since IS NULL OR r.created_at >= p.since)"   \
+	"  AND (p.until IS NULL OR r.created_at < p.until)),"                                                          \
+	" (SELECT count(*) FROM not_found WHERE kind = 'response') FROM audit_window"
+
+static double share(int64_t part, int64_t whole)
+{
+	return whole ? 100.0 * (double)part / (double)whole : 0;
+}
+
+static void coverage_text(sqlite3 *db, struct buf *b)
+{
+	int64_t v[6];
+	numbers(db, COVERAGE_SQL, v, 6);
+	buf_printf(b, "COVERAGE OF THIS WINDOW\n");
+	if (v[0] > 0 && v[1] == 0) {
+		buf_printf(b,
+		           "  None of the %lld containers could be judged: no response was collected within 10\n"
+		           "  minutes of their creation, so whether they ran code cannot be told. This pack\n"
+		           "  accuses none of them.\n",
+		           (long long)v[0]);
+	} else {
+		buf_printf(b,
+		           "  %lld of %lld containers could be judged (%.1f%% by count, %.1f%% of their estimated\n"
+		           "  cost): a response was collected within 10 minutes of their creation. The others are\n"
+		           "  left out of the claim.\n",
+		           (long long)v[1], (long long)v[0], share(v[1], v[0]), share(v[3], v[2]));
+	}
+	buf_printf(b,
+	           "  %lld responses created in the window were collected; OpenAI answered 404 (deleted,\n"
+	           "  past the 30-day retention, or another project's) for %lld response IDs we were given.\n\n",
+	           (long long)v[4], (long long)v[5]);
+}
+
 static void summary_text(struct pack *p, struct buf *b)
 {
 	sqlite3 *db = p->db;
@@ -237,17 +271,13 @@ static void summary_text(struct pack *p, struct buf *b)
 	    " coalesce(sum(classification = 'idle'), 0), coalesce(sum(classification = 'outside_coverage'), 0),"
 	    " coalesce(sum(iif(classification = 'orphan', estimated_cost_usd, 0)), 0),"
 	    " coalesce(sum(estimated_cost_usd), 0),"
-	    " coalesce(sum(classification = 'orphan' AND pricing_rule = 'unpriced'), 0) FROM audit_window",
+	    " coalesce(sum(classification = 'orphan' AND unpriced), 0) FROM audit_window",
 	    k, 8);
-	numbers(
-	    db,
-	    "SELECT (SELECT count(*) FROM costs WHERE " CI_LINE " AND " IN_WINDOW(
-	        "bucket_start") "),"
-	                        " (SELECT coalesce(sum(amount_micros), 0) FROM costs WHERE " CI_LINE
-	                        " AND " IN_WINDOW("bucket_start") "),"
-	                                                          " (SELECT coalesce(sum(num_sessions), -1) FROM "
-	                                                          "usage_sessions WHERE " IN_WINDOW("bucket_start") ")",
-	    billed, 3);
+	numbers(db,
+	        "SELECT (SELECT count(*) FROM audit_cost_window WHERE container_line),"
+	        " (SELECT coalesce(sum(amount_micros), 0) FROM audit_cost_window WHERE container_line),"
+	        " (SELECT coalesce(sum(num_sessions), -1) FROM audit_usage_window)",
+	        billed, 3);
 	char *first = text(db, "SELECT iso_time(min(created_at)) FROM audit_window", "-");
 	char *last = text(db, "SELECT iso_time(max(created_at)) FROM audit_window", "-");
 	char *projects = text(db,
@@ -268,6 +298,7 @@ static void summary_text(struct pack *p, struct buf *b)
 	           CNTRAUDIT_VERSION, now);
 	buf_printf(b, "Projects: %s. Keys used to collect (last 4 characters only): %s.\n", projects, keys);
 	buf_printf(b, "Containers considered: created %s to %s (%lld containers).\n\n", first, last, (long long)k[0]);
+	coverage_text(db, b);
 
 	buf_printf(b, "WHAT WAS BILLED\n");
 	if (billed[0] > 0 || billed[2] >= 0) {
@@ -287,9 +318,9 @@ static void summary_text(struct pack *p, struct buf *b)
 
 	buf_printf(b, "WHAT WAS USED\n");
 	buf_printf(b,
-	           "  %lld containers were created. %lld ran code (a code_interpreter_call item names them);\n"
-	           "  %lld were named or cited by a response but ran no code; %lld ran no code and no\n"
-	           "  response refers to them; %lld could not be judged (no response collected within\n"
+	           "  %lld containers were created. %lld ran code (a code_interpreter_call or shell_call\n"
+	           "  item names them); %lld were named or cited but ran no code; %lld ran no code and\n"
+	           "  nothing refers to them; %lld could not be judged (no response collected within\n"
 	           "  10 minutes of their creation: left out of the claim).\n\n",
 	           (long long)k[0], (long long)k[2], (long long)k[3], (long long)k[1], (long long)k[4]);
 
@@ -326,21 +357,24 @@ static void summary_text(struct pack *p, struct buf *b)
 	sqlite3_finalize(st);
 
 	buf_printf(b, "\nWHY WE THINK THEY WERE NEVER USED\n"
-	              "  We searched every response and conversation collected for any trace of each\n"
-	              "  container: a code_interpreter_call item with its container_id, a response naming it\n"
-	              "  in its tools, or a container_file_citation of a file in it. These have none. Each\n"
-	              "  was created while a response that asked for code interpreter with\n"
-	              "  \"container\": {\"type\": \"auto\"} was running (from its created_at - 5 s to its\n"
-	              "  completed_at + 5 s), and that response made no code_interpreter_call: auto mode\n"
+	              "  We searched every response, response input item and conversation item collected\n"
+	              "  for any trace of each container: a code_interpreter_call item with its\n"
+	              "  container_id, a Hosted Shell shell_call item whose environment names it, a\n"
+	              "  response naming it in its tools, or a container_file_citation of a file in it.\n"
+	              "  These have none. Each was created while a response that asked for an automatic\n"
+	              "  container (code interpreter \"container\": {\"type\": \"auto\"}, or a shell tool's\n"
+	              "  \"environment\": {\"type\": \"container_auto\"}) was running (from its created_at - 5 s\n"
+	              "  to its completed_at + 5 s), and that response ran nothing in a container: auto mode\n"
 	              "  created a container the model never used, as reported on the OpenAI developer\n"
 	              "  forum. \"unique\": exactly one such response was running; \"ambiguous:N\": N were,\n"
 	              "  and the one created nearest the container is named; \"none\": no such response.\n");
 
 	buf_printf(b, "\nPRICES (price table %s)\n", tables);
-	if (sqlite3_prepare_v2(db,
-	                       "SELECT pricing_rule, tier, usd(unit_price_micros), count(*) FROM audit_window"
-	                       " WHERE classification = 'orphan' GROUP BY pricing_rule, tier ORDER BY 1, 2",
-	                       -1, &st, NULL) == SQLITE_OK) {
+	if (sqlite3_prepare_v2(
+	        db,
+	        "SELECT pricing_rule, tier, usd(unit_price_micros), count(*) FROM audit_window"
+	        " WHERE classification = 'orphan' GROUP BY pricing_rule, tier, unpriced ORDER BY 1, 2, unpriced",
+	        -1, &st, NULL) == SQLITE_OK) {
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			const char *rule = (const char *)sqlite3_column_text(st, 0);
 			buf_printf(b, "  %s, %s: %s%s per %s (%lld orphan%s)\n", rule, sqlite3_column_text(st, 1),
@@ -402,6 +436,16 @@ static int manifest(struct pack *p)
 	                  "SELECT json_group_array(k) FROM (SELECT DISTINCT key_fingerprints AS k FROM runs"
 	                  " WHERE k <> '' ORDER BY 1)",
 	                  "[]");
+	int64_t v[6];
+	numbers(p->db, COVERAGE_SQL, v, 6);
+	char by_count[16], by_cost[16];
+	snprintf(by_count, sizeof by_count, "%.2f", share(v[1], v[0]));
+	snprintf(by_cost, sizeof by_cost, "%.2f", share(v[3], v[2]));
+	json_object_set_new(m, "coverage",
+	                    json_pack("{s:I, s:I, s:s, s:s, s:I, s:I}", "containers", (json_int_t)v[0], "judged",
+	                              (json_int_t)v[1], "by_count_percent", by_count, "by_cost_percent", by_cost,
+	                              "responses_collected", (json_int_t)v[4], "responses_not_found",
+	                              (json_int_t)v[5]));
 	json_object_set_new(m, "price_tables", json_loads(tables, 0, NULL));
 	json_object_set_new(m, "key_fingerprints", json_loads(keys, 0, NULL));
 	free(tables);
@@ -453,12 +497,12 @@ int evidence_write(struct store *store, const struct evidence_options *o)
 	    raw_objects(
 	        &p, "raw/usage",
 	        "SELECT date(bucket_start, 'unixepoch') || '_' || iif(project_id = '', 'all-projects', project_id),"
-	        " raw FROM usage_sessions WHERE " IN_WINDOW("bucket_start") " ORDER BY 1") ||
+	        " raw FROM audit_usage_window ORDER BY 1") ||
 	    raw_objects(
 	        &p, "raw/costs",
 	        "SELECT date(bucket_start, 'unixepoch') || '_' || iif(project_id = '', 'all-projects', project_id)"
-	        " || '_' || line_item || iif(api_key_id = '', '', '_' || api_key_id), raw FROM costs"
-	        " WHERE " CI_LINE " AND " IN_WINDOW("bucket_start") " ORDER BY 1"))
+	        " || '_' || line_item || iif(api_key_id = '', '', '_' || api_key_id), raw FROM audit_cost_window"
+	        " WHERE container_line ORDER BY 1"))
 		goto done;
 	summary_text(&p, &summary);
 	if (write_file(&p, "SUMMARY.txt", summary.data, summary.len) || manifest(&p))

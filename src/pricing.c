@@ -23,6 +23,15 @@ const char *pricing_rule_unit(enum pricing_rule rule)
 	return rule_units[rule];
 }
 
+enum pricing_rule pricing_rule_in_force(const char *utc_day)
+{
+	if (strcmp(utc_day, "2026-03-30") <= 0)
+		return PRICING_PER_CONTAINER;
+	if (strcmp(utc_day, "2026-06-01") <= 0)
+		return PRICING_PER_SESSION_20M;
+	return PRICING_PER_MINUTE_MIN5;
+}
+
 static int64_t ceil_div(int64_t a, int64_t b)
 {
 	return (a + b - 1) / b;

@@ -20,6 +20,12 @@ const char *pricing_rule_name(enum pricing_rule rule);
 /* The unit a rule bills in: "container", "session_20m", "minute". */
 const char *pricing_rule_unit(enum pricing_rule rule);
 
+/* The rule OpenAI's published prices put in force on a UTC day
+ * (YYYY-MM-DD): per_container until 2026-03-30, per_session_20m until
+ * 2026-06-01, per_minute_min5 from 2026-06-02. What an unpriced container
+ * falls back on when the price table has no row at all for its day. */
+enum pricing_rule pricing_rule_in_force(const char *utc_day);
+
 /* Billable units for a container active for span_seconds
  * (last_active_at - created_at; negative spans count as 0). */
 int64_t pricing_billable_units(enum pricing_rule rule, int64_t span_seconds);

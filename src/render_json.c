@@ -1,4 +1,4 @@
-/* JSON: one object, {"schema_version":1, "report", "generated_by", "now",
+/* JSON: one object, {"schema_version":2, "report", "generated_by", "now",
  * "since", "until", "time_zone", "rows":[...]}, one row object per line.
  * Money is a string with six decimals (exact; never a float), times are ISO
  * 8601 strings, counts are numbers, NULL is null. */
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define JSON_SCHEMA_VERSION 1
+#define JSON_SCHEMA_VERSION 2
 
 static json_t *time_or_null(const int64_t *t)
 {

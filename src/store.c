@@ -16,12 +16,14 @@ enum statement {
 	ST_CONTAINER,
 	ST_RESPONSE,
 	ST_REFERENCE,
-	ST_CI_CALL,
+	ST_CONTAINER_CALL,
 	ST_ITEM,
 	ST_CONVERSATION,
 	ST_USAGE,
 	ST_COST,
 	ST_CONTAINER_FILE,
+	ST_DELETION,
+	ST_DELETE_CONTAINER,
 	ST_COUNT
 };
 
@@ -30,9 +32,12 @@ enum statement {
 #define STATUS_RANK(s) "(CASE " s " WHEN 'deleted' THEN 2 WHEN 'expired' THEN 1 ELSE 0 END)"
 
 static const char *const statement_sql[ST_COUNT] = {
+    /* A container with a delete marker is deleted, whichever came first. */
     [ST_CONTAINER] =
         "INSERT INTO containers(id, project_id, name, memory_limit, status, created_at, last_active_at,"
-        " expires_after_minutes, raw, request_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+        " expires_after_minutes, raw, request_id) VALUES (?1, ?2, ?3, ?4,"
+        " coalesce((SELECT 'deleted' FROM deletions WHERE id = ?1 AND object = 'container.deleted'), ?5),"
+        " ?6, ?7, ?8, ?9, ?10)"
         " ON CONFLICT(id) DO UPDATE SET name = excluded.name, memory_limit = excluded.memory_limit,"
         " status = excluded.status, created_at = excluded.created_at,"
         " last_active_at = excluded.last_active_at,"
@@ -45,26 +50,29 @@ static const char *const statement_sql[ST_COUNT] = {
                                    "containers.status") ")",
     [ST_RESPONSE] =
         "INSERT INTO responses(id, project_id, status, created_at, completed_at, previous_response_id,"
-        " conversation_id, requests_ci_auto, raw, request_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+        " conversation_id, requests_container_auto, raw, request_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
         " ON CONFLICT(id) DO UPDATE SET status = excluded.status, created_at = excluded.created_at,"
         " completed_at = excluded.completed_at, previous_response_id = excluded.previous_response_id,"
-        " conversation_id = excluded.conversation_id, requests_ci_auto = excluded.requests_ci_auto,"
+        " conversation_id = excluded.conversation_id,"
+        " requests_container_auto = excluded.requests_container_auto,"
         " raw = excluded.raw, request_id = coalesce(excluded.request_id, responses.request_id)"
         " WHERE excluded.raw <> responses.raw AND"
         " (coalesce(excluded.completed_at, 0) > coalesce(responses.completed_at, 0)"
         "  OR coalesce(responses.status, '') IN ('in_progress', 'queued', ''))",
-    [ST_REFERENCE] = "INSERT OR IGNORE INTO container_references(response_id, container_id, kind) VALUES (?1, ?2, ?3)",
-    [ST_CI_CALL] = "INSERT INTO ci_calls(id, container_id, status, response_id, conversation_id, context_response_id)"
-                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
-                   " ON CONFLICT(id) DO UPDATE SET"
-                   " response_id = coalesce(ci_calls.response_id, excluded.response_id),"
-                   " conversation_id = coalesce(ci_calls.conversation_id, excluded.conversation_id),"
-                   " context_response_id = coalesce(ci_calls.context_response_id, excluded.context_response_id),"
-                   " status = coalesce(excluded.status, ci_calls.status)"
-                   " WHERE (ci_calls.response_id IS NULL AND excluded.response_id IS NOT NULL)"
-                   " OR (ci_calls.conversation_id IS NULL AND excluded.conversation_id IS NOT NULL)"
-                   " OR (ci_calls.context_response_id IS NULL AND excluded.context_response_id IS NOT NULL)"
-                   " OR (excluded.status IS NOT NULL AND excluded.status IS NOT ci_calls.status)",
+    [ST_REFERENCE] = "INSERT OR IGNORE INTO container_references(referrer_id, container_id, kind, referrer_kind)"
+                     " VALUES (?1, ?2, ?3, ?4)",
+    [ST_CONTAINER_CALL] =
+        "INSERT INTO container_calls(id, container_id, status, response_id, conversation_id, context_response_id,"
+        " kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+        " ON CONFLICT(id) DO UPDATE SET"
+        " response_id = coalesce(container_calls.response_id, excluded.response_id),"
+        " conversation_id = coalesce(container_calls.conversation_id, excluded.conversation_id),"
+        " context_response_id = coalesce(container_calls.context_response_id, excluded.context_response_id),"
+        " status = coalesce(excluded.status, container_calls.status)"
+        " WHERE (container_calls.response_id IS NULL AND excluded.response_id IS NOT NULL)"
+        " OR (container_calls.conversation_id IS NULL AND excluded.conversation_id IS NOT NULL)"
+        " OR (container_calls.context_response_id IS NULL AND excluded.context_response_id IS NOT NULL)"
+        " OR (excluded.status IS NOT NULL AND excluded.status IS NOT container_calls.status)",
     [ST_ITEM] = "INSERT INTO items(id, type, parent_id, raw, request_id) VALUES (?1, ?2, ?3, ?4, ?5)"
                 " ON CONFLICT(id) DO UPDATE SET parent_id = coalesce(items.parent_id, excluded.parent_id),"
                 " raw = excluded.raw, request_id = coalesce(excluded.request_id, items.request_id)"
@@ -82,6 +90,18 @@ static const char *const statement_sql[ST_COUNT] = {
                 " amount_micros = excluded.amount_micros, currency = excluded.currency,"
                 " quantity = excluded.quantity, quantity_unit = excluded.quantity_unit, raw = excluded.raw"
                 " WHERE excluded.raw <> costs.raw",
+    [ST_CONTAINER_FILE] =
+        "INSERT INTO container_files(id, container_id, created_at, bytes, path, source, raw, request_id)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+        " ON CONFLICT(id) DO UPDATE SET container_id = excluded.container_id, created_at = excluded.created_at,"
+        " bytes = excluded.bytes, path = excluded.path, source = excluded.source, raw = excluded.raw,"
+        " request_id = coalesce(excluded.request_id, container_files.request_id)"
+        " WHERE excluded.raw <> container_files.raw",
+    [ST_DELETION] = "INSERT INTO deletions(id, object, raw, request_id) VALUES (?1, ?2, ?3, ?4)"
+                    " ON CONFLICT(id) DO UPDATE SET object = excluded.object, raw = excluded.raw,"
+                    " request_id = coalesce(excluded.request_id, deletions.request_id)"
+                    " WHERE excluded.raw <> deletions.raw",
+    [ST_DELETE_CONTAINER] = "UPDATE containers SET status = 'deleted' WHERE id = ?1 AND status <> 'deleted'",
 };
 
 struct store {
@@ -372,27 +392,27 @@ int store_upsert_response(struct store *store, const struct response_row *r)
 	bind_int(st, 5, r->completed_at);
 	bind_text(st, 6, r->previous_response_id);
 	bind_text(st, 7, r->conversation_id);
-	sqlite3_bind_int(st, 8, r->requests_ci_auto);
+	sqlite3_bind_int(st, 8, r->requests_container_auto);
 	bind_text(st, 9, r->raw);
 	bind_text(st, 10, r->request_id);
 	return run(store, st, "response");
 }
 
-int store_add_container_reference(struct store *store, const char *response_id, const char *container_id,
-                                  const char *kind)
+int store_add_container_reference(struct store *store, const struct reference_row *r)
 {
 	sqlite3_stmt *st = statement(store, ST_REFERENCE);
 	if (!st)
 		return -1;
-	bind_text(st, 1, response_id);
-	bind_text(st, 2, container_id);
-	bind_text(st, 3, kind);
+	bind_text(st, 1, r->referrer_id);
+	bind_text(st, 2, r->container_id);
+	bind_text(st, 3, r->kind);
+	bind_text(st, 4, r->referrer_kind);
 	return run(store, st, "container reference");
 }
 
-int store_upsert_ci_call(struct store *store, const struct ci_call_row *r)
+int store_upsert_container_call(struct store *store, const struct container_call_row *r)
 {
-	sqlite3_stmt *st = statement(store, ST_CI_CALL);
+	sqlite3_stmt *st = statement(store, ST_CONTAINER_CALL);
 	if (!st)
 		return -1;
 	bind_text(st, 1, r->id);
@@ -401,7 +421,8 @@ int store_upsert_ci_call(struct store *store, const struct ci_call_row *r)
 	bind_text(st, 4, r->response_id);
 	bind_text(st, 5, r->conversation_id);
 	bind_text(st, 6, r->context_response_id);
-	return run(store, st, "code_interpreter_call");
+	bind_text(st, 7, r->kind);
+	return run(store, st, r->kind);
 }
 
 int store_upsert_item(struct store *store, const struct item_row *r)
@@ -452,7 +473,7 @@ int store_upsert_cost(struct store *store, const struct cost_row *r)
 	bind_text(st, 3, r->project_id);
 	bind_text(st, 4, r->line_item);
 	bind_text(st, 5, r->api_key_id);
-	sqlite3_bind_int64(st, 6, r->amount_micros);
+	bind_int(st, 6, r->amount_micros);
 	bind_text(st, 7, r->currency);
 	if (r->quantity)
 		sqlite3_bind_double(st, 8, *r->quantity);
@@ -463,13 +484,37 @@ int store_upsert_cost(struct store *store, const struct cost_row *r)
 	return run(store, st, "cost result");
 }
 
-int store_upsert_container_file(struct store *store, const char *id, const char *container_id, const char *raw)
+int store_upsert_container_file(struct store *store, const struct container_file_row *r)
 {
 	sqlite3_stmt *st = statement(store, ST_CONTAINER_FILE);
 	if (!st)
 		return -1;
-	bind_text(st, 1, id);
-	bind_text(st, 2, container_id);
-	bind_text(st, 3, raw);
+	bind_text(st, 1, r->id);
+	bind_text(st, 2, r->container_id);
+	bind_int(st, 3, r->created_at);
+	bind_int(st, 4, r->bytes);
+	bind_text(st, 5, r->path);
+	bind_text(st, 6, r->source);
+	bind_text(st, 7, r->raw);
+	bind_text(st, 8, r->request_id);
 	return run(store, st, "container file");
+}
+
+int store_add_deletion(struct store *store, const struct deletion_row *r)
+{
+	sqlite3_stmt *st = statement(store, ST_DELETION);
+	if (!st)
+		return -1;
+	bind_text(st, 1, r->id);
+	bind_text(st, 2, r->object);
+	bind_text(st, 3, r->raw);
+	bind_text(st, 4, r->request_id);
+	int stored = run(store, st, "delete marker");
+	if (stored < 0 || strcmp(r->object, "container.deleted"))
+		return stored;
+	if (!(st = statement(store, ST_DELETE_CONTAINER)))
+		return -1;
+	bind_text(st, 1, r->id);
+	int marked = run(store, st, "container deletion");
+	return marked < 0 ? -1 : (stored | marked);
 }

@@ -48,19 +48,45 @@ struct container_row {
 	const char *request_id; /* x-request-id when collected; NULL when imported */
 };
 
+/* responses.requests_container_auto */
+#define RESPONSE_AUTO_CODE_INTERPRETER 1 /* code_interpreter tool with container {"type": "auto"} */
+#define RESPONSE_AUTO_SHELL            2 /* shell tool with environment {"type": "container_auto"} */
+
 struct response_row {
 	const char *id, *project_id, *status;
 	int64_t created_at;
 	const int64_t *completed_at; /* NULL when absent */
 	const char *previous_response_id, *conversation_id;
-	int requests_ci_auto;
+	int requests_container_auto; /* RESPONSE_AUTO_* bits: which tools asked for an automatic container */
 	const char *raw;
 	const char *request_id;
 };
 
-struct ci_call_row {
+/* A container call: an item that ran in a container. */
+struct container_call_row {
 	const char *id, *container_id, *status;
+	const char *kind;                                                /* "code_interpreter_call" or "shell_call" */
 	const char *response_id, *conversation_id, *context_response_id; /* any may be NULL */
+};
+
+/* A container a response names in its tools, or a file in it cited. */
+struct reference_row {
+	const char *container_id;
+	const char *referrer_id;   /* the resp_ or conv_ that refers to it, or the citing message's ID */
+	const char *referrer_kind; /* "response", "conversation" or "item" */
+	const char *kind;          /* "named" or "cited" */
+};
+
+struct container_file_row {
+	const char *id, *container_id;
+	const int64_t *created_at, *bytes; /* NULL when absent */
+	const char *path, *source;         /* NULL when absent */
+	const char *raw, *request_id;
+};
+
+/* A delete marker: {"id", "object": "container.deleted", "deleted": true}. */
+struct deletion_row {
+	const char *id, *object, *raw, *request_id;
 };
 
 struct item_row {
@@ -85,7 +111,7 @@ struct cost_row {
 	int64_t bucket_start;
 	const int64_t *bucket_end;
 	const char *project_id, *line_item, *api_key_id; /* "" when not grouped */
-	int64_t amount_micros;
+	const int64_t *amount_micros;                    /* NULL when the result has no amount */
 	const char *currency;
 	const double *quantity;
 	const char *quantity_unit;
@@ -98,13 +124,15 @@ struct cost_row {
  * by one with a later completed_at or when the stored copy was unfinished. */
 int store_upsert_container(struct store *store, const struct container_row *row);
 int store_upsert_response(struct store *store, const struct response_row *row);
-int store_add_container_reference(struct store *store, const char *response_id, const char *container_id,
-                                  const char *kind);
-int store_upsert_ci_call(struct store *store, const struct ci_call_row *row);
+int store_add_container_reference(struct store *store, const struct reference_row *row);
+int store_upsert_container_call(struct store *store, const struct container_call_row *row);
 int store_upsert_item(struct store *store, const struct item_row *row);
 int store_upsert_conversation(struct store *store, const struct conversation_row *row);
 int store_upsert_usage(struct store *store, const struct usage_row *row);
 int store_upsert_cost(struct store *store, const struct cost_row *row);
-int store_upsert_container_file(struct store *store, const char *id, const char *container_id, const char *raw);
+int store_upsert_container_file(struct store *store, const struct container_file_row *row);
+/* Stores a delete marker; a container.deleted one also marks the container
+ * deleted (now, or when it is stored later). */
+int store_add_deletion(struct store *store, const struct deletion_row *row);
 
 #endif

@@ -16,7 +16,7 @@
 #   file-has: PATH TEXT      the file at PATH ({tmp} allowed) contains TEXT
 #   file-mode: PATH MODE     the file at PATH has permissions MODE (e.g. 600)
 #   env: NAME=VALUE          set for the main run (repeatable)
-#   before: SHELL            a shell command run first ({tmp} allowed)
+#   before: SHELL            a shell command run first ({tmp} and {bin}, the binary, allowed)
 #   stdout-to: PATH          send the main run's standard output to PATH (e.g. /dev/full)
 #   then: ARGS               a follow-up run after the main one (its exit must be 0);
 #                            its output replaces stdout for the checks after it
@@ -29,7 +29,7 @@ export CNTRAUDIT_DB=$tmp/audit.db
 unset CNTRAUDIT_NOW CNTRAUDIT_LOG OPENAI_BASE_URL OPENAI_PROJECT_ID OPENAI_ORG_ID
 failures=0 checks=0 ran=0
 fail() { echo "FAIL [$(basename "$case_file")] $*"; failures=$((failures + 1)); }
-sub() { printf '%s' "${1//\{tmp\}/$tmp}"; }
+sub() { local s=${1//\{tmp\}/$tmp}; printf '%s' "${s//\{bin\}/$bin}"; }
 
 run_main() {
   local stdin=${stdin_file:-/dev/null} out=${stdout_to:-$tmp/stdout}

@@ -94,12 +94,13 @@ done:
 }
 
 static const char container_columns[] =
-    "container_id, project_id, name, memory_limit, status, created_at, last_active_at, ci_calls, responses,"
-    " classification, reason, attributed_response_id, attribution, billable_units, pricing_rule,"
-    " estimated_cost_usd, unit_price_micros, price_version, tier, accruing, alive_until";
+    "container_id, project_id, name, memory_limit, status, created_at, last_active_at, ci_calls, shell_calls,"
+    " responses, thread_id, classification, reason, attributed_response_id, attribution, billable_units,"
+    " pricing_rule, estimated_cost_usd, unit_price_micros, price_version, tier, accruing, alive_until, unpriced";
 static const char thread_columns[] =
-    "thread_id, kind, first_response_at, last_response_at, responses, ci_calls, containers, flags,"
-    " latest_container_id, repetitive, expired_recreated, at_risk, first_seen_at, last_seen_at";
+    "thread_id, kind, first_response_at, last_response_at, responses, ci_calls, shell_calls, containers, flags,"
+    " latest_container_id, repetitive, expired_recreated, at_risk, first_seen_at, last_seen_at,"
+    " estimated_cost_usd, orphan_cost_usd";
 
 int main(int argc, char **argv)
 {
@@ -136,9 +137,10 @@ int main(int argc, char **argv)
 	compare(db, "thread order", "SELECT thread_id FROM audit_thread ORDER BY first_seen_at, thread_id",
 	        "SELECT thread_id FROM oracle_thread ORDER BY first_seen_at, thread_id");
 	compare(db, "pricing groups",
-	        "SELECT pricing_rule, tier, count(*), sum(estimated_cost_usd) FROM audit_container GROUP BY 1, 2",
-	        "SELECT pricing_rule, tier, count(*), sum(estimated_cost_usd) FROM oracle_container GROUP BY 1, 2"
-	        " ORDER BY 1, 2");
+	        "SELECT pricing_rule, tier, unpriced, count(*), sum(estimated_cost_usd) FROM audit_container"
+	        " GROUP BY 1, 2, 3",
+	        "SELECT pricing_rule, tier, unpriced, count(*), sum(estimated_cost_usd) FROM oracle_container"
+	        " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3");
 	store_free(store);
 	free(oracle);
 	if (differences)

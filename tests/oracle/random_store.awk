@@ -25,19 +25,23 @@ BEGIN {
   for (i = 0; i < m; i++) {
     c = t()
     prev = maybe(0.4) ? "" : (maybe(0.8) ? "resp_" pick(m) : "resp_gone_" pick(5))
-    printf "INSERT INTO responses (id, project_id, status, created_at, completed_at, previous_response_id, conversation_id, requests_ci_auto, raw) VALUES ('resp_%d', '%s', 'completed', %d, %s, %s, %s, %d, '{}');\n", i,
+    printf "INSERT INTO responses (id, project_id, status, created_at, completed_at, previous_response_id, conversation_id, requests_container_auto, raw) VALUES ('resp_%d', '%s', 'completed', %d, %s, %s, %s, %d, '{}');\n", i,
       projects[1 + pick(2)], c, maybe(0.2) ? "NULL" : c + 5 * pick(200) - (maybe(0.1) ? 100 : 0), q(prev),
-      q(maybe(0.6) ? "" : "conv_" pick(6)), maybe(0.7)
+      q(maybe(0.6) ? "" : "conv_" pick(6)), maybe(0.3) ? 0 : 1 + pick(3)
   }
   for (i = 0; i < k; i++)
-    printf "INSERT INTO ci_calls VALUES ('ci_%d', '%s', 'completed', %s, %s, %s);\n", i,
+    printf "INSERT INTO container_calls (id, container_id, status, response_id, conversation_id, context_response_id, kind) VALUES ('call_%d', '%s', 'completed', %s, %s, %s, '%s');\n", i,
       maybe(0.85) ? "cntr_" pick(n) : "cntr_unknown_" pick(3),
       q(maybe(0.2) ? "" : (maybe(0.9) ? "resp_" pick(m) : "resp_gone_" pick(3))),
-      q(maybe(0.7) ? "" : "conv_" pick(8)), q(maybe(0.7) ? "" : "resp_" pick(m))
-  for (i = 0; i < r; i++)
-    printf "INSERT OR IGNORE INTO container_references VALUES ('%s', '%s', '%s');\n",
-      maybe(0.9) ? "resp_" pick(m) : "resp_gone_" pick(3), maybe(0.9) ? "cntr_" pick(n) : "cntr_unknown_" pick(3),
-      maybe(0.5) ? "named" : "cited"
+      q(maybe(0.7) ? "" : "conv_" pick(8)), q(maybe(0.7) ? "" : "resp_" pick(m)),
+      maybe(0.6) ? "code_interpreter_call" : "shell_call"
+  for (i = 0; i < r; i++) {
+    kind = pick(3)  # who refers: a response (stored or not), a conversation, an item
+    printf "INSERT OR IGNORE INTO container_references (referrer_id, container_id, kind, referrer_kind) VALUES ('%s', '%s', '%s', '%s');\n",
+      kind == 0 ? (maybe(0.9) ? "resp_" pick(m) : "resp_gone_" pick(3)) : (kind == 1 ? "conv_" pick(6) : "msg_" pick(4)),
+      maybe(0.9) ? "cntr_" pick(n) : "cntr_unknown_" pick(3),
+      kind == 0 && maybe(0.5) ? "named" : "cited", kind == 0 ? "response" : (kind == 1 ? "conversation" : "item")
+  }
   print "COMMIT;"
   print "SELECT " base ";"
 }
