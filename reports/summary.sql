@@ -94,7 +94,8 @@ SELECT section, item, count, amount_usd, detail FROM (
   UNION ALL
   SELECT 2, 7, 'coverage', 'conversations', count(*), NULL, NULL FROM (
     SELECT conversation_id FROM windowed_responses WHERE conversation_id IS NOT NULL
-    UNION SELECT id FROM conversations)
+    UNION SELECT id FROM conversations
+    UNION SELECT parent_id FROM items WHERE parent_id LIKE 'conv\_%' ESCAPE '\')
   UNION ALL
   SELECT 2, 10 + row_number() OVER (ORDER BY project_id), 'coverage', 'project ' || project_id, judged, judged_cost,
          printf('judged %d of %d containers (%.1f%%), %s of %s estimated', judged, containers,

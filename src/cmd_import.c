@@ -24,12 +24,15 @@
 static const char import_usage[] =
     "usage: cntraudit import [--parent ID] FILE...   (- for stdin)\n\n"
     "Stores OpenAI API objects from JSON (one document, or an array of them) or JSON Lines:\n"
-    "containers and container list pages, responses, conversation-item and response\n"
-    "input-item list pages, conversations, code interpreter usage pages and costs pages;\n"
+    "containers, container file lists, responses, conversation-item and response\n"
+    "input-item list pages, conversations, code interpreter usage pages and costs pages,\n"
+    "projects and project API key lists, delete markers;\n"
     "and the dashboard's cost export (a .csv file with date, amount and line_item columns).\n"
     "Each document is stored whole or not at all; re-importing changes nothing.\n\n"
-    "  --parent ID   the conv_ or resp_ ID the item list pages belong to; by default it is\n"
-    "                taken from a conv_... or resp_... token in the file name, if any\n";
+    "  --parent ID   the conv_ or resp_ ID the item list pages belong to (the proj_ ID of\n"
+    "                project API key pages); by default it is taken from the one conv_, resp_\n"
+    "                or proj_ token in the file name shaped like a real ID (16 or more letters\n"
+    "                and digits), if any\n";
 
 struct import_state {
 	struct store *store;
@@ -43,21 +46,39 @@ struct import_state {
 	int fatal;
 };
 
-/* The conv_/resp_ token in a file's name: item pages saved as
- * "conv_abc123.items.json" know their conversation. Caller frees. */
-static char *parent_from_path(const char *path)
+/* Real IDs carry about 50 letters and digits after their prefix; a token
+ * in a file name needs 16 to be taken for one ("conv_items" is not). */
+#define FILE_NAME_ID_MIN 16
+
+/* The parent a file's name gives its item and API key pages: its conv_,
+ * resp_ or proj_ token shaped like a real ID ("conv_68f0...items.json").
+ * *candidates is how many different ones the name holds; NULL unless one.
+ * Caller frees. */
+static char *parent_from_path(const char *path, int *candidates)
 {
+	static const char alnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 	const char *base = strrchr(path, '/');
+	char *found = NULL;
 	base = base ? base + 1 : path;
+	*candidates = 0;
 	for (const char *p = base; *p; p++) {
-		if ((!strncmp(p, "conv_", 5) || !strncmp(p, "resp_", 5)) &&
-		    (p == base || !isalnum((unsigned char)p[-1]))) {
-			size_t n = 5 + strspn(p + 5, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789");
-			if (n > 5)
-				return xstrndup(p, n);
+		if (strncmp(p, "conv_", 5) && strncmp(p, "resp_", 5) && strncmp(p, "proj_", 5))
+			continue;
+		size_t n = strspn(p + 5, alnum);
+		if ((p > base && isalnum((unsigned char)p[-1])) || n < FILE_NAME_ID_MIN)
+			continue;
+		if (!found || strlen(found) != 5 + n || strncmp(found, p, 5 + n)) {
+			(*candidates)++;
+			free(found);
+			found = xstrndup(p, 5 + n);
 		}
+		p += 4 + n;
 	}
-	return NULL;
+	if (*candidates != 1) {
+		free(found);
+		return NULL;
+	}
+	return found;
 }
 
 static void report_failure(struct import_state *s, size_t line, const char *why)
@@ -107,6 +128,7 @@ static int import_document(struct import_state *s, size_t line, const json_t *do
 	s->documents++;
 	s->counts.objects += counts.objects;
 	s->counts.changed += counts.changed;
+	s->counts.without_parent += counts.without_parent;
 	if (++s->pending >= DOCUMENTS_PER_COMMIT) {
 		s->pending = 0;
 		if (store_commit(s->store) || store_begin(s->store))
@@ -150,9 +172,10 @@ enum outcome cmd_import(const struct global_options *global, int argc, char **ar
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			if (strncmp(optarg, "conv_", 5) && strncmp(optarg, "resp_", 5)) {
+			if (strncmp(optarg, "conv_", 5) && strncmp(optarg, "resp_", 5) && strncmp(optarg, "proj_", 5)) {
 				free(given);
-				return usage_error("import", "--parent: '%s' is not a conv_ or resp_ ID", optarg);
+				return usage_error("import", "--parent: '%s' is not a conv_, resp_ or proj_ ID",
+				                   optarg);
 			}
 			parent = optarg;
 			break;
@@ -184,14 +207,22 @@ enum outcome cmd_import(const struct global_options *global, int argc, char **ar
 
 	static const struct source_callbacks callbacks = {on_document, on_malformed};
 	for (int i = optind; i < argc; i++) {
-		char *guessed = parent ? NULL : parent_from_path(argv[i]);
+		int candidates = 0;
+		char *guessed = parent ? NULL : parent_from_path(argv[i], &candidates);
 		s.path = strcmp(argv[i], "-") ? argv[i] : "<stdin>";
 		s.decode.parent_id = parent ? parent : guessed;
+		s.counts.without_parent = 0;
 		int rc = str_ends_with(argv[i], ".csv") ? csv_read_file(argv[i], on_cost_row, &s)
 		                                        : source_read(argv[i], &callbacks, &s);
 		free(guessed);
 		if (s.fatal)
 			goto fatal;
+		if (s.counts.without_parent)
+			log_warn(
+			    "%s: %zu item%s stored with no conversation, response or project to belong to: the file "
+			    "name holds %s; their container calls still count, but join no thread (give --parent ID)",
+			    s.path, s.counts.without_parent, s.counts.without_parent == 1 ? "" : "s",
+			    candidates ? "several different IDs" : "no conv_, resp_ or proj_ ID");
 		if (rc) {
 			if (s.error_lines++ < 20)
 				buf_printf(&s.errors, "%s\n", error_message());

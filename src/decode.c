@@ -24,6 +24,10 @@ static enum document_kind list_kind(const json_t *data)
 		return DOC_RESPONSE_LIST;
 	if (object && !strcmp(object, "container.file"))
 		return DOC_FILE_LIST;
+	if (object && !strcmp(object, "organization.project"))
+		return DOC_PROJECT_LIST;
+	if (object && !strcmp(object, "organization.project.api_key"))
+		return DOC_PROJECT_KEY_LIST;
 	if (json_is_string(json_object_get(first, "type")))
 		return DOC_ITEM_LIST;
 	return DOC_UNKNOWN;
@@ -95,7 +99,7 @@ static int unrecognised(const json_t *doc)
 		const char *inner = object_of(json_array_get(data, 0));
 		return error_set(
 		    "unrecognised document: a list of '%.80s' is not a list of containers, container files, "
-		    "responses or items",
+		    "responses, items, projects or project API keys",
 		    inner ? inner : "untyped elements");
 	}
 	if (!strcmp(object, "page") && json_is_array(data))
@@ -142,6 +146,16 @@ static int decode_list(const struct decode_context *page_ctx, const json_t *doc,
 			         ? decode_container_file(&ctx, element, counts)
 			         : error_set("list element %zu is not a container file", i);
 			break;
+		case DOC_PROJECT_LIST:
+			rc = object && !strcmp(object, "organization.project")
+			         ? decode_project(&ctx, element, counts)
+			         : error_set("list element %zu is not a project", i);
+			break;
+		case DOC_PROJECT_KEY_LIST:
+			rc = object && !strcmp(object, "organization.project.api_key")
+			         ? decode_project_api_key(&ctx, element, counts)
+			         : error_set("list element %zu is not a project API key", i);
+			break;
 		default:
 			rc = decode_item(&ctx, element, counts);
 			break;
@@ -171,6 +185,8 @@ int decode_document(const struct decode_context *given, const json_t *doc, struc
 	case DOC_CONTAINER_LIST:
 	case DOC_RESPONSE_LIST:
 	case DOC_FILE_LIST:
+	case DOC_PROJECT_LIST:
+	case DOC_PROJECT_KEY_LIST:
 	case DOC_ITEM_LIST:
 		return decode_list(&ctx, doc, kind, counts);
 	case DOC_USAGE_PAGE:

@@ -15,18 +15,20 @@
 
 enum document_kind {
 	DOC_UNKNOWN,
-	DOC_CONTAINER,      /* {"object":"container"} */
-	DOC_CONTAINER_LIST, /* {"object":"list","data":[containers]} */
-	DOC_RESPONSE,       /* {"object":"response"} */
-	DOC_RESPONSE_LIST,  /* {"object":"list","data":[responses]} (Azure lists responses) */
-	DOC_ITEM_LIST,      /* {"object":"list","data":[items with "type"]}: conversation or input items */
-	DOC_CONVERSATION,   /* {"object":"conversation"} */
-	DOC_CONTAINER_FILE, /* {"object":"container.file"} */
-	DOC_FILE_LIST,      /* {"object":"list","data":[container.file]} */
-	DOC_USAGE_PAGE,     /* {"object":"page"} of code_interpreter_sessions buckets */
-	DOC_COSTS_PAGE,     /* {"object":"page"} of organization.costs buckets */
-	DOC_EMPTY_PAGE,     /* a list or page holding nothing: valid, stores nothing */
-	DOC_DELETION,       /* a delete marker: {"object":"container.deleted","deleted":true} and the like */
+	DOC_CONTAINER,        /* {"object":"container"} */
+	DOC_CONTAINER_LIST,   /* {"object":"list","data":[containers]} */
+	DOC_RESPONSE,         /* {"object":"response"} */
+	DOC_RESPONSE_LIST,    /* {"object":"list","data":[responses]} (Azure lists responses) */
+	DOC_ITEM_LIST,        /* {"object":"list","data":[items with "type"]}: conversation or input items */
+	DOC_CONVERSATION,     /* {"object":"conversation"} */
+	DOC_CONTAINER_FILE,   /* {"object":"container.file"} */
+	DOC_FILE_LIST,        /* {"object":"list","data":[container.file]} */
+	DOC_USAGE_PAGE,       /* {"object":"page"} of code_interpreter_sessions buckets */
+	DOC_COSTS_PAGE,       /* {"object":"page"} of organization.costs buckets */
+	DOC_EMPTY_PAGE,       /* a list or page holding nothing: valid, stores nothing */
+	DOC_DELETION,         /* a delete marker: {"object":"container.deleted","deleted":true} and the like */
+	DOC_PROJECT_LIST,     /* {"object":"list","data":[organization.project]} */
+	DOC_PROJECT_KEY_LIST, /* {"object":"list","data":[organization.project.api_key]} of one project */
 };
 
 enum document_kind decode_detect_kind(const json_t *doc);
@@ -34,7 +36,7 @@ enum document_kind decode_detect_kind(const json_t *doc);
 struct decode_context {
 	struct store *store;
 	const char *project_id; /* the --project label stored on every object */
-	const char *parent_id;  /* conv_ or resp_ an item page belongs to; NULL when unknown */
+	const char *parent_id;  /* conv_ or resp_ an item page belongs to, proj_ an API key page; NULL when unknown */
 	const char *request_id; /* x-request-id of the response the document came in; NULL when imported */
 	const char *text;       /* the document's bytes as received, when known (raw is stored from them) */
 	size_t text_len;
@@ -42,8 +44,9 @@ struct decode_context {
 };
 
 struct decode_counts {
-	size_t objects; /* API objects decoded */
-	size_t changed; /* of which inserted or changed a stored row */
+	size_t objects;        /* API objects decoded */
+	size_t changed;        /* of which inserted or changed a stored row */
+	size_t without_parent; /* items or project API keys stored with no parent_id to belong to */
 };
 
 /* Decodes and stores one document. The caller wraps it in a savepoint so a
@@ -72,6 +75,8 @@ struct trace_origin {
  * annotations of a message. Part of the object that holds the item.
  * 1 when something was stored anew or changed, 0 when not, -1 on error. */
 int decode_trace(const struct decode_context *ctx, const json_t *item, const struct trace_origin *origin);
+int decode_project(const struct decode_context *ctx, const json_t *obj, struct decode_counts *counts);
+int decode_project_api_key(const struct decode_context *ctx, const json_t *obj, struct decode_counts *counts);
 int decode_usage_page(const struct decode_context *ctx, const json_t *page, struct decode_counts *counts);
 int decode_costs_page(const struct decode_context *ctx, const json_t *page, struct decode_counts *counts);
 

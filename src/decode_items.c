@@ -124,6 +124,7 @@ int decode_item(const struct decode_context *ctx, const json_t *item, struct dec
 	if (changed < 0)
 		return -1;
 	counts->objects++;
+	counts->without_parent += !origin.conversation_id && !origin.context_response_id;
 	if (!id || !*id) /* without an id an item cannot be deduplicated; its traces are stored above */
 		return decode_count(counts, changed);
 	char *raw = decode_raw(ctx, item);

@@ -1,5 +1,7 @@
-/* Admin API pages: GET /organization/usage/code_interpreter_sessions and
- * GET /organization/costs, both {"object":"page","data":[buckets]}. */
+/* Admin API objects: the pages of GET /organization/usage/
+ * code_interpreter_sessions and GET /organization/costs (both
+ * {"object":"page","data":[buckets]}), and the projects and project API keys
+ * of GET /organization/projects and GET /organization/projects/{id}/api_keys. */
 #include "decode.h"
 
 #include "error.h"
@@ -115,4 +117,52 @@ int decode_usage_page(const struct decode_context *ctx, const json_t *page, stru
 int decode_costs_page(const struct decode_context *ctx, const json_t *page, struct decode_counts *counts)
 {
 	return decode_buckets(ctx, page, "organization.costs.result", cost_result, counts);
+}
+
+int decode_project(const struct decode_context *ctx, const json_t *obj, struct decode_counts *counts)
+{
+	const char *id, *name, *status;
+	int64_t created_at = 0;
+	int has_created;
+	if (json_field_required_string(obj, "id", &(struct subject){"project", NULL}, &id))
+		return -1;
+	const struct subject subject = {"project", id}, *what = &subject;
+	if (json_field_string(obj, "name", what, &name) || json_field_string(obj, "status", what, &status) ||
+	    json_field_time(obj, "created_at", what, &created_at, &has_created))
+		return -1;
+	char *raw = decode_raw(ctx, obj);
+	struct project_row row = {.id = id,
+	                          .name = name,
+	                          .status = status,
+	                          .created_at = has_created ? &created_at : NULL,
+	                          .raw = raw,
+	                          .request_id = ctx->request_id};
+	int rc = decode_count(counts, store_upsert_project(ctx->store, &row));
+	free(raw);
+	counts->objects++;
+	return rc;
+}
+
+/* A key of the project the page belongs to (ctx->parent_id, when known). */
+int decode_project_api_key(const struct decode_context *ctx, const json_t *obj, struct decode_counts *counts)
+{
+	const char *id, *redacted, *name;
+	if (json_field_required_string(obj, "id", &(struct subject){"project API key", NULL}, &id))
+		return -1;
+	const struct subject subject = {"project API key", id}, *what = &subject;
+	if (json_field_string(obj, "redacted_value", what, &redacted) || json_field_string(obj, "name", what, &name))
+		return -1;
+	const char *project = ctx->parent_id && !strncmp(ctx->parent_id, "proj_", 5) ? ctx->parent_id : NULL;
+	char *raw = decode_raw(ctx, obj);
+	struct project_api_key_row row = {.id = id,
+	                                  .project_id = project,
+	                                  .redacted_value = redacted,
+	                                  .name = name,
+	                                  .raw = raw,
+	                                  .request_id = ctx->request_id};
+	int rc = decode_count(counts, store_upsert_project_api_key(ctx->store, &row));
+	free(raw);
+	counts->objects++;
+	counts->without_parent += project == NULL;
+	return rc;
 }

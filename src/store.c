@@ -24,6 +24,8 @@ enum statement {
 	ST_CONTAINER_FILE,
 	ST_DELETION,
 	ST_DELETE_CONTAINER,
+	ST_PROJECT,
+	ST_PROJECT_API_KEY,
 	ST_COUNT
 };
 
@@ -102,6 +104,19 @@ static const char *const statement_sql[ST_COUNT] = {
                     " request_id = coalesce(excluded.request_id, deletions.request_id)"
                     " WHERE excluded.raw <> deletions.raw",
     [ST_DELETE_CONTAINER] = "UPDATE containers SET status = 'deleted' WHERE id = ?1 AND status <> 'deleted'",
+    [ST_PROJECT] = "INSERT INTO projects(id, name, status, created_at, raw, request_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+                   " ON CONFLICT(id) DO UPDATE SET name = excluded.name, status = excluded.status,"
+                   " created_at = excluded.created_at, raw = excluded.raw,"
+                   " request_id = coalesce(excluded.request_id, projects.request_id)"
+                   " WHERE excluded.raw <> projects.raw",
+    [ST_PROJECT_API_KEY] =
+        "INSERT INTO project_api_keys(id, project_id, redacted_value, name, raw, request_id)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+        " ON CONFLICT(id) DO UPDATE SET project_id = coalesce(excluded.project_id, project_api_keys.project_id),"
+        " redacted_value = excluded.redacted_value, name = excluded.name, raw = excluded.raw,"
+        " request_id = coalesce(excluded.request_id, project_api_keys.request_id)"
+        " WHERE excluded.raw <> project_api_keys.raw"
+        " OR (project_api_keys.project_id IS NULL AND excluded.project_id IS NOT NULL)",
 };
 
 struct store {
@@ -498,6 +513,34 @@ int store_upsert_container_file(struct store *store, const struct container_file
 	bind_text(st, 7, r->raw);
 	bind_text(st, 8, r->request_id);
 	return run(store, st, "container file");
+}
+
+int store_upsert_project(struct store *store, const struct project_row *r)
+{
+	sqlite3_stmt *st = statement(store, ST_PROJECT);
+	if (!st)
+		return -1;
+	bind_text(st, 1, r->id);
+	bind_text(st, 2, r->name);
+	bind_text(st, 3, r->status);
+	bind_int(st, 4, r->created_at);
+	bind_text(st, 5, r->raw);
+	bind_text(st, 6, r->request_id);
+	return run(store, st, "project");
+}
+
+int store_upsert_project_api_key(struct store *store, const struct project_api_key_row *r)
+{
+	sqlite3_stmt *st = statement(store, ST_PROJECT_API_KEY);
+	if (!st)
+		return -1;
+	bind_text(st, 1, r->id);
+	bind_text(st, 2, r->project_id);
+	bind_text(st, 3, r->redacted_value);
+	bind_text(st, 4, r->name);
+	bind_text(st, 5, r->raw);
+	bind_text(st, 6, r->request_id);
+	return run(store, st, "project API key");
 }
 
 int store_add_deletion(struct store *store, const struct deletion_row *r)

@@ -84,6 +84,16 @@ struct container_file_row {
 	const char *raw, *request_id;
 };
 
+struct project_row {
+	const char *id, *name, *status;
+	const int64_t *created_at;
+	const char *raw, *request_id;
+};
+
+struct project_api_key_row {
+	const char *id, *project_id, *redacted_value, *name, *raw, *request_id;
+};
+
 /* A delete marker: {"id", "object": "container.deleted", "deleted": true}. */
 struct deletion_row {
 	const char *id, *object, *raw, *request_id;
@@ -131,6 +141,8 @@ int store_upsert_conversation(struct store *store, const struct conversation_row
 int store_upsert_usage(struct store *store, const struct usage_row *row);
 int store_upsert_cost(struct store *store, const struct cost_row *row);
 int store_upsert_container_file(struct store *store, const struct container_file_row *row);
+int store_upsert_project(struct store *store, const struct project_row *row);
+int store_upsert_project_api_key(struct store *store, const struct project_api_key_row *row);
 /* Stores a delete marker; a container.deleted one also marks the container
  * deleted (now, or when it is stored later). */
 int store_add_deletion(struct store *store, const struct deletion_row *row);

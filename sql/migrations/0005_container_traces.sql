@@ -58,6 +58,26 @@ CREATE TABLE deletions (
   request_id TEXT
 ) STRICT;
 
+-- The organization's projects and their API keys, from the Admin API
+-- (GET /organization/projects, GET /organization/projects/{id}/api_keys):
+-- a key is listed only by its redacted value ("sk-abc...def").
+CREATE TABLE projects (
+  id         TEXT PRIMARY KEY,
+  name       TEXT,
+  status     TEXT,
+  created_at INTEGER,
+  raw        TEXT NOT NULL,
+  request_id TEXT
+) STRICT;
+CREATE TABLE project_api_keys (
+  id             TEXT PRIMARY KEY,
+  project_id     TEXT,             -- the project whose listing holds it; NULL when imported without one
+  redacted_value TEXT,
+  name           TEXT,
+  raw            TEXT NOT NULL,
+  request_id     TEXT
+) STRICT;
+
 -- The OpenAI project a --project label stands for, learned from the Admin
 -- API (the project whose API keys include the key that collected). A label
 -- that starts with proj_ stands for itself.

@@ -1,35 +1,45 @@
-/* fake_api: a local stand-in for the OpenAI API, faithful to
- * shared/reference/openai-api.md, for cntraudit's end-to-end tests and
+/* fake_api: a local stand-in for the OpenAI API, faithful to the official
+ * definition (openai/openai-openapi; tests/schemas/ holds the schemas its
+ * replies are validated against), for cntraudit's end-to-end tests and
  * benchmarks. It serves the API objects of fixture folders (their api/ files)
  * or a synthetic account generated from a seed, with the real endpoints'
- * pagination and error bodies, separate project and admin keys, fault
- * injection, per-request latency, and a log of every request it received.
+ * pagination (limit, order, after; opaque page cursors), grouping (group_by
+ * project_id, line_item, api_key_id), error bodies, separate project and
+ * admin keys, the admin projects and API keys listings, fault injection,
+ * per-request latency, and a log of every request it received.
  *
  *   fake_api [--port N] [--port-file FILE] [--fixture DIR]... [--synthetic C:R:V]
  *            [--seed N] [--latency-ms N] [--fault MATCH:KIND[:COUNT]]... [--log FILE]
- *            [--api-key KEY] [--admin-key KEY] [--echo-auth] [--dump DIR]
+ *            [--api-key KEY] [--admin-key KEY] [--project-id ID] [--page-size N]
+ *            [--echo-auth] [--dump DIR]
  *
  * Faults (KIND): 429 (Retry-After: 1), 429ms (retry-after-ms: 50), 500, 502,
  * 503, delay (the reply comes 1 s late), reset (connection closed, no reply),
- * truncate (body cut in half),
- * malformed (invalid JSON with 200), stall (half the body, then silence for
- * 60 s). MATCH is a substring of "PATH?QUERY"; COUNT requests get the fault
- * (default 1, 0 = every one). --dump writes the account as import files and
- * exits. Retrieving a container or its files "touches" it: a running
- * container's last_active_at becomes now, as the real API does, and the log
- * says TOUCH. */
+ * truncate (body cut in half), malformed (invalid JSON with 200), stall (half
+ * the body, then silence for 60 s), stuck (a listing ignores its cursor: the
+ * first page again, with has_more), wrong-id (GET /responses/{id} answers
+ * another response). MATCH is a substring of "PATH?QUERY"; COUNT requests get
+ * the fault (default 1, 0 = every one).
+ *
+ * The project key belongs to --project-id (default proj_fake...): grouped
+ * usage and costs results without a project of their own carry it, and the
+ * admin API lists it with the key's redacted value, beside another project.
+ * --page-size caps every page (real pages may be shorter than limit).
+ * --dump writes the account as import files and exits. Retrieving a
+ * container or its files "touches" it: a running container's last_active_at
+ * becomes now, as the real API does, and the log says TOUCH. */
 #include "source_reader.h"
 #include "xalloc.h"
 
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <jansson.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,9 +58,13 @@ static struct {
 	json_t *container_at; /* id -> position in containers, for the after cursor */
 	json_t *responses;    /* id -> response */
 	json_t *items;        /* parent id (conv_/resp_) -> array of items */
+	json_t *files;        /* container id -> array of container.file */
 	json_t *usage;        /* array of buckets */
 	json_t *costs;        /* array of buckets */
-	const char *api_key, *admin_key;
+	json_t *projects;     /* array of organization.project */
+	json_t *project_keys; /* project id -> array of organization.project.api_key */
+	const char *api_key, *admin_key, *project_id;
+	long page_size; /* 0: pages as long as limit */
 	int echo_auth;
 	long latency_ms;
 	struct fault faults[64];
@@ -58,16 +72,21 @@ static struct {
 	FILE *log;
 	unsigned long request_counter;
 	pthread_mutex_t lock;
-} fake = {.api_key = "test-project-key", .admin_key = "test-admin-key", .lock = PTHREAD_MUTEX_INITIALIZER};
+} fake = {.api_key = "test-project-key",
+          .admin_key = "test-admin-key",
+          .project_id = "proj_fake0000000000000000",
+          .lock = PTHREAD_MUTEX_INITIALIZER};
 
 /* ---- loading ---------------------------------------------------------- */
 
+/* The conv_, resp_ or proj_ token in a file name: what an item or API key
+ * list page belongs to. */
 static char *parent_token(const char *path)
 {
 	const char *base = strrchr(path, '/');
 	base = base ? base + 1 : path;
 	for (const char *p = base; *p; p++)
-		if (!strncmp(p, "conv_", 5) || !strncmp(p, "resp_", 5))
+		if (!strncmp(p, "conv_", 5) || !strncmp(p, "resp_", 5) || !strncmp(p, "proj_", 5))
 			return xstrndup(
 			    p, 5 + strspn(p + 5, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"));
 	return NULL;
@@ -75,49 +94,59 @@ static char *parent_token(const char *path)
 
 static const char *loading_path;
 
-static void add_items(const char *parent, const json_t *data)
+static void append_to(json_t *by_key, const char *key, const json_t *value)
 {
-	json_t *list = json_object_get(fake.items, parent);
+	json_t *list = json_object_get(by_key, key);
 	if (!list) {
 		list = json_array();
-		json_object_set_new(fake.items, parent, list);
+		json_object_set_new(by_key, key, list);
 	}
-	json_array_extend(list, (json_t *)data);
+	if (json_is_array(value))
+		json_array_extend(list, (json_t *)value);
+	else
+		json_array_append(list, (json_t *)value);
 }
 
-static int keep_document(json_t *doc);
-
-/* The reader lends documents (they may live in a parse arena): the server
- * keeps its own copy. */
-static int load_document(void *ctx, const json_t *lent, size_t line, const char *text, size_t len)
+static void keep_files(const json_t *data)
 {
-	json_t *copy = json_deep_copy(lent);
-	int rc = keep_document(copy);
-	json_decref(copy);
-	return rc;
+	size_t i;
+	const json_t *file;
+	json_array_foreach (data, i, file) {
+		const char *container = json_string_value(json_object_get(file, "container_id"));
+		if (container)
+			append_to(fake.files, container, file);
+	}
 }
 
-static int keep_document(json_t *doc)
+static void keep_document(json_t *doc)
 {
 	const char *object = json_string_value(json_object_get(doc, "object"));
 	const json_t *data = json_object_get(doc, "data");
 	if (!object)
-		return 0;
+		return;
 	if (!strcmp(object, "container")) {
-		json_array_append(fake.containers, (json_t *)doc);
+		json_array_append(fake.containers, doc);
+	} else if (!strcmp(object, "container.file")) {
+		json_t *one = json_pack("[O]", doc);
+		keep_files(one);
+		json_decref(one);
 	} else if (!strcmp(object, "response")) {
-		json_object_set(fake.responses, json_string_value(json_object_get(doc, "id")), (json_t *)doc);
+		json_object_set(fake.responses, json_string_value(json_object_get(doc, "id")), doc);
 	} else if (!strcmp(object, "list") && json_array_size(data)) {
 		const json_t *first = json_array_get(data, 0);
 		const char *inner = json_string_value(json_object_get(first, "object"));
-		if (inner && !strcmp(inner, "container")) {
+		char *parent = parent_token(loading_path);
+		if (inner && !strcmp(inner, "container"))
 			json_array_extend(fake.containers, (json_t *)data);
-		} else if (json_object_get(first, "type")) {
-			char *parent = parent_token(loading_path);
-			if (parent)
-				add_items(parent, data);
-			free(parent);
-		}
+		else if (inner && !strcmp(inner, "container.file"))
+			keep_files(data);
+		else if (inner && !strcmp(inner, "organization.project"))
+			json_array_extend(fake.projects, (json_t *)data);
+		else if (inner && !strcmp(inner, "organization.project.api_key") && parent)
+			append_to(fake.project_keys, parent, data);
+		else if (json_object_get(first, "type") && parent)
+			append_to(fake.items, parent, data);
+		free(parent);
 	} else if (!strcmp(object, "page") && json_array_size(data)) {
 		json_t *results = json_object_get(json_array_get(data, 0), "results");
 		const char *inner = json_string_value(json_object_get(json_array_get(results, 0), "object"));
@@ -126,6 +155,15 @@ static int keep_document(json_t *doc)
 		else if (inner && strstr(inner, "costs"))
 			json_array_extend(fake.costs, (json_t *)data);
 	}
+}
+
+/* The reader lends documents (they may live in a parse arena): the server
+ * keeps its own copy. */
+static int load_document(void *ctx, const json_t *lent, size_t line, const char *text, size_t len)
+{
+	json_t *copy = json_deep_copy(lent);
+	keep_document(copy);
+	json_decref(copy);
 	return 0;
 }
 
@@ -192,6 +230,41 @@ static void sort_containers(void)
 	free(all);
 }
 
+/* What the admin API shows of a key: its start and end, as "sk-abc...def". */
+static json_t *redacted(const char *key)
+{
+	size_t n = strlen(key);
+	return n > 10 ? json_sprintf("%.6s...%s", key, key + n - 4) : json_string("...");
+}
+
+static json_t *project_key(const char *id, const char *key)
+{
+	return json_pack("{s:s, s:o, s:s, s:i, s:i, s:s, s:s, s:{s:s, s:{s:s, s:s, s:s, s:s, s:i}}}", "object",
+	                 "organization.project.api_key", "redacted_value", redacted(key), "name", "cntraudit key",
+	                 "created_at", 1711471533, "last_used_at", 1711471534, "id", id, "owner_project_access",
+	                 "active", "owner", "type", "user", "user", "id", "user_fake", "name", "Fake User", "email",
+	                 "user@example.com", "role", "owner", "created_at", 1711471533);
+}
+
+/* Without projects in the fixtures, the account has two: the one the
+ * project key belongs to, and another whose key is a different one. */
+static void default_projects(void)
+{
+	if (json_array_size(fake.projects))
+		return;
+	const char *other = "proj_fakeother00000000000";
+	json_array_append_new(fake.projects, json_pack("{s:s, s:s, s:s, s:i, s:n, s:s}", "id", fake.project_id,
+	                                               "object", "organization.project", "name", "Fake project",
+	                                               "created_at", 1711471533, "archived_at", "status", "active"));
+	json_array_append_new(fake.projects, json_pack("{s:s, s:s, s:s, s:i, s:n, s:s}", "id", other, "object",
+	                                               "organization.project", "name", "Another project", "created_at",
+	                                               1711471600, "archived_at", "status", "active"));
+	json_t *mine = json_pack("[o]", project_key("key_fake_project", fake.api_key));
+	json_t *theirs = json_pack("[o]", project_key("key_fake_other", "sk-proj-another-key-entirely-0000"));
+	json_object_set_new(fake.project_keys, fake.project_id, mine);
+	json_object_set_new(fake.project_keys, other, theirs);
+}
+
 /* ---- the synthetic account --------------------------------------------- */
 
 static unsigned long long rng_state;
@@ -208,9 +281,49 @@ static json_t *synthetic_container(const char *id, long created, long last, cons
 	                 "last_active_at", "minutes", 20, "last_active_at", (json_int_t)last, "memory_limit", memory);
 }
 
+/* A container call of the chain's kind: code interpreter or Hosted Shell. */
+static json_t *synthetic_call(int shell, long t, long r, const char *container)
+{
+	char id[96], call_id[96];
+	if (!shell) {
+		snprintf(id, sizeof id, "ci_%08lx%040ld", t, r);
+		return json_pack("{s:s, s:s, s:s, s:s, s:s, s:n}", "type", "code_interpreter_call", "id", id, "status",
+		                 "completed", "container_id", container, "code", "print(42)", "outputs");
+	}
+	snprintf(id, sizeof id, "sh_%08lx%040ld", t, r);
+	snprintf(call_id, sizeof call_id, "call_%08lx%040ld", t, r);
+	return json_pack("{s:s, s:s, s:s, s:{s:[s], s:n, s:n}, s:s, s:{s:s, s:s}}", "type", "shell_call", "id", id,
+	                 "call_id", call_id, "action", "commands", "python3 -c 'print(42)'", "timeout_ms",
+	                 "max_output_length", "status", "completed", "environment", "type", "container_reference",
+	                 "container_id", container);
+}
+
+static json_t *synthetic_tools(int shell)
+{
+	if (shell)
+		return json_pack("[{s:s, s:{s:s}}]", "type", "shell", "environment", "type", "container_auto");
+	return json_pack("[{s:s, s:{s:s}}]", "type", "code_interpreter", "container", "type", "auto");
+}
+
+/* A response in the official shape: every field the definition requires. */
+static json_t *synthetic_response(const char *id, long t, json_t *output, json_t *tools, const char *previous,
+                                  const char *conversation)
+{
+	return json_pack("{s:s, s:s, s:I, s:I, s:s, s:n, s:n, s:n, s:s, s:o, s:b, s:o, s:o, s:o, s:s, s:f, s:f, s:{},"
+	                 " s:b}",
+	                 "id", id, "object", "response", "created_at", (json_int_t)t, "completed_at",
+	                 (json_int_t)(t + 6), "status", "completed", "error", "incomplete_details", "instructions",
+	                 "model", "gpt-5", "output", output, "parallel_tool_calls", 1, "previous_response_id",
+	                 previous ? json_string(previous) : json_null(), "conversation",
+	                 conversation ? json_pack("{s:s}", "id", conversation) : json_null(), "tools", tools,
+	                 "tool_choice", "auto", "temperature", 1.0, "top_p", 1.0, "metadata", "store", 1);
+}
+
 /* C containers, R responses in chains of 1-4 (V of them conversations):
  * about 70% of responses run code (reusing their chain's container), the
- * rest get an orphan container from auto mode; containers beyond those are
+ * rest get an orphan container from auto mode; three chains in ten use the
+ * Hosted Shell instead of code interpreter; a quarter of the containers
+ * that ran code hold a file the model wrote; containers beyond those are
  * created standalone across the same period. */
 static void generate(long containers, long responses, long conversations, unsigned long long seed)
 {
@@ -219,6 +332,7 @@ static void generate(long containers, long responses, long conversations, unsign
 	rng_state = seed;
 	while (r < responses) {
 		int chain = 1 + (int)rnd(4);
+		int shell = rnd(10) < 3;
 		int is_conv = conv_made < conversations;
 		char conv[96] = "";
 		char chain_container[96] = "";
@@ -238,14 +352,20 @@ static void generate(long containers, long responses, long conversations, unsign
 					chain_last = t + 1;
 					json_array_append_new(fake.containers,
 					                      synthetic_container(chain_container, t + 1, t + 1, "1g"));
+					if (rnd(4) == 0) {
+						char file[96];
+						snprintf(file, sizeof file, "cfile_%08lx%040ld", t + 3, made);
+						json_t *f = json_pack("{s:s, s:s, s:I, s:i, s:s, s:s, s:s}", "id", file,
+						                      "object", "container.file", "created_at",
+						                      (json_int_t)(t + 3), "bytes", 42, "container_id",
+						                      chain_container, "path", "/mnt/data/output.txt",
+						                      "source", "assistant");
+						append_to(fake.files, chain_container, f);
+						json_decref(f);
+					}
 				}
 				if (chain_container[0]) {
-					char ci[96];
-					snprintf(ci, sizeof ci, "ci_%08lx%040ld", t + 2, r);
-					json_t *call =
-					    json_pack("{s:s, s:s, s:s, s:s, s:s, s:n}", "type", "code_interpreter_call",
-					              "id", ci, "status", "completed", "container_id", chain_container,
-					              "code", "print(42)", "outputs");
+					json_t *call = synthetic_call(shell, t + 2, r, chain_container);
 					json_array_append(output, call);
 					if (is_conv)
 						json_array_append(chain_items, call);
@@ -256,17 +376,14 @@ static void generate(long containers, long responses, long conversations, unsign
 				snprintf(cid, sizeof cid, "cntr_%08lx%040ld", t + 1, made++);
 				json_array_append_new(fake.containers, synthetic_container(cid, t + 1, t + 1, "1g"));
 			}
-			json_array_append_new(output,
-			                      json_pack("{s:s, s:s, s:s, s:s, s:[]}", "id", "msg_x", "type", "message",
-			                                "status", "completed", "role", "assistant", "content"));
-			json_object_set_new(json_array_get(output, json_array_size(output) - 1), "id",
-			                    json_sprintf("msg_%s", id + 5));
-			json_t *resp = json_pack(
-			    "{s:s, s:s, s:I, s:I, s:s, s:o, s:[{s:s, s:{s:s}}], s:o, s:o}", "id", id, "object",
-			    "response", "created_at", (json_int_t)t, "completed_at", (json_int_t)(t + 6), "status",
-			    "completed", "output", output, "tools", "type", "code_interpreter", "container", "type",
-			    "auto", "previous_response_id", is_conv || !prev[0] ? json_null() : json_string(prev),
-			    "conversation", is_conv ? json_pack("{s:s}", "id", conv) : json_null());
+			char msg[96];
+			snprintf(msg, sizeof msg, "msg_%s", id + 5);
+			json_array_append_new(output, json_pack("{s:s, s:s, s:s, s:s, s:[{s:s, s:s, s:[], s:[]}]}",
+			                                        "id", msg, "type", "message", "status", "completed",
+			                                        "role", "assistant", "content", "type", "output_text",
+			                                        "text", "done", "annotations", "logprobs"));
+			json_t *resp = synthetic_response(id, t, output, synthetic_tools(shell),
+			                                  is_conv || !prev[0] ? NULL : prev, is_conv ? conv : NULL);
 			json_object_set_new(fake.responses, id, resp);
 			snprintf(prev, sizeof prev, "%s", id);
 		}
@@ -287,37 +404,72 @@ static void generate(long containers, long responses, long conversations, unsign
 	}
 }
 
+/* ---- lists, as the API pages them -------------------------------------- */
+
+static json_t *id_or_null(const json_t *object)
+{
+	return object ? json_incref(json_object_get(object, "id")) : json_null();
+}
+
+/* {"object":"list", "data", "first_id", "last_id", "has_more"}: the data is
+ * borrowed, elements start..start+count. */
+static json_t *list_page(const json_t *all, size_t start, size_t count, int desc, int more)
+{
+	size_t n = json_array_size(all);
+	json_t *data = json_array();
+	for (size_t i = start; i < start + count && i < n; i++)
+		json_array_append(data, json_array_get(all, desc ? n - 1 - i : i));
+	json_t *first = json_array_get(data, 0), *last = json_array_get(data, json_array_size(data) - 1);
+	return json_pack("{s:s, s:o, s:o, s:o, s:b}", "object", "list", "data", data, "first_id", id_or_null(first),
+	                 "last_id", id_or_null(last), "has_more", more);
+}
+
 /* ---- --dump: the same account as files for cntraudit import ------------ */
 
-static void dump(const char *dir)
+static void dump_lines(const char *path, const json_t *all, size_t per_page)
 {
-	mkdir(dir, 0700);
-	char *path = xasprintf("%s/containers.jsonl", dir);
 	FILE *f = fopen(path, "w");
-	size_t n = json_array_size(fake.containers);
-	for (size_t i = 0; i < n; i += 100) {
-		json_t *page = json_pack("{s:s, s:[], s:b}", "object", "list", "data", "has_more", i + 100 < n);
-		for (size_t k = i; k < n && k < i + 100; k++)
-			json_array_append(json_object_get(page, "data"), json_array_get(fake.containers, k));
+	size_t n = json_array_size(all);
+	for (size_t i = 0; i < n; i += per_page) {
+		json_t *page = list_page(all, i, per_page, 0, i + per_page < n);
 		json_dumpf(page, f, JSON_COMPACT);
 		fputc('\n', f);
 		json_decref(page);
 	}
 	fclose(f);
+}
+
+static void dump(const char *dir)
+{
+	mkdir(dir, 0700);
+	char *path = xasprintf("%s/containers.jsonl", dir);
+	dump_lines(path, fake.containers, 100);
 	free(path);
 	path = xasprintf("%s/responses.jsonl", dir);
-	f = fopen(path, "w");
+	FILE *f = fopen(path, "w");
 	const char *key;
 	json_t *value;
 	json_object_foreach (fake.responses, key, value) {
-		json_dumpf(value, f, JSON_COMPACT);
+		json_dumpf(value, f, JSON_COMPACT | JSON_REAL_PRECISION(15));
 		fputc('\n', f);
 	}
 	fclose(f);
 	free(path);
+	if (json_object_size(fake.files)) {
+		path = xasprintf("%s/container-files.jsonl", dir);
+		f = fopen(path, "w");
+		json_object_foreach (fake.files, key, value) {
+			json_t *page = list_page(value, 0, json_array_size(value), 0, 0);
+			json_dumpf(page, f, JSON_COMPACT);
+			fputc('\n', f);
+			json_decref(page);
+		}
+		fclose(f);
+		free(path);
+	}
 	json_object_foreach (fake.items, key, value) {
 		path = xasprintf("%s/%s.items.json", dir, key);
-		json_t *page = json_pack("{s:s, s:O, s:b}", "object", "list", "data", value, "has_more", 0);
+		json_t *page = list_page(value, 0, json_array_size(value), 0, 0);
 		json_dump_file(page, path, JSON_COMPACT);
 		json_decref(page);
 		free(path);
@@ -329,7 +481,6 @@ static void dump(const char *dir)
 struct reply {
 	int status;
 	char *body;
-	const char *fault; /* a body-level fault to apply, or NULL */
 	long retry_after_s, retry_after_ms;
 };
 
@@ -354,13 +505,23 @@ static void json_reply(struct reply *r, json_t *value)
 	json_decref(value);
 }
 
-/* A cursor-paginated list: order by created_at (asc|desc), after an id.
- * index maps id -> position in all (NULL: search). */
-static void list_reply(struct reply *r, struct MHD_Connection *c, json_t *all, json_t *index, int default_desc)
+static const char *arg(struct MHD_Connection *c, const char *name)
 {
-	const char *limit_s = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit");
-	const char *order = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "order");
-	const char *after = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "after");
+	return MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name);
+}
+
+static long page_limit(long asked)
+{
+	return fake.page_size > 0 && fake.page_size < asked ? fake.page_size : asked;
+}
+
+/* A cursor-paginated list: order by created_at (asc|desc), after an id.
+ * index maps id -> position in all (NULL: search). stuck: the cursor is
+ * ignored and the page says there is more (the fault). */
+static void list_reply(struct reply *r, struct MHD_Connection *c, const json_t *all, const json_t *index,
+                       int default_desc, int stuck)
+{
+	const char *limit_s = arg(c, "limit"), *order = arg(c, "order"), *after = stuck ? NULL : arg(c, "after");
 	long limit = limit_s ? strtol(limit_s, NULL, 10) : 20;
 	int desc = order ? !strcmp(order, "desc") : default_desc;
 	if (limit < 1 || limit > 100) {
@@ -373,7 +534,7 @@ static void list_reply(struct reply *r, struct MHD_Connection *c, json_t *all, j
 		return;
 	}
 	size_t n = json_array_size(all), start = 0;
-	json_t *known = index && after ? json_object_get(index, after) : NULL;
+	const json_t *known = index && after ? json_object_get(index, after) : NULL;
 	if (known) {
 		size_t at = (size_t)json_integer_value(known);
 		start = (desc ? n - 1 - at : at) + 1;
@@ -391,40 +552,181 @@ static void list_reply(struct reply *r, struct MHD_Connection *c, json_t *all, j
 		}
 		start = i + 1;
 	}
-	json_t *data = json_array();
-	size_t i;
-	for (i = start; i < n && json_array_size(data) < (size_t)limit; i++)
-		json_array_append(data, json_array_get(all, desc ? n - 1 - i : i));
-	json_t *first = json_array_get(data, 0), *last = json_array_get(data, json_array_size(data) - 1);
-	json_reply(r, json_pack("{s:s, s:o, s:o, s:o, s:b}", "object", "list", "data", data, "first_id",
-	                        first ? json_incref(json_object_get(first, "id")) : json_null(), "last_id",
-	                        last ? json_incref(json_object_get(last, "id")) : json_null(), "has_more", i < n));
+	limit = page_limit(limit);
+	json_reply(r, list_page(all, start, (size_t)limit, desc, stuck || start + (size_t)limit < n));
 }
 
-/* A page of buckets: start_time (required), end_time, limit, page cursor. */
-static void buckets_reply(struct reply *r, struct MHD_Connection *c, json_t *all, long default_limit, long max_limit)
+/* Page cursors are opaque, as OpenAI's are (page_AAAAAGdGxdEiJdKOAAAAAGcqsYA=):
+ * base64 of a marker and the offset, so every one holds '+', '/' and '='. A
+ * cursor that arrives mangled (a '+' read as a space) is refused. */
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static json_t *page_cursor(long offset)
 {
-	const char *start_s = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "start_time");
-	const char *end_s = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "end_time");
-	const char *limit_s = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit");
-	const char *page = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "page");
+	unsigned char raw[7] = {0xfb,
+	                        0xff,
+	                        0xbf,
+	                        (unsigned char)(offset >> 24),
+	                        (unsigned char)(offset >> 16),
+	                        (unsigned char)(offset >> 8),
+	                        (unsigned char)offset};
+	char out[5 + 12 + 1] = "page_";
+	char *o = out + 5;
+	for (int i = 0; i < 7; i += 3) {
+		unsigned v =
+		    (unsigned)raw[i] << 16 | (i + 1 < 7 ? (unsigned)raw[i + 1] << 8 : 0) | (i + 2 < 7 ? raw[i + 2] : 0);
+		*o++ = b64[v >> 18 & 63];
+		*o++ = b64[v >> 12 & 63];
+		*o++ = i + 1 < 7 ? b64[v >> 6 & 63] : '=';
+		*o++ = i + 2 < 7 ? b64[v & 63] : '=';
+	}
+	*o = '\0';
+	return json_string(out);
+}
+
+static int parse_cursor(const char *cursor, long *offset)
+{
+	if (strncmp(cursor, "page_", 5) || strlen(cursor) != 17 || strcmp(cursor + 15, "==") != 0)
+		return -1;
+	unsigned char raw[9];
+	for (int i = 0; i < 3; i++) {
+		unsigned v = 0;
+		for (int k = 0; k < 4; k++) {
+			char ch = cursor[5 + 4 * i + k];
+			const char *at = ch == '=' ? b64 : strchr(b64, ch);
+			if (!at || !ch)
+				return -1;
+			v = v << 6 | (unsigned)(at - b64);
+		}
+		raw[3 * i] = (unsigned char)(v >> 16), raw[3 * i + 1] = (unsigned char)(v >> 8),
+		        raw[3 * i + 2] = (unsigned char)v;
+	}
+	if (raw[0] != 0xfb || raw[1] != 0xff || raw[2] != 0xbf)
+		return -1;
+	*offset = (long)raw[3] << 24 | (long)raw[4] << 16 | (long)raw[5] << 8 | raw[6];
+	return 0;
+}
+
+/* Which group_by[] fields the request asked for. */
+struct grouping {
+	int project, line_item, api_key;
+};
+
+static enum MHD_Result read_group_by(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct grouping *g = cls;
+	if (value && (!strcmp(key, "group_by[]") || !strcmp(key, "group_by"))) {
+		g->project |= !strcmp(value, "project_id");
+		g->line_item |= !strcmp(value, "line_item");
+		g->api_key |= !strcmp(value, "api_key_id");
+	}
+	return MHD_YES;
+}
+
+/* A result's value of a grouping field: its own, or (for project_id) the
+ * project of the key, when grouped; null when not. */
+static json_t *grouped_value(const json_t *result, const char *field, int grouped)
+{
+	if (!grouped)
+		return json_null();
+	const json_t *v = json_object_get(result, field);
+	if (json_is_string(v))
+		return json_incref((json_t *)v);
+	return !strcmp(field, "project_id") ? json_string(fake.project_id) : json_null();
+}
+
+/* A bucket's results regrouped as the request asked: results with the same
+ * grouping values are summed (sessions, amounts, quantities). */
+static json_t *regroup(const json_t *results, const struct grouping *g, int costs)
+{
+	json_t *out = json_array(), *by_key = json_object();
+	size_t i;
+	const json_t *result;
+	json_array_foreach (results, i, result) {
+		json_t *project = grouped_value(result, "project_id", g->project);
+		json_t *line = grouped_value(result, "line_item", g->line_item);
+		json_t *key_id = grouped_value(result, "api_key_id", g->api_key);
+		char *key = xasprintf("%s|%s|%s", json_string_value(project) ? json_string_value(project) : "",
+		                      json_string_value(line) ? json_string_value(line) : "",
+		                      json_string_value(key_id) ? json_string_value(key_id) : "");
+		json_t *sum = json_object_get(by_key, key);
+		if (!sum) {
+			if (costs)
+				sum = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o}", "object", "organization.costs.result",
+				                "line_item", json_incref(line), "project_id", json_incref(project),
+				                "api_key_id", json_incref(key_id), "quantity", json_null(),
+				                "quantity_unit",
+				                g->line_item && json_object_get(result, "quantity_unit")
+				                    ? json_incref(json_object_get(result, "quantity_unit"))
+				                    : json_null());
+			else
+				sum = json_pack("{s:s, s:i, s:o}", "object",
+				                "organization.usage.code_interpreter_sessions.result", "num_sessions",
+				                0, "project_id", json_incref(project));
+			json_object_set_new(by_key, key, sum);
+			json_array_append(out, sum);
+		}
+		if (costs) {
+			const json_t *amount = json_object_get(result, "amount");
+			const json_t *value = json_object_get(amount, "value"),
+			             *quantity = json_object_get(result, "quantity");
+			if (json_is_number(value)) {
+				json_t *have = json_object_get(sum, "amount");
+				double total =
+				    json_number_value(json_object_get(have, "value")) + json_number_value(value);
+				const json_t *currency = json_object_get(amount, "currency");
+				json_object_set_new(sum, "amount",
+				                    json_pack("{s:f, s:O}", "value", total, "currency",
+				                              currency ? currency : json_string("usd")));
+			}
+			if (g->line_item && json_is_number(quantity))
+				json_object_set_new(sum, "quantity",
+				                    json_real(json_number_value(json_object_get(sum, "quantity")) +
+				                              json_number_value(quantity)));
+		} else {
+			json_object_set_new(sum, "num_sessions",
+			                    json_integer(json_integer_value(json_object_get(sum, "num_sessions")) +
+			                                 json_integer_value(json_object_get(result, "num_sessions"))));
+		}
+		free(key);
+		json_decref(project);
+		json_decref(line);
+		json_decref(key_id);
+	}
+	json_decref(by_key);
+	return out;
+}
+
+/* A page of buckets: start_time (required), end_time, limit, page cursor,
+ * group_by; stuck: the cursor is ignored and the same next_page repeats. */
+static void buckets_reply(struct reply *r, struct MHD_Connection *c, const json_t *all, long default_limit,
+                          long max_limit, int costs, int stuck)
+{
+	const char *start_s = arg(c, "start_time"), *end_s = arg(c, "end_time"), *limit_s = arg(c, "limit");
+	const char *page = stuck ? NULL : arg(c, "page");
 	if (!start_s) {
 		error_reply(r, 400, "invalid_request_error", "missing_required_parameter",
 		            "Missing required parameter: 'start_time'.");
 		return;
 	}
 	long start = strtol(start_s, NULL, 10), end = end_s ? strtol(end_s, NULL, 10) : 1L << 40;
-	long limit = limit_s ? strtol(limit_s, NULL, 10) : default_limit;
+	long limit = limit_s ? strtol(limit_s, NULL, 10) : default_limit, skip = 0;
 	if (limit < 1 || limit > max_limit) {
 		error_reply(r, 400, "invalid_request_error", NULL, "Invalid 'limit': must be between 1 and %ld.",
 		            max_limit);
 		return;
 	}
-	long skip = page ? strtol(page + strlen("page_"), NULL, 10) : 0;
+	if (page && parse_cursor(page, &skip)) {
+		error_reply(r, 400, "invalid_request_error", NULL, "Invalid 'page': '%s' is not a page cursor.", page);
+		return;
+	}
+	struct grouping g = {0};
+	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, read_group_by, &g);
+	limit = page_limit(limit);
 	json_t *data = json_array();
 	long seen = 0;
 	size_t i;
-	json_t *bucket;
+	const json_t *bucket;
 	int more = 0;
 	json_array_foreach (all, i, bucket) {
 		long t = (long)json_integer_value(json_object_get(bucket, "start_time"));
@@ -436,10 +738,14 @@ static void buckets_reply(struct reply *r, struct MHD_Connection *c, json_t *all
 			more = 1;
 			break;
 		}
-		json_array_append(data, bucket);
+		json_array_append_new(data, json_pack("{s:s, s:O, s:O, s:o}", "object", "bucket", "start_time",
+		                                      json_object_get(bucket, "start_time"), "end_time",
+		                                      json_object_get(bucket, "end_time"), "results",
+		                                      regroup(json_object_get(bucket, "results"), &g, costs)));
 	}
+	more |= stuck;
 	json_reply(r, json_pack("{s:s, s:o, s:b, s:o}", "object", "page", "data", data, "has_more", more, "next_page",
-	                        more ? json_sprintf("page_%ld", skip + limit) : json_null()));
+	                        more ? page_cursor(skip + limit) : json_null()));
 }
 
 /* Retrieving a container, or touching its files, refreshes a live one. */
@@ -463,9 +769,21 @@ static json_t *touch(const char *id)
 	return NULL;
 }
 
-static void route(struct reply *r, struct MHD_Connection *c, const char *url, int admin)
+/* Another response than id (the wrong-id fault), or NULL. */
+static json_t *other_response(const char *id)
+{
+	const char *key;
+	json_t *value;
+	json_object_foreach (fake.responses, key, value)
+		if (strcmp(key, id))
+			return value;
+	return NULL;
+}
+
+static void route(struct reply *r, struct MHD_Connection *c, const char *url, int admin, const char *fault)
 {
 	const char *p = url;
+	int stuck = fault && !strcmp(fault, "stuck");
 	if (!strncmp(p, "/v1", 3))
 		p += 3;
 	if ((strncmp(p, "/organization/", 14) == 0) != admin) {
@@ -476,16 +794,15 @@ static void route(struct reply *r, struct MHD_Connection *c, const char *url, in
 		return;
 	}
 	char id[512];
+	json_t *none = json_array();
 	if (!strcmp(p, "/containers")) {
-		list_reply(r, c, fake.containers, fake.container_at, 1);
+		list_reply(r, c, fake.containers, fake.container_at, 1, stuck);
 	} else if (sscanf(p, "/containers/%511[^/]/files", id) == 1 && strstr(p, "/files")) {
-		if (!touch(id)) {
+		if (!touch(id))
 			error_reply(r, 404, "invalid_request_error", NULL, "No container found with id '%s'.", id);
-			return;
-		}
-		json_t *none = json_array();
-		list_reply(r, c, none, NULL, 1);
-		json_decref(none);
+		else
+			list_reply(r, c, json_object_get(fake.files, id) ? json_object_get(fake.files, id) : none, NULL,
+			           1, stuck);
 	} else if (sscanf(p, "/containers/%511[^/]", id) == 1) {
 		json_t *found = touch(id);
 		if (found)
@@ -496,13 +813,12 @@ static void route(struct reply *r, struct MHD_Connection *c, const char *url, in
 		json_t *items = json_object_get(fake.items, id);
 		if (!json_object_get(fake.responses, id))
 			error_reply(r, 404, "invalid_request_error", NULL, "Response with id '%s' not found.", id);
-		else {
-			json_t *none = json_array();
-			list_reply(r, c, items ? items : none, NULL, 1);
-			json_decref(none);
-		}
+		else
+			list_reply(r, c, items ? items : none, NULL, 1, stuck);
 	} else if (sscanf(p, "/responses/%511[^/]", id) == 1) {
 		json_t *found = json_object_get(fake.responses, id);
+		if (found && fault && !strcmp(fault, "wrong-id") && other_response(id))
+			found = other_response(id);
 		if (found)
 			json_reply(r, json_incref(found));
 		else
@@ -512,14 +828,23 @@ static void route(struct reply *r, struct MHD_Connection *c, const char *url, in
 		if (!items)
 			error_reply(r, 404, "invalid_request_error", NULL, "Conversation with id '%s' not found.", id);
 		else
-			list_reply(r, c, items, NULL, 1);
+			list_reply(r, c, items, NULL, 1, stuck);
 	} else if (!strcmp(p, "/organization/usage/code_interpreter_sessions")) {
-		buckets_reply(r, c, fake.usage, 7, 31);
+		buckets_reply(r, c, fake.usage, 7, 31, 0, stuck);
 	} else if (!strcmp(p, "/organization/costs")) {
-		buckets_reply(r, c, fake.costs, 7, 180);
+		buckets_reply(r, c, fake.costs, 7, 180, 1, stuck);
+	} else if (!strcmp(p, "/organization/projects")) {
+		list_reply(r, c, fake.projects, NULL, 0, stuck);
+	} else if (sscanf(p, "/organization/projects/%511[^/]/api_keys", id) == 1 && strstr(p, "/api_keys")) {
+		json_t *keys = json_object_get(fake.project_keys, id);
+		if (!keys)
+			error_reply(r, 404, "invalid_request_error", NULL, "No project found with id '%s'.", id);
+		else
+			list_reply(r, c, keys, NULL, 0, stuck);
 	} else {
 		error_reply(r, 404, "invalid_request_error", NULL, "Invalid URL (GET %s)", url);
 	}
+	json_decref(none);
 }
 
 static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
@@ -614,7 +939,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	else if (fault && (!strcmp(fault, "500") || !strcmp(fault, "502") || !strcmp(fault, "503")))
 		error_reply(&r, atoi(fault), "server_error", NULL, "The server had an error processing your request.");
 	else
-		route(&r, c, url, admin);
+		route(&r, c, url, admin, fault);
 	if (fault && fake.echo_auth && auth && r.status >= 400) {
 		free(r.body);
 		error_reply(&r, r.status, "invalid_request_error", NULL, "Bad request with header Authorization: %s",
@@ -700,6 +1025,8 @@ int main(int argc, char **argv)
 	                                        {"log", required_argument, NULL, 'L'},
 	                                        {"api-key", required_argument, NULL, 'k'},
 	                                        {"admin-key", required_argument, NULL, 'K'},
+	                                        {"project-id", required_argument, NULL, 'j'},
+	                                        {"page-size", required_argument, NULL, 'z'},
 	                                        {"echo-auth", no_argument, NULL, 'e'},
 	                                        {"dump", required_argument, NULL, 'd'},
 	                                        {NULL, 0, NULL, 0}};
@@ -711,8 +1038,13 @@ int main(int argc, char **argv)
 	fake.containers = json_array();
 	fake.responses = json_object();
 	fake.items = json_object();
+	fake.files = json_object();
 	fake.usage = json_array();
 	fake.costs = json_array();
+	fake.projects = json_array();
+	fake.project_keys = json_object();
+	char **fixtures = xcalloc((size_t)argc + 1, sizeof *fixtures);
+	int nfixtures = 0;
 	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		switch (c) {
 		case 'p':
@@ -722,7 +1054,7 @@ int main(int argc, char **argv)
 			port_file = optarg;
 			break;
 		case 'f':
-			load_fixture(optarg);
+			fixtures[nfixtures++] = optarg;
 			break;
 		case 's':
 			synthetic = optarg;
@@ -756,6 +1088,12 @@ int main(int argc, char **argv)
 		case 'K':
 			fake.admin_key = optarg;
 			break;
+		case 'j':
+			fake.project_id = optarg;
+			break;
+		case 'z':
+			fake.page_size = atol(optarg);
+			break;
 		case 'e':
 			fake.echo_auth = 1;
 			break;
@@ -766,12 +1104,16 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	for (int i = 0; i < nfixtures; i++)
+		load_fixture(fixtures[i]);
+	free(fixtures);
 	if (synthetic) {
 		long nc = 0, nr = 0, nv = 0;
 		sscanf(synthetic, "%ld:%ld:%ld", &nc, &nr, &nv);
 		generate(nc, nr, nv, seed);
 	}
 	sort_containers();
+	default_projects();
 	if (dump_dir) {
 		dump(dump_dir);
 		return 0;
@@ -809,7 +1151,10 @@ int main(int argc, char **argv)
 	json_decref(fake.container_at);
 	json_decref(fake.responses);
 	json_decref(fake.items);
+	json_decref(fake.files);
 	json_decref(fake.usage);
 	json_decref(fake.costs);
+	json_decref(fake.projects);
+	json_decref(fake.project_keys);
 	return 0;
 }

@@ -57,6 +57,12 @@ PATCHES = [
      'the example of GET /responses/{response_id} has "user": null; the schema says string'),
     ("OutputTextContent", "logprobs", None,
      "the example of GET /responses/{response_id} has an output_text without logprobs; the schema requires it"),
+] + [
+    (name, field, {"anyOf": [{"type": "string"}, {"type": "null"}]},
+     "an empty list has no first or last ID: OpenAI's lists answer null then (as the definition types its "
+     "Projects lists; third-party mocks of OpenAI lists agree); the definition types this list's as a string")
+    for name in ("ContainerListResource", "ContainerFileListResource", "ResponseItemList", "ConversationItemList")
+    for field in ("first_id", "last_id")
 ]
 
 
