@@ -65,20 +65,20 @@ SELECT k.day, k.project_id,
        b.cost AS billed_cost_usd,
        u.sessions - coalesce(e.sessions, 0) AS sessions_difference,
        b.cost - coalesce(e.cost, 0) AS unexplained_cost_usd,
-       trim(iif(m.grouped AND NOT m.by_project,
-                'compared org-wide: OpenAI groups by project, but containers labelled ' || m.unmapped
-                || ' are not tied to a project (collect with OPENAI_ADMIN_KEY set, or --project proj_...); ',
-                '')
-            || CASE WHEN e.day IS NULL THEN 'no containers collected for this day'
-                    WHEN u.day IS NULL AND b.day IS NULL THEN 'no Usage or Costs API data for this day'
-                    WHEN u.day IS NULL THEN 'no Usage API data for this day'
-                    WHEN b.day IS NULL THEN 'no Costs API data for this day'
-                    WHEN u.sessions > e.sessions THEN 'OpenAI counted more sessions than containers were seen'
-                    WHEN u.sessions < e.sessions THEN 'fewer sessions counted than estimated'
-                    ELSE '' END
-            || iif(b.without_amount > 0,
-                   printf('; %d cost result%s without an amount (unknown, not $0)', b.without_amount,
-                          iif(b.without_amount = 1, '', 's')), ''), '; ') AS note
+       -- The note's parts, each NULL when it has nothing to say, joined by '; '.
+       rtrim(coalesce(iif(m.grouped AND NOT m.by_project,
+                          'compared org-wide: OpenAI groups by project, but containers labelled ' || m.unmapped
+                          || ' are not tied to a project (collect with OPENAI_ADMIN_KEY set, or --project proj_...)',
+                          NULL) || '; ', '')
+             || coalesce(CASE WHEN e.day IS NULL THEN 'no containers collected for this day'
+                              WHEN u.day IS NULL AND b.day IS NULL THEN 'no Usage or Costs API data for this day'
+                              WHEN u.day IS NULL THEN 'no Usage API data for this day'
+                              WHEN b.day IS NULL THEN 'no Costs API data for this day'
+                              WHEN u.sessions > e.sessions THEN 'OpenAI counted more sessions than containers were seen'
+                              WHEN u.sessions < e.sessions THEN 'fewer sessions counted than estimated' END || '; ', '')
+             || coalesce(iif(b.without_amount > 0,
+                             printf('%d cost result%s without an amount (unknown, not $0)', b.without_amount,
+                                    iif(b.without_amount = 1, '', 's')), NULL), ''), '; ') AS note
 FROM keys k
 CROSS JOIN mode m
 LEFT JOIN estimated e ON e.day = k.day AND e.project_id = k.project_id

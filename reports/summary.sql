@@ -97,6 +97,11 @@ SELECT section, item, count, amount_usd, detail FROM (
     UNION SELECT id FROM conversations
     UNION SELECT parent_id FROM items WHERE parent_id LIKE 'conv\_%' ESCAPE '\')
   UNION ALL
+  SELECT 2, 8, 'coverage', 'container files', count(*), NULL,
+         printf('in %d container%s (file lists collected)', count(DISTINCT container_id),
+                iif(count(DISTINCT container_id) = 1, '', 's'))
+  FROM container_files HAVING count(*) > 0
+  UNION ALL
   SELECT 2, 10 + row_number() OVER (ORDER BY project_id), 'coverage', 'project ' || project_id, judged, judged_cost,
          printf('judged %d of %d containers (%.1f%%), %s of %s estimated', judged, containers,
                 100.0 * judged / containers, '$' || usd(judged_cost), '$' || usd(cost))

@@ -69,11 +69,12 @@ fixtures)
   no_key_anywhere
   ;;
 synthetic)
-  # A generated account (containers, chains, conversations): collect == import of the same data.
+  # A generated account (containers, chains of code interpreter and Hosted Shell calls,
+  # conversations, container files): collect == import of the same data.
   start_fake --synthetic 3000:800:60 --seed 7
   "$fake" --synthetic 3000:800:60 --seed 7 --dump "$tmp/dump"
   grep -ohE '(resp|conv)_[A-Za-z0-9]{8,}' "$tmp"/dump/responses.jsonl | sort -u >"$tmp/ids.txt"
-  collect all --from "$tmp/ids.txt" --jobs 16 >"$tmp/out" 2>"$tmp/err"
+  collect all --from "$tmp/ids.txt" --with-files --jobs 16 >"$tmp/out" 2>"$tmp/err"
   expect_exit $? 0
   import_fixture "$tmp"/dump/*
   same_reports 2026-11-21
