@@ -26,7 +26,8 @@ static const char collect_usage_text[] =
     "                            [--with-files]\n"
     "  every form: [--jobs N] (concurrent requests, default 8) [--no-progress]\n\n"
     "Keys come from the environment only: OPENAI_API_KEY (project key) for containers,\n"
-    "responses and conversations; OPENAI_ADMIN_KEY (admin key) for usage and costs.\n"
+    "responses and conversations; OPENAI_ADMIN_KEY (admin key) for usage and costs, and to\n"
+    "learn which project the project key belongs to (for reconcile).\n"
     "--from FILE: one ID per line, a CSV with a response_id/conversation_id/id column, or\n"
     "JSON Lines objects with an id ('-' = stdin). --scan FILE: every resp_/conv_ token in any text.\n"
     "Containers are only ever listed: retrieving a live container, or its files, refreshes it\n"
@@ -191,7 +192,8 @@ enum outcome cmd_collect(const struct global_options *global, int argc, char **a
 		rc = collect_responses(&col, &interrupted);
 	if (!rc && !interrupted && o.conversations.count && (what == WHAT_CONVERSATIONS || what == WHAT_ALL))
 		rc = collect_conversations(&col, &interrupted);
-	if (!rc && !interrupted && what == WHAT_ALL && getenv("OPENAI_ADMIN_KEY") && *getenv("OPENAI_ADMIN_KEY")) {
+	int admin = getenv("OPENAI_ADMIN_KEY") && *getenv("OPENAI_ADMIN_KEY");
+	if (!rc && !interrupted && what == WHAT_ALL && admin) {
 		if (!o.since && earliest_container_day(col.store, &since))
 			o.since = &since;
 		if (o.since)
@@ -199,6 +201,8 @@ enum outcome cmd_collect(const struct global_options *global, int argc, char **a
 	}
 	if (!rc && !interrupted && what == WHAT_USAGE)
 		rc = collect_usage(&col, &interrupted);
+	if (!rc && !interrupted && admin && (what == WHAT_USAGE || what == WHAT_ALL))
+		rc = collect_key_project(&col, &interrupted);
 	outcome = collector_close(&col, command, interrupted);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);

@@ -35,7 +35,7 @@ enum outcome collector_open(struct collector *c, const struct global_options *gl
 	    .max_tries = (int)env_long("CNTRAUDIT_MAX_TRIES", 5),
 	    .retry_base_ms = env_long("CNTRAUDIT_RETRY_BASE_MS", 500),
 	    .timeout_ms = env_long("CNTRAUDIT_TIMEOUT_MS", 60000),
-	    .free_user = collect_page_free,
+	    .free_user = page_chain_free,
 	};
 	if (config.api_key && !*config.api_key)
 		config.api_key = NULL;
@@ -192,18 +192,96 @@ enum outcome collector_close(struct collector *c, const char *command, int inter
 	return outcome;
 }
 
+int cursor_chain_next(struct cursor_chain *chain, const json_t *page, char **next)
+{
+	*next = NULL;
+	if (!json_is_true(json_object_get(page, "has_more")))
+		return 0;
+	const char *cursor;
+	if (chain->kind == CURSOR_NEXT_PAGE) {
+		cursor = json_string_value(json_object_get(page, "next_page"));
+	} else {
+		const json_t *data = json_object_get(page, "data");
+		cursor = json_string_value(json_object_get(json_array_get(data, json_array_size(data) - 1), "id"));
+	}
+	if (!cursor || !*cursor)
+		return error_set("the page says there is more but gives no %s to go on",
+		                 chain->kind == CURSOR_NEXT_PAGE ? "next_page" : "last item");
+	if (!id_set_add(&chain->seen, cursor))
+		return error_set("the listing does not advance: %s '%.100s' again",
+		                 chain->kind == CURSOR_NEXT_PAGE ? "next_page" : "last_id", cursor);
+	*next = xstrdup(cursor);
+	return 1;
+}
+
+void cursor_chain_free(struct cursor_chain *chain)
+{
+	id_set_free(&chain->seen);
+}
+
+struct page_chain *page_chain_new(const char *id, const char *base)
+{
+	struct page_chain *chain = xcalloc(1, sizeof *chain);
+	chain->id = xstrdup(id);
+	chain->base = xstrdup(base);
+	chain->cursors.kind = CURSOR_LAST_ID;
+	return chain;
+}
+
+void page_chain_free(void *user)
+{
+	struct page_chain *chain = user;
+	if (!chain)
+		return;
+	cursor_chain_free(&chain->cursors);
+	free(chain->id);
+	free(chain->base);
+	free(chain);
+}
+
+/* base, or base&param=cursor with the cursor percent-encoded. Caller frees. */
+static char *page_path(const char *base, const char *param, const char *cursor)
+{
+	if (!cursor)
+		return xstrdup(base);
+	char *escaped = http_escape(cursor);
+	char *path = xasprintf("%s&%s=%s", base, param, escaped);
+	free(escaped);
+	return path;
+}
+
+void page_chain_submit(struct collector *c, struct page_chain *chain, const char *cursor)
+{
+	char *path = page_path(chain->base, "after", cursor);
+	http_submit(c->http, path, 0, chain);
+	c->counts.requests++;
+	free(path);
+}
+
 static void submit_page(struct pages *p, const char *cursor)
 {
-	char *path = cursor ? xasprintf("%s&%s=%s", p->base_path, p->cursor_param, cursor) : xstrdup(p->base_path);
+	char *path = page_path(p->base_path, p->cursors.kind == CURSOR_NEXT_PAGE ? "page" : "after", cursor);
 	http_submit(p->c->http, path, p->admin, NULL);
 	p->c->counts.requests++;
 	free(path);
+}
+
+/* A refusal the listing can survive: a 4xx that is about the request (a
+ * stale cursor), not the key (401, 403) or the rate (429, 408). */
+static int refusal(long status)
+{
+	return status >= 400 && status < 500 && status != 401 && status != 403 && status != 408 && status != 429;
 }
 
 static int on_page_result(void *ctx, const struct http_result *r)
 {
 	struct pages *p = ctx;
 	struct collector *c = p->c;
+	if (r->error && (p->optional || (p->pages == 0 && p->cursors.seen.count && refusal(r->status)))) {
+		p->refused = 1;
+		log_warn("%s: %s", r->path, r->error);
+		return 1;
+	}
 	if (r->error)
 		return collector_fatal(c, "cannot fetch %s: %s", r->path, r->error);
 	json_t *doc = json_loadb(r->body, r->body_len, 0, NULL);
@@ -220,16 +298,29 @@ static int on_page_result(void *ctx, const struct http_result *r)
 	/* The next page is asked for before this one is stored: the server
 	 * prepares it while we store. Its reply is handled after this returns,
 	 * so pages are still stored in order. */
-	char *next = p->next_cursor(p, doc);
+	char *next = NULL;
+	int more = cursor_chain_next(&p->cursors, doc, &next);
+	char *stuck = more < 0 ? xstrdup(error_message()) : NULL;
+	if (more > 0 && p->wanted && !p->wanted(p, doc)) {
+		free(next);
+		next = NULL;
+	}
 	if (next) {
 		submit_page(p, next);
 		http_start(c->http);
 	}
-	int rc = collector_store_document(c, r, doc, NULL);
+	int rc = collector_store_document(c, r, doc, p->parent_id);
 	if (rc && !c->fatal)
 		collector_fatal(c, "cannot store the page %s", r->path);
-	if (!rc)
+	if (!rc) {
+		p->pages++;
 		rc = p->stored(p, next);
+	}
+	if (!rc && stuck) {
+		collector_fail(c, "%s: %s: stopped", r->path, stuck);
+		rc = 1; /* this listing ends; the collect goes on */
+	}
+	free(stuck);
 	json_decref(doc);
 	free(next);
 	return rc;
@@ -237,7 +328,10 @@ static int on_page_result(void *ctx, const struct http_result *r)
 
 int collector_fetch_pages(struct pages *p, const char *cursor, volatile int *interrupted)
 {
+	if (cursor) /* a resumed listing: its cursor counts as followed */
+		id_set_add(&p->cursors.seen, cursor);
 	submit_page(p, cursor);
-	int rc = http_run(p->c->http, on_page_result, p, interrupted);
-	return rc || p->c->fatal ? -1 : 0;
+	http_run(p->c->http, on_page_result, p, interrupted);
+	cursor_chain_free(&p->cursors);
+	return p->c->fatal ? -1 : 0;
 }

@@ -67,23 +67,63 @@ int collector_fatal(struct collector *c, const char *fmt, ...) __attribute__((fo
 /* Commits when enough is pending (or force). 0, or -1 (fatal set). */
 int collector_checkpoint(struct collector *c, int force);
 
+/* How a listing names the page after this one. */
+enum cursor_kind {
+	CURSOR_LAST_ID,   /* has_more, then after = the last item's id: containers, items, files, projects */
+	CURSOR_NEXT_PAGE, /* has_more, then page = next_page: the Usage and Costs APIs */
+};
+
+/* The cursors one listing has followed. A listing whose cursor does not
+ * advance (the same last_id or next_page again, or has_more with nothing to
+ * go on) would be asked for the same page forever: it is stopped. */
+struct cursor_chain {
+	enum cursor_kind kind;
+	struct id_set seen;
+};
+
+/* The cursor to the page after this one: 1 with *next (owned) to go on, 0
+ * when the listing ends here, -1 when it would not advance (error set). */
+int cursor_chain_next(struct cursor_chain *chain, const json_t *page, char **next);
+void cursor_chain_free(struct cursor_chain *chain);
+
+/* A listing among many in flight at once (a conversation's items, a
+ * container's files): carried as the user pointer of its requests. */
+struct page_chain {
+	char *id;   /* what it lists: the conversation, container or project */
+	char *base; /* its first page's path; later pages add &after=CURSOR */
+	struct cursor_chain cursors;
+	int parse_failures;
+};
+struct page_chain *page_chain_new(const char *id, const char *base);
+/* Frees a page_chain (http_config.free_user). */
+void page_chain_free(void *user);
+/* Queues the chain's page after cursor (NULL: its first page). */
+void page_chain_submit(struct collector *c, struct page_chain *chain, const char *cursor);
+
 /* A chain of pages where each request needs the previous page's cursor:
- * base_path, then base_path&CURSOR_PARAM=cursor. For each page, next_cursor
- * reads the next cursor from it (owned, or NULL to stop) and that request
- * goes out; then the page is stored, and stored does the per-page work
- * (resume cursors, checkpoints). A failed, unparseable or refused page
- * stops the collect: later pages cannot be reached without it. */
+ * base_path, then base_path&CURSOR_PARAM=cursor. For each page the next
+ * cursor is read (cursor_chain_next) and that request goes out; then the
+ * page is stored, and stored does the per-page work (resume cursors,
+ * checkpoints). A failed, unparseable or refused page stops the collect:
+ * later pages cannot be reached without it; a listing that does not advance
+ * stops with one failed item. */
 struct pages {
 	struct collector *c;
 	const char *base_path;
-	const char *cursor_param; /* "after" or "page" */
-	int admin;                /* use the admin key */
-	int parse_failures;       /* for the page in flight */
+	const char *parent_id; /* what the pages belong to (decode_context.parent_id), or NULL */
+	int admin;             /* use the admin key */
+	int optional;          /* a failure is a warning (refused set), not the end of the collect */
+	int parse_failures;    /* for the page in flight */
+	size_t pages;          /* pages stored */
+	int refused;           /* set: the first page of a resumed listing, or an optional one, was refused */
+	struct cursor_chain cursors;
 	void *ctx;
-	char *(*next_cursor)(struct pages *p, const json_t *doc);
+	/* Whether to go on past this page (--since): 0 stops the listing here. */
+	int (*wanted)(struct pages *p, const json_t *doc);
 	int (*stored)(struct pages *p, const char *next); /* 0, or -1 with c->fatal set */
 };
-/* Fetches from cursor (NULL = the first page) to the end. 0 or -1. */
+/* Fetches from cursor (NULL = the first page) to the end. 0, or -1 when the
+ * collect must stop (c->fatal). */
 int collector_fetch_pages(struct pages *p, const char *cursor, volatile int *interrupted);
 
 /* The collectors; each returns 0, or -1 when the collect must stop. */
@@ -92,7 +132,8 @@ int collect_container_files(struct collector *c, volatile int *interrupted);
 int collect_responses(struct collector *c, volatile int *interrupted);
 int collect_conversations(struct collector *c, volatile int *interrupted);
 int collect_usage(struct collector *c, volatile int *interrupted);
-/* Frees a conversation page's request state (http_config.free_user). */
-void collect_page_free(void *user);
+/* Learns which OpenAI project the project key belongs to (Admin API), for
+ * reconcile; a failure is a warning. */
+int collect_key_project(struct collector *c, volatile int *interrupted);
 
 #endif

@@ -43,18 +43,14 @@ static int write_cursor(struct collector *c, const char *resource, const char *a
 	           : collector_fatal(c, "cannot store the collect cursor: %s", sqlite3_errmsg(store_db(c->store)));
 }
 
-/* A container page goes on after its last container. */
-static char *next_container_page(struct pages *p, const json_t *doc)
+/* --since pages newest first: the listing stops at the first container
+ * older than it. */
+static int newer_than_since(struct pages *p, const json_t *doc)
 {
 	const json_t *data = json_object_get(doc, "data");
-	const json_t *last_item = json_array_get(data, json_array_size(data) - 1);
-	const char *last = json_string_value(json_object_get(last_item, "id"));
-	int more = json_is_true(json_object_get(doc, "has_more")) && last;
-	/* --since pages newest first: stop at the first container older than it. */
-	if (!p->ctx && p->c->options->since &&
-	    json_integer_value(json_object_get(last_item, "created_at")) < *p->c->options->since)
-		more = 0;
-	return more ? xstrdup(last) : NULL;
+	const json_t *last = json_array_get(data, json_array_size(data) - 1);
+	return !p->c->options->since ||
+	       json_integer_value(json_object_get(last, "created_at")) >= *p->c->options->since;
 }
 
 /* After a container page is stored: the resume cursor moves with it, in
@@ -71,13 +67,13 @@ static int container_page_stored(struct pages *p, const char *next)
 
 int collect_containers(struct collector *c, volatile int *interrupted)
 {
-	struct pages p = {
-	    .c = c, .cursor_param = "after", .next_cursor = next_container_page, .stored = container_page_stored};
+	struct pages p = {.c = c, .cursors.kind = CURSOR_LAST_ID, .stored = container_page_stored};
 	char *after = NULL;
 	progress_start(&c->progress, "containers", c->options->progress);
 	if (c->options->since) {
 		/* Newest first, stopping at --since: no resume needed, few pages. */
 		p.base_path = "/containers?order=desc&limit=100";
+		p.wanted = newer_than_since;
 	} else {
 		p.ctx = (void *)"containers";
 		p.base_path = "/containers?order=asc&limit=100";
@@ -86,68 +82,79 @@ int collect_containers(struct collector *c, volatile int *interrupted)
 			log_notice("collect containers: resuming after %s", after);
 	}
 	int rc = collector_fetch_pages(&p, after, interrupted);
+	if (!rc && p.refused && after) {
+		/* The saved cursor is refused (its container gone, say): start over;
+		 * upserts make a second pass over stored pages harmless. */
+		log_warn("collect containers: the saved cursor %s was refused: listing again from the start", after);
+		p.refused = 0;
+		p.pages = 0;
+		rc = write_cursor(c, "containers", NULL) || collector_checkpoint(c, 1) ||
+		     collector_fetch_pages(&p, NULL, interrupted);
+	}
 	free(after);
-	return rc;
+	return rc ? -1 : 0;
 }
 
 /* --with-files: every stored container's files (GET /containers/{id}/files). */
 struct files_run {
 	struct collector *c;
-	size_t done;
+	size_t done, live;
 };
 
 static int on_files(void *ctx, const struct http_result *r)
 {
 	struct files_run *f = ctx;
 	struct collector *c = f->c;
+	struct page_chain *chain = r->user;
 	int malformed;
-	f->done++;
 	if (r->error) {
 		collector_fail(c, "cannot fetch %s: %s", r->path, r->error);
-		return 0;
+	} else {
+		json_t *doc = collector_store(c, r, NULL, &malformed);
+		if (malformed)
+			collector_fail(c, "cannot fetch %s: the response is not valid JSON", r->path);
+		char *next = NULL;
+		int more = doc ? cursor_chain_next(&chain->cursors, doc, &next) : 0;
+		if (more < 0)
+			collector_fail(c, "%s: %s: stopped", r->path, error_message());
+		json_decref(doc);
+		if (c->fatal) {
+			page_chain_free(chain);
+			return -1;
+		}
+		if (more > 0) {
+			page_chain_submit(c, chain, next);
+			free(next);
+			return collector_checkpoint(c, 0);
+		}
 	}
-	json_t *doc = collector_store(c, r, NULL, &malformed);
-	if (malformed)
-		collector_fail(c, "cannot fetch %s: the response is not valid JSON", r->path);
-	if (doc && json_is_true(json_object_get(doc, "has_more"))) {
-		json_t *data = json_object_get(doc, "data");
-		const char *last =
-		    json_string_value(json_object_get(json_array_get(data, json_array_size(data) - 1), "id"));
-		char *base = xstrndup(r->path, strcspn(r->path, "?"));
-		char *next = xasprintf("%s?limit=100&order=asc&after=%s", base, last ? last : "");
-		http_submit(c->http, next, 0, NULL);
-		c->counts.requests++;
-		free(next);
-		free(base);
-	}
-	json_decref(doc);
+	page_chain_free(chain);
+	f->done++;
 	progress_update(&c->progress, f->done, 0, http_retries(c->http));
 	return collector_checkpoint(c, 0);
 }
 
+static int submit_files(void *ctx, const char *id, int live)
+{
+	struct files_run *f = ctx;
+	char *escaped = http_escape(id);
+	char *base = xasprintf("/containers/%s/files?limit=100&order=asc", escaped);
+	f->live += live != 0;
+	page_chain_submit(f->c, page_chain_new(id, base), NULL);
+	free(base);
+	free(escaped);
+	return 0;
+}
+
 int collect_container_files(struct collector *c, volatile int *interrupted)
 {
-	sqlite3_stmt *st = NULL;
-	size_t live = 0, total = 0;
 	struct files_run f = {.c = c};
-	if (sqlite3_prepare_v2(
-	        store_db(c->store),
-	        "SELECT id, status NOT IN ('expired', 'deleted') FROM containers ORDER BY created_at, id", -1, &st,
-	        NULL) != SQLITE_OK)
-		return collector_fatal(c, "cannot list containers: %s", sqlite3_errmsg(store_db(c->store)));
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		char *path = xasprintf("/containers/%s/files?limit=100&order=asc", sqlite3_column_text(st, 0));
-		http_submit(c->http, path, 0, NULL);
-		free(path);
-		live += (size_t)sqlite3_column_int(st, 1);
-		total++;
-	}
-	sqlite3_finalize(st);
-	c->counts.requests += total;
-	if (live)
+	if (store_each_container(c->store, submit_files, &f))
+		return collector_fatal(c, "cannot list containers: %s", error_message());
+	if (f.live)
 		log_notice("collect --with-files: listing files of %zu live container%s refreshes their "
 		           "last_active_at, extending their life and, under time billing, their cost",
-		           live, live == 1 ? "" : "s");
+		           f.live, f.live == 1 ? "" : "s");
 	progress_start(&c->progress, "container files", c->options->progress);
 	int rc = http_run(c->http, on_files, &f, interrupted);
 	return rc || c->fatal ? -1 : 0;

@@ -80,52 +80,64 @@ static void submit_response(struct responses_run *run, const char *id)
 		free(previous);
 		return;
 	}
-	char *path = xasprintf("/responses/%s", id);
+	char *escaped = http_escape(id);
+	char *path = xasprintf("/responses/%s", escaped);
 	http_submit(run->c->http, path, 0, NULL);
 	free(path);
+	free(escaped);
 	run->c->counts.requests++;
 	run->total++;
 }
 
-/* The ID at the end of "/responses/ID" (the path we built). */
-static const char *last_segment(const char *path)
+/* The ID at the end of "/responses/ID" (the path we built). Caller frees. */
+static char *requested_id(const char *path)
 {
 	const char *slash = strrchr(path, '/');
-	return slash ? slash + 1 : path;
+	return http_unescape(slash ? slash + 1 : path);
 }
 
 static int on_response(void *ctx, const struct http_result *r)
 {
 	struct responses_run *run = ctx;
 	struct collector *c = run->c;
-	int malformed;
+	char *id = requested_id(r->path);
 	run->done++;
 	if (r->status == 404) {
-		if (record_not_found(c, last_segment(r->path), "response"))
+		if (record_not_found(c, id, "response")) {
+			free(id);
 			return -1;
+		}
 	} else if (r->error) {
 		collector_fail(c, "cannot fetch %s: %s", r->path, r->error);
 	} else {
-		json_t *doc = collector_store(c, r, NULL, &malformed);
-		if (malformed &&
-		    (id_set_add(&run->malformed_once, r->path) || id_set_add(&run->malformed_twice, r->path))) {
+		json_t *doc = json_loadb(r->body, r->body_len, 0, NULL);
+		const char *got = json_string_value(json_object_get(doc, "id"));
+		if (!doc && (id_set_add(&run->malformed_once, r->path) || id_set_add(&run->malformed_twice, r->path))) {
 			log_info("retrying %s: the response was not valid JSON", r->path);
 			http_submit(c->http, r->path, 0, NULL);
 			c->counts.requests++;
 			run->done--;
+			free(id);
 			return 0;
 		}
-		if (malformed)
+		if (!doc)
 			collector_fail(c, "cannot fetch %s: the response is not valid JSON", r->path);
+		else if (got && strcmp(got, id))
+			/* Stored, it would stand for the response asked for: refuse it. */
+			collector_fail(c, "cannot fetch %s: the reply is response '%.100s', not the one asked for",
+			               r->path, got);
+		else if (!collector_store_document(c, r, doc, NULL) && c->options->chain) {
+			const char *previous = json_string_value(json_object_get(doc, "previous_response_id"));
+			if (previous && id_is_response(previous))
+				submit_response(run, previous);
+		}
+		json_decref(doc);
 		if (c->fatal) {
-			json_decref(doc);
+			free(id);
 			return -1;
 		}
-		const char *previous = json_string_value(json_object_get(doc, "previous_response_id"));
-		if (doc && c->options->chain && previous && id_is_response(previous))
-			submit_response(run, previous);
-		json_decref(doc);
 	}
+	free(id);
 	progress_update(&c->progress, run->done, run->total, http_retries(c->http));
 	return collector_checkpoint(c, 0);
 }
@@ -157,48 +169,26 @@ int collect_responses(struct collector *c, volatile int *interrupted)
 	return rc || c->fatal ? -1 : 0;
 }
 
-/* Each request of a conversation carries its ID. */
-struct conversation_page {
-	char *id;
-	int parse_failures;
-};
-
 struct conversations_run {
 	struct collector *c;
 	size_t done, total;
 };
 
-static void submit_items(struct collector *c, struct conversation_page *page, const char *after)
-{
-	char *path = after ? xasprintf("/conversations/%s/items?order=asc&limit=100&after=%s", page->id, after)
-	                   : xasprintf("/conversations/%s/items?order=asc&limit=100", page->id);
-	http_submit(c->http, path, 0, page);
-	c->counts.requests++;
-	free(path);
-}
-
-void collect_page_free(void *user)
-{
-	struct conversation_page *page = user;
-	free(page->id);
-	free(page);
-}
-
 static int on_items(void *ctx, const struct http_result *r)
 {
 	struct conversations_run *run = ctx;
 	struct collector *c = run->c;
-	struct conversation_page *page = r->user;
+	struct page_chain *chain = r->user;
 	int malformed, more = 0;
 	if (r->status == 404) {
-		if (record_not_found(c, page->id, "conversation"))
-			return collect_page_free(page), -1;
+		if (record_not_found(c, chain->id, "conversation"))
+			return page_chain_free(chain), -1;
 	} else if (r->error) {
 		collector_fail(c, "cannot fetch %s: %s", r->path, r->error);
 	} else {
-		json_t *doc = collector_store(c, r, page->id, &malformed);
-		if (malformed && ++page->parse_failures < 3) {
-			http_submit(c->http, r->path, 0, page);
+		json_t *doc = collector_store(c, r, chain->id, &malformed);
+		if (malformed && ++chain->parse_failures < 3) {
+			http_submit(c->http, r->path, 0, chain);
 			c->counts.requests++;
 			return 0;
 		}
@@ -206,21 +196,22 @@ static int on_items(void *ctx, const struct http_result *r)
 			collector_fail(c, "cannot fetch %s: the response is not valid JSON", r->path);
 		if (c->fatal) {
 			json_decref(doc);
-			collect_page_free(page);
+			page_chain_free(chain);
 			return -1;
 		}
-		json_t *data = json_object_get(doc, "data");
-		const char *last =
-		    json_string_value(json_object_get(json_array_get(data, json_array_size(data) - 1), "id"));
-		if (doc && json_is_true(json_object_get(doc, "has_more")) && last) {
-			page->parse_failures = 0;
-			submit_items(c, page, last);
-			more = 1;
+		char *next = NULL;
+		more = doc ? cursor_chain_next(&chain->cursors, doc, &next) : 0;
+		if (more < 0)
+			collector_fail(c, "%s: %s: stopped", r->path, error_message());
+		if (more > 0) {
+			chain->parse_failures = 0;
+			page_chain_submit(c, chain, next);
 		}
+		free(next);
 		json_decref(doc);
 	}
-	if (!more) {
-		collect_page_free(page);
+	if (more <= 0) {
+		page_chain_free(chain);
 		run->done++;
 	}
 	progress_update(&c->progress, run->done, run->total, http_retries(c->http));
@@ -238,9 +229,11 @@ int collect_conversations(struct collector *c, volatile int *interrupted)
 	for (size_t i = 0; i < ids->count; i++) {
 		if (already_known(c, known, ids->ids[i]))
 			continue;
-		struct conversation_page *page = xcalloc(1, sizeof *page);
-		page->id = xstrdup(ids->ids[i]);
-		submit_items(c, page, NULL);
+		char *escaped = http_escape(ids->ids[i]);
+		char *base = xasprintf("/conversations/%s/items?order=asc&limit=100", escaped);
+		page_chain_submit(c, page_chain_new(ids->ids[i], base), NULL);
+		free(base);
+		free(escaped);
 		run.total++;
 	}
 	sqlite3_finalize(known);

@@ -11,12 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *next_usage_page(struct pages *p, const json_t *doc)
-{
-	const char *next = json_string_value(json_object_get(doc, "next_page"));
-	return json_is_true(json_object_get(doc, "has_more")) && next ? xstrdup(next) : NULL;
-}
-
 static int usage_page_stored(struct pages *p, const char *next)
 {
 	return collector_checkpoint(p->c, 1);
@@ -33,12 +27,8 @@ int collect_usage(struct collector *c, volatile int *interrupted)
 	char *costs = xasprintf("/organization/costs?start_time=%" PRId64
 	                        "%s&bucket_width=1d&group_by%%5B%%5D=line_item&group_by%%5B%%5D=project_id&limit=180",
 	                        *c->options->since, until);
-	struct pages p = {.c = c,
-	                  .base_path = usage,
-	                  .cursor_param = "page",
-	                  .admin = 1,
-	                  .next_cursor = next_usage_page,
-	                  .stored = usage_page_stored};
+	struct pages p = {
+	    .c = c, .base_path = usage, .admin = 1, .cursors.kind = CURSOR_NEXT_PAGE, .stored = usage_page_stored};
 	progress_start(&c->progress, "usage", c->options->progress);
 	int rc = collector_fetch_pages(&p, NULL, interrupted);
 	if (!rc && !*interrupted) {

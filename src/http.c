@@ -49,6 +49,27 @@ void http_key_fingerprint(const char *key, char out[16])
 	snprintf(out, 16, "…%s", n >= 4 ? key + n - 4 : "");
 }
 
+char *http_escape(const char *s)
+{
+	char *escaped = curl_easy_escape(NULL, s, 0);
+	if (!escaped)
+		out_of_memory(strlen(s) * 3 + 1);
+	char *out = xstrdup(escaped);
+	curl_free(escaped);
+	return out;
+}
+
+char *http_unescape(const char *s)
+{
+	int len = 0;
+	char *raw = curl_easy_unescape(NULL, s, 0, &len);
+	if (!raw)
+		out_of_memory(strlen(s) + 1);
+	char *out = xstrndup(raw, (size_t)len);
+	curl_free(raw);
+	return out;
+}
+
 int http_client_new(const struct http_config *config, struct http_client **out)
 {
 	static int initialised;

@@ -57,5 +57,12 @@ int http_run(struct http_client *client, http_done_fn done, void *ctx, volatile 
 uint64_t http_retries(const struct http_client *client);
 /* "…abcd": what may be shown of a key. */
 void http_key_fingerprint(const char *key, char out[16]);
+/* s percent-encoded (libcurl's escaping: all but RFC 3986's unreserved
+ * characters), for a path segment or a query value: an opaque cursor such as
+ * page_AAAAAGdGxdEiJdKOAAAAAGcqsYA= or an ID holding '+' or '&' arrives as
+ * sent. Caller frees. */
+char *http_escape(const char *s);
+/* The reverse, for a segment of a path built with http_escape. Caller frees. */
+char *http_unescape(const char *s);
 
 #endif

@@ -561,3 +561,106 @@ int store_add_deletion(struct store *store, const struct deletion_row *r)
 	int marked = run(store, st, "container deletion");
 	return marked < 0 ? -1 : (stored | marked);
 }
+
+/* Runs a query and hands fn each row's first two columns as text. */
+static int each_row(struct store *store, const char *sql, int (*row)(void *ctx, sqlite3_stmt *st), void *ctx)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = 0, step;
+	if (sqlite3_prepare_v2(store->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return store_error(store, "cannot read the store");
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW)
+		rc = row(ctx, st);
+	if (!rc && step != SQLITE_DONE)
+		rc = store_error(store, "cannot read the store");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+struct container_visit {
+	int (*fn)(void *ctx, const char *id, int live);
+	void *ctx;
+};
+
+static int container_visit_row(void *ctx, sqlite3_stmt *st)
+{
+	struct container_visit *v = ctx;
+	return v->fn(v->ctx, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1));
+}
+
+int store_each_container(struct store *store, int (*fn)(void *ctx, const char *id, int live), void *ctx)
+{
+	struct container_visit v = {fn, ctx};
+	return each_row(store,
+	                "SELECT id, status NOT IN ('expired', 'deleted') FROM containers ORDER BY created_at, id",
+	                container_visit_row, &v);
+}
+
+struct key_visit {
+	int (*fn)(void *ctx, const char *project_id, const char *redacted_value);
+	void *ctx;
+};
+
+static int key_visit_row(void *ctx, sqlite3_stmt *st)
+{
+	struct key_visit *v = ctx;
+	return v->fn(v->ctx, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1));
+}
+
+int store_each_project_key(struct store *store,
+                           int (*fn)(void *ctx, const char *project_id, const char *redacted_value), void *ctx)
+{
+	struct key_visit v = {fn, ctx};
+	return each_row(store,
+	                "SELECT project_id, redacted_value FROM project_api_keys"
+	                " WHERE project_id IS NOT NULL AND redacted_value IS NOT NULL ORDER BY project_id, id",
+	                key_visit_row, &v);
+}
+
+struct id_list {
+	char **ids;
+	size_t count;
+};
+
+static int id_list_row(void *ctx, sqlite3_stmt *st)
+{
+	struct id_list *l = ctx;
+	l->ids = xrealloc(l->ids, (l->count + 2) * sizeof *l->ids);
+	l->ids[l->count++] = xstrdup((const char *)sqlite3_column_text(st, 0));
+	l->ids[l->count] = NULL;
+	return 0;
+}
+
+int store_project_ids(struct store *store, char ***out)
+{
+	struct id_list l = {xcalloc(1, sizeof *l.ids), 0};
+	if (each_row(store, "SELECT id FROM projects ORDER BY id", id_list_row, &l)) {
+		for (size_t i = 0; i < l.count; i++)
+			free(l.ids[i]);
+		free(l.ids);
+		return -1;
+	}
+	*out = l.ids;
+	return 0;
+}
+
+int store_link_label_project(struct store *store, const char *label, const char *project_id, int64_t now)
+{
+	static const char *const sql[] = {
+	    "DELETE FROM label_projects WHERE label = ?1 AND project_id <> ?2",
+	    "INSERT OR REPLACE INTO label_projects(label, project_id, learned_at) VALUES (?1, ?2, ?3)"};
+	for (int i = 0; i < 2; i++) {
+		sqlite3_stmt *st = NULL;
+		if (sqlite3_prepare_v2(store->db, sql[i], -1, &st, NULL) != SQLITE_OK)
+			return store_error(store, "cannot store the label's project");
+		bind_text(st, 1, label);
+		bind_text(st, 2, project_id);
+		if (i == 1)
+			sqlite3_bind_int64(st, 3, now);
+		int rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return store_error(store, "cannot store the label's project");
+	}
+	return 0;
+}

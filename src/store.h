@@ -141,6 +141,19 @@ int store_upsert_conversation(struct store *store, const struct conversation_row
 int store_upsert_usage(struct store *store, const struct usage_row *row);
 int store_upsert_cost(struct store *store, const struct cost_row *row);
 int store_upsert_container_file(struct store *store, const struct container_file_row *row);
+/* Calls fn for every stored container, by creation: its ID and whether it
+ * is live (status neither expired nor deleted). Stops at fn's nonzero
+ * result and returns it; -1 with the error set when the store fails. */
+int store_each_container(struct store *store, int (*fn)(void *ctx, const char *id, int live), void *ctx);
+/* Calls fn for every stored project API key that belongs to a project. */
+int store_each_project_key(struct store *store,
+                           int (*fn)(void *ctx, const char *project_id, const char *redacted_value), void *ctx);
+/* Ties a --project label to the OpenAI project it stands for (replacing
+ * what it was tied to before). */
+int store_link_label_project(struct store *store, const char *label, const char *project_id, int64_t now);
+/* The IDs of the stored projects, in ID order: 0 and *out (owned, NULL-
+ * terminated; free each and the array), or -1 with the error set. */
+int store_project_ids(struct store *store, char ***out);
 int store_upsert_project(struct store *store, const struct project_row *row);
 int store_upsert_project_api_key(struct store *store, const struct project_api_key_row *row);
 /* Stores a delete marker; a container.deleted one also marks the container

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void out_of_memory(size_t size)
+void out_of_memory(size_t size)
 {
 	fprintf(stderr, "cntraudit: out of memory (allocating %zu bytes)\n", size);
 	abort();

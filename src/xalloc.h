@@ -7,6 +7,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+/* Says so on stderr and aborts: for allocations made by a library. */
+void out_of_memory(size_t size) __attribute__((noreturn));
 void *xmalloc(size_t size);
 void *xcalloc(size_t count, size_t size);
 void *xrealloc(void *ptr, size_t size);

@@ -293,6 +293,81 @@ usage-errors)
   expect_err "--since: invalid time '2026-02-30': no such date"
   check; [ "$(wc -l <"$tmp/requests.log")" = 0 ] || fail "a usage error sent a request"
   ;;
+cursors)
+  # Cursors are opaque and go into URLs percent-encoded: container IDs with
+  # '+', '&' and '=' as after cursors, and the Usage and Costs APIs'
+  # page_...+/+/...= cursors (the fake refuses one whose '+' arrives as a space).
+  mkdir -p "$tmp/odd/api"
+  for i in 1 2 3 4 5; do
+    printf '{"id":"cntr_odd+%d&x=y","object":"container","name":"n","created_at":%d,"status":"expired","last_active_at":%d,"memory_limit":"1g"}\n' \
+      "$i" $((1785747600 + i)) $((1785747600 + i))
+  done >"$tmp/odd/api/containers.jsonl"
+  start_fake --fixture "$tmp/odd" --fixture fixtures/grouped-projects --page-size 2
+  collect containers 2>"$tmp/err"; expect_exit $? 0
+  check; [ "$(sqlite3 "$tmp/collected.db" "SELECT count(*) FROM containers WHERE id LIKE 'cntr_odd+%&x=y'")" = 5 ] || fail "not every odd container stored"
+  check; grep -qE 'after=cntr_odd\+[0-9]&x=y key=' "$tmp/requests.log" || fail "the cursor did not arrive as sent: $(grep after "$tmp/requests.log" | head -2)"
+  start_fake --fixture fixtures/grouped-projects --page-size 1
+  collect usage --since 2026-08-01 2>"$tmp/err"; expect_exit $? 0
+  check; [ "$(sqlite3 "$tmp/collected.db" "SELECT count(*) FROM usage_sessions")" = 3 ] || fail "usage pages after the first were not fetched"
+  check; [ "$(sqlite3 "$tmp/collected.db" "SELECT count(*) FROM costs")" = 4 ] || fail "costs pages after the first were not fetched"
+  check; grep -q 'page=page_+/+/' "$tmp/requests.log" || fail "no page cursor was followed"
+  ;;
+stuck-cursor)
+  # A listing whose cursor never advances ends after at most one wasted
+  # request, with one line, exit 3; the other listings still run.
+  start_fake --fixture fixtures/forum-repetitive --fixture fixtures/grouped-projects --page-size 2 --fault "/containers?:stuck:0"
+  scenario_ids forum-repetitive
+  collect all --from "$tmp/ids.txt" --since 2025-11-01 >"$tmp/out" 2>"$tmp/err"; expect_exit $? 3
+  expect_err "the listing does not advance: last_id"
+  check; [ "$(log_count 'GET /v1/containers?')" = 2 ] || fail "the stuck listing was asked $(log_count 'GET /v1/containers?') times"
+  check; [ "$(grep -c 'does not advance' "$tmp/err")" = 1 ] || fail "not one line: $(cat "$tmp/err")"
+  check; [ "$(sqlite3 "$tmp/collected.db" 'SELECT count(*) FROM responses')" = 6 ] || fail "the responses were not collected after the stuck listing"
+  start_fake --fixture fixtures/grouped-projects --page-size 1 --fault "/organization/usage:stuck:0"
+  collect usage --since 2026-08-01 2>"$tmp/err"; expect_exit $? 3
+  expect_err "the listing does not advance: next_page 'page_"
+  check; [ "$(log_count 'GET /v1/organization/usage')" = 2 ] || fail "the stuck usage listing was asked $(log_count 'GET /v1/organization/usage') times"
+  check; [ "$(log_count 'GET /v1/organization/costs')" -ge 1 ] || fail "costs were not collected after the stuck usage listing"
+  ;;
+refused-resume)
+  # A saved resume cursor the server refuses (its container gone) is dropped
+  # with a warning and the listing starts again.
+  start_fake --fixture fixtures/forum-repetitive
+  collect containers 2>"$tmp/err"; expect_exit $? 0
+  sqlite3 "$tmp/collected.db" "INSERT OR REPLACE INTO collect_cursors VALUES ('containers', 'cntr_gone000000000000000000')"
+  collect containers 2>"$tmp/err"; expect_exit $? 0
+  expect_err "warning: collect containers: the saved cursor cntr_gone000000000000000000 was refused: listing again from the start"
+  check; [ "$(sqlite3 "$tmp/collected.db" 'SELECT count(*) FROM containers')" = 6 ] || fail "containers lost"
+  check; [ "$(sqlite3 "$tmp/collected.db" 'SELECT count(*) FROM collect_cursors')" = 0 ] || fail "the refused cursor was kept"
+  ;;
+wrong-id)
+  # A body whose id is not the one asked for is a failed item, never stored in its place.
+  start_fake --fixture fixtures/forum-repetitive --fault "/responses/resp_062c9abf58c3e2fb00690909a6ee:wrong-id:0"
+  collect responses --no-chain resp_062c9abf58c3e2fb00690909a6ee3c81959c18e4f8c3e22008 2>"$tmp/err"; expect_exit $? 3
+  expect_err "cannot fetch /responses/resp_062c9abf58c3e2fb00690909a6ee3c81959c18e4f8c3e22008: the reply is response 'resp_"
+  check; [ "$(sqlite3 "$tmp/collected.db" 'SELECT count(*) FROM responses')" = 0 ] || fail "the wrong response was stored"
+  ;;
+key-project)
+  # With an admin key, collect learns which project the project key belongs
+  # to, and reconcile matches OpenAI's per-project figures day by day.
+  start_fake --fixture fixtures/grouped-projects --project-id proj_4kTm9Qx2LbV7nR1sWc8yZ0dE
+  jq -r .id fixtures/grouped-projects/api/responses.jsonl >"$tmp/ids.txt"
+  collect all --from "$tmp/ids.txt" --since 2026-08-01 2>"$tmp/err"; expect_exit $? 0
+  expect_err "collect: the project key belongs to proj_4kTm9Qx2LbV7nR1sWc8yZ0dE: containers labelled 'default' are reconciled with its usage and costs"
+  check; grep -q "GET /v1/organization/projects/proj_4kTm9Qx2LbV7nR1sWc8yZ0dE/api_keys?limit=100 key=admin" "$tmp/requests.log" || fail "the project's keys were not listed"
+  "$bin" --db "$tmp/collected.db" --now 2026-08-05 report reconcile >"$tmp/out"
+  check; grep -qx '2026-08-03,proj_4kTm9Qx2LbV7nR1sWc8yZ0dE,3,per_minute_min5,17,17,duration_minutes,3,0.025500,3,0.025500,0,0.000000,' "$tmp/out" \
+    || fail "no per-project row: $(cat "$tmp/out")"
+  check; [ "$(grep -c '^2026-08-03,' "$tmp/out")" = 2 ] || fail "08-03 not one row per project"
+  no_key_anywhere
+  # The admin key cannot list projects: a warning, and reconcile compares org-wide.
+  rm -f "$tmp"/collected.db*
+  start_fake --fixture fixtures/grouped-projects --fault "/organization/projects:500:0"
+  CNTRAUDIT_MAX_TRIES=2 collect all --from "$tmp/ids.txt" --since 2026-08-01 2>"$tmp/err"; expect_exit $? 0
+  expect_err "warning: collect: cannot learn which project the key belongs to"
+  "$bin" --db "$tmp/collected.db" --now 2026-08-05 report reconcile >"$tmp/out"
+  check; grep -q '^2026-08-03,,3,per_minute_min5,17,22,duration_minutes,3,0.025500,4,0.033000,1,0.007500,"compared org-wide' "$tmp/out" \
+    || fail "not compared org-wide: $(cat "$tmp/out")"
+  ;;
 *)
   fail "unknown case"
   ;;
