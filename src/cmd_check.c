@@ -11,8 +11,8 @@
 #include "embedded_sql.h"
 #include "error.h"
 #include "money.h"
+#include "render.h"
 #include "store.h"
-#include "timestamp.h"
 #include "xalloc.h"
 
 #include <getopt.h>
@@ -149,15 +149,6 @@ static json_t *usd_json(int64_t micros)
 	return json_string(out);
 }
 
-static json_t *optional_time(const int64_t *t)
-{
-	char out[TIMESTAMP_MAX];
-	if (!t)
-		return json_null();
-	timestamp_format(*t, out);
-	return json_string(out);
-}
-
 static json_t *optional_limit(long value, int percent_bp)
 {
 	if (value < 0)
@@ -178,8 +169,8 @@ static void print_json(const struct figures *f, const struct thresholds *t, cons
 	    "{s:i, s:s, s:s, s:o, s:{s:o, s:o}, s:I, s:I, s:o, s:o, s:f, s:{s:I, s:f, s:o, s:f}, s:{s:o, s:o, s:o},"
 	    " s:o}",
 	    "schema_version", 1, "report", "check", "status", v->count ? "exceeded" : "ok", "now",
-	    optional_time(&params->now), "window", "since", optional_time(params->since), "until",
-	    optional_time(params->until), "containers", (json_int_t)f->containers, "orphans", (json_int_t)f->orphans,
+	    render_json_time(&params->now), "window", "since", render_json_time(params->since), "until",
+	    render_json_time(params->until), "containers", (json_int_t)f->containers, "orphans", (json_int_t)f->orphans,
 	    "orphan_cost_usd", usd_json(f->orphan_cost), "estimated_cost_usd", usd_json(f->total_cost),
 	    "orphan_share_percent", percent(f->orphan_cost, f->total_cost), "coverage", "judged_containers",
 	    (json_int_t)f->judged, "by_count_percent", percent(f->judged, f->containers), "judged_cost_usd",

@@ -7,6 +7,7 @@
 #ifndef CNTRAUDIT_RENDER_H
 #define CNTRAUDIT_RENDER_H
 
+#include <jansson.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -41,6 +42,9 @@ const char *render_cell(sqlite3_stmt *st, int i, enum column_kind kind, char scr
 int render_report(FILE *out, enum render_format format, sqlite3_stmt *st, const struct render_meta *meta);
 int render_csv(FILE *out, sqlite3_stmt *st);
 int render_json(FILE *out, sqlite3_stmt *st, const struct render_meta *meta);
+/* A time as the JSON reports give it: an ISO 8601 string in the report
+ * zone, or null when t is NULL. A new reference. */
+json_t *render_json_time(const int64_t *t);
 int render_text(FILE *out, sqlite3_stmt *st, const struct render_meta *meta);
 /* Renders to path (written to a temporary file beside it, then renamed, so a
  * failed report never leaves half a file), or to stdout when path is NULL.

@@ -12,7 +12,7 @@
 
 #define JSON_SCHEMA_VERSION 2
 
-static json_t *time_or_null(const int64_t *t)
+json_t *render_json_time(const int64_t *t)
 {
 	char out[TIMESTAMP_MAX];
 	if (!t)
@@ -43,9 +43,9 @@ int render_json(FILE *out, sqlite3_stmt *st, const struct render_meta *meta)
 	json_object_set_new(head, "schema_version", json_integer(JSON_SCHEMA_VERSION));
 	json_object_set_new(head, "report", json_string(meta->report));
 	json_object_set_new(head, "generated_by", json_string("cntraudit " CNTRAUDIT_VERSION));
-	json_object_set_new(head, "now", time_or_null(&meta->now));
-	json_object_set_new(head, "since", time_or_null(meta->since));
-	json_object_set_new(head, "until", time_or_null(meta->until));
+	json_object_set_new(head, "now", render_json_time(&meta->now));
+	json_object_set_new(head, "since", render_json_time(meta->since));
+	json_object_set_new(head, "until", render_json_time(meta->until));
 	json_object_set_new(head, "time_zone", json_string(meta->zone ? meta->zone : "UTC"));
 	char *text = json_dumps(head, JSON_COMPACT);
 	json_decref(head);
