@@ -13,8 +13,8 @@ w AS NOT MATERIALIZED (
   SELECT container_id, project_id, created_at, classification, estimated_cost_usd, attributed_response_id,
          attribution, pricing_rule, billable_units, tier, unit_price_micros, price_version, accruing, unpriced
   FROM audit_window),
-totals AS ( -- one pass over the window for every scalar figure
-  SELECT count(*) AS containers, sum(estimated_cost_usd) AS cost,
+projects AS ( -- one pass over the window, by project (the audit serves that order): every figure
+  SELECT project_id, count(*) AS containers, sum(estimated_cost_usd) AS cost,
          coalesce(sum(iif(classification = 'orphan', estimated_cost_usd, NULL)), 0) AS orphan_cost,
          coalesce(sum(classification = 'orphan'), 0) AS orphans,
          min(created_at) AS first_created, max(created_at) AS last_created,
@@ -25,10 +25,26 @@ totals AS ( -- one pass over the window for every scalar figure
          coalesce(sum(classification = 'outside_coverage'), 0) AS outside,
          coalesce(sum(iif(classification = 'outside_coverage', estimated_cost_usd, NULL)), 0) AS outside_cost,
          coalesce(sum(unpriced), 0) AS unpriced,
-         group_concat(DISTINCT iif(unpriced, tier, NULL)) AS unpriced_tiers,
          coalesce(sum(accruing), 0) AS accruing,
          coalesce(sum(iif(accruing, estimated_cost_usd, NULL)), 0) AS accruing_cost
-  FROM w),
+  FROM w GROUP BY project_id),
+pricing AS ( -- one pass over the window, by rule and tier (the audit serves that order too)
+  SELECT pricing_rule, tier, unpriced, count(*) AS containers, sum(estimated_cost_usd) AS cost,
+         sum(billable_units) AS units, max(unit_price_micros) AS unit_price_micros,
+         max(price_version) AS price_version
+  FROM w GROUP BY pricing_rule, tier, unpriced),
+totals AS ( -- the window's figures, from the projects'
+  SELECT coalesce(sum(containers), 0) AS containers, sum(cost) AS cost,
+         coalesce(sum(orphan_cost), 0) AS orphan_cost, coalesce(sum(orphans), 0) AS orphans,
+         min(first_created) AS first_created, max(last_created) AS last_created,
+         coalesce(sum(used), 0) AS used, coalesce(sum(used_cost), 0) AS used_cost,
+         coalesce(sum(idle), 0) AS idle, coalesce(sum(idle_cost), 0) AS idle_cost,
+         coalesce(sum(outside), 0) AS outside, coalesce(sum(outside_cost), 0) AS outside_cost,
+         coalesce(sum(unpriced), 0) AS unpriced,
+         (SELECT group_concat(tier) FROM (SELECT DISTINCT tier FROM pricing WHERE unpriced ORDER BY tier))
+           AS unpriced_tiers,
+         coalesce(sum(accruing), 0) AS accruing, coalesce(sum(accruing_cost), 0) AS accruing_cost
+  FROM projects),
 thread_totals AS ( -- one pass over the threads
   SELECT count(*) AS threads, coalesce(sum(repetitive), 0) AS repetitive,
          coalesce(sum(expired_recreated), 0) AS expired_recreated, coalesce(sum(at_risk), 0) AS at_risk
@@ -36,11 +52,6 @@ thread_totals AS ( -- one pass over the threads
 windowed_responses AS NOT MATERIALIZED (
   SELECT r.conversation_id, r.requests_container_auto, r.ran_code FROM audit_response r, p
   WHERE (p.since IS NULL OR r.created_at >= p.since) AND (p.until IS NULL OR r.created_at < p.until)),
-projects AS ( -- coverage per project
-  SELECT project_id, count(*) AS containers, coalesce(sum(estimated_cost_usd), 0) AS cost,
-         coalesce(sum(classification <> 'outside_coverage'), 0) AS judged,
-         coalesce(sum(iif(classification <> 'outside_coverage', estimated_cost_usd, NULL)), 0) AS judged_cost
-  FROM w GROUP BY project_id),
 orphans AS (
   SELECT container_id, created_at, attributed_response_id, attribution, estimated_cost_usd, unpriced,
          row_number() OVER (ORDER BY created_at, container_id) AS n
@@ -59,7 +70,7 @@ SELECT section, item, count, amount_usd, detail FROM (
          coalesce(iso_time(first_created) || ' to ' || iso_time(last_created), 'none') FROM totals
   UNION ALL
   SELECT 1, 3, 'audit', 'price table', NULL, NULL,
-         coalesce((SELECT group_concat(version, ', ') FROM (SELECT DISTINCT price_version AS version FROM w
+         coalesce((SELECT group_concat(version, ', ') FROM (SELECT DISTINCT price_version AS version FROM pricing
                    WHERE price_version IS NOT NULL ORDER BY 1)), 'none used')
   UNION ALL
   SELECT 2, 0, 'coverage', 'containers', containers, coalesce(cost, 0), NULL FROM totals
@@ -102,9 +113,11 @@ SELECT section, item, count, amount_usd, detail FROM (
                 iif(count(DISTINCT container_id) = 1, '', 's'))
   FROM container_files HAVING count(*) > 0
   UNION ALL
-  SELECT 2, 10 + row_number() OVER (ORDER BY project_id), 'coverage', 'project ' || project_id, judged, judged_cost,
-         printf('judged %d of %d containers (%.1f%%), %s of %s estimated', judged, containers,
-                100.0 * judged / containers, '$' || usd(judged_cost), '$' || usd(cost))
+  SELECT 2, 10 + row_number() OVER (ORDER BY project_id), 'coverage', 'project ' || project_id,
+         containers - outside, coalesce(cost, 0) - outside_cost,
+         printf('judged %d of %d containers (%.1f%%), %s of %s estimated', containers - outside, containers,
+                100.0 * (containers - outside) / containers, '$' || usd(coalesce(cost, 0) - outside_cost),
+                '$' || usd(coalesce(cost, 0)))
   FROM projects
   UNION ALL
   SELECT 3, 0, 'classification', 'used', used, used_cost, NULL FROM totals
@@ -141,12 +154,12 @@ SELECT section, item, count, amount_usd, detail FROM (
   SELECT 6, 3, 'threads', 'at_risk', at_risk, NULL, 'latest container that ran code expired: continuing may fail with "Container is expired."' FROM thread_totals
   UNION ALL
   SELECT 7, row_number() OVER (ORDER BY pricing_rule, tier, unpriced), 'pricing',
-         pricing_rule || ' ' || tier || iif(unpriced, ' unpriced', ''), count(*), sum(estimated_cost_usd),
-         iif(unpriced, 'no price in the table; billable units to price by hand: ' || sum(billable_units),
+         pricing_rule || ' ' || tier || iif(unpriced, ' unpriced', ''), containers, cost,
+         iif(unpriced, 'no price in the table; billable units to price by hand: ' || units,
              usd(unit_price_micros) || ' per ' || CASE pricing_rule WHEN 'per_container' THEN 'container'
                WHEN 'per_session_20m' THEN '20-minute session' ELSE 'minute, 5-minute minimum' END
              || ', table ' || price_version)
-  FROM w GROUP BY pricing_rule, tier, unpriced
+  FROM pricing
   UNION ALL
   SELECT 8, 0, 'reconciliation', 'Usage API code interpreter sessions', sum(num_sessions), NULL,
          'counted by OpenAI' FROM windowed_usage HAVING count(*) > 0

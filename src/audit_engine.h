@@ -89,7 +89,8 @@ struct audit {
 	/* By symbol (symtab_count entries once loading is over): */
 	int32_t *container_of, *response_of; /* index, or -1 */
 	uint8_t *ran_code;                   /* the response ID's output holds a container call */
-	uint32_t *by_pricing;                /* containers in (pricing_rule, tier) order, made on demand */
+	uint32_t *by_pricing;                /* containers in (pricing_rule, tier, unpriced) order, made on demand */
+	uint32_t *by_project;                /* containers in project_id order, made on demand */
 };
 
 int audit_load(struct audit *a, sqlite3 *db);

@@ -241,19 +241,16 @@ static void call_row(struct loader *l, const struct row *st)
 {
 	struct audit *a = l->a;
 	GROW(a->calls, a->ncalls, l->cap_calls);
-	const char *kind = row_text(st, 4);
 	a->calls[a->ncalls++] = (struct audit_call){column_sym(l, st, 0), column_sym(l, st, 1), column_sym(l, st, 2),
-	                                            column_sym(l, st, 3), kind && !strcmp(kind, "shell_call")};
+	                                            column_sym(l, st, 3), row_int(st, 4) != 0};
 }
 
 static void reference_row(struct loader *l, const struct row *st)
 {
 	struct audit *a = l->a;
 	GROW(a->references, a->nreferences, l->cap_references);
-	const char *kind = row_text(st, 2), *referrer_kind = row_text(st, 3);
-	a->references[a->nreferences++] =
-	    (struct audit_reference){column_sym(l, st, 0), column_sym(l, st, 1), kind && !strcmp(kind, "named"),
-	                             referrer_kind && !strcmp(referrer_kind, "response")};
+	a->references[a->nreferences++] = (struct audit_reference){column_sym(l, st, 0), column_sym(l, st, 1),
+	                                                           row_int(st, 2) != 0, row_int(st, 3) != 0};
 }
 
 /* About how many IDs the audit will intern (rowids only grow, so the
@@ -296,10 +293,12 @@ static int scan_all(struct pipeline *p, sqlite3 *db)
 	            " requests_container_auto FROM main.responses",
 	            response_row) ||
 	       scan(p, db,
-	            "SELECT container_id, response_id, conversation_id, context_response_id, kind"
+	            "SELECT container_id, response_id, conversation_id, context_response_id, kind = 'shell_call'"
 	            " FROM main.container_calls",
 	            call_row) ||
-	       scan(p, db, "SELECT container_id, referrer_id, kind, referrer_kind FROM main.container_references",
+	       scan(p, db,
+	            "SELECT container_id, referrer_id, kind = 'named', referrer_kind = 'response'"
+	            " FROM main.container_references",
 	            reference_row);
 }
 
@@ -364,6 +363,7 @@ void audit_free(struct audit *a)
 	free(a->response_of);
 	free(a->ran_code);
 	free(a->by_pricing);
+	free(a->by_project);
 	free(a);
 }
 

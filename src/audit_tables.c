@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* qsort_r */
 /* The audit's results as read-only SQL virtual tables, so the report
  * queries in reports/ read them like tables without copying a row:
  *   audit_container  one row per stored container, in (created_at, ID) order
@@ -20,14 +21,16 @@ struct table_order {
 	int columns[3];
 };
 
+#define TABLE_ORDERS 3
+
 struct table_def {
 	const char *name, *schema;
-	/* [0]: the order rows are stored in; [1]: another one permutation()
-	 * serves (first -1 when none). */
-	struct table_order orders[2];
+	/* [0]: the order rows are stored in; the others, when their first
+	 * column is not -1, orders the matching permutation serves. */
+	struct table_order orders[TABLE_ORDERS];
 	size_t (*count)(const struct audit *a);
 	void (*column)(const struct audit *a, size_t row, int col, sqlite3_context *ctx);
-	const uint32_t *(*permutation)(struct audit *a);
+	const uint32_t *(*permutations[TABLE_ORDERS])(struct audit *a); /* [0] NULL: stored order */
 };
 
 static void result_sym(sqlite3_context *ctx, const struct audit *a, uint32_t sym)
@@ -108,6 +111,75 @@ static void calls_phrase(struct buf *b, const struct audit_container *c)
 		buf_printf(b, "%u shell_call item%s", c->shell_calls, plural(c->shell_calls, "s"));
 	else
 		buf_printf(b, "%u code_interpreter_call item%s", c->ci_calls, plural(c->ci_calls, "s"));
+}
+
+/* A symbol's group while grouping: an open-addressed map from symbol to
+ * group index, since projects may be many. */
+struct symbol_groups {
+	uint32_t *keys; /* symbol + 1; 0 = empty slot */
+	uint32_t *group;
+	size_t cap;
+};
+
+static uint32_t group_of_symbol(struct symbol_groups *g, uint32_t sym, uint32_t *ngroups)
+{
+	size_t i = (sym * 2654435761u) & (g->cap - 1);
+	while (g->keys[i] && g->keys[i] != sym + 1)
+		i = (i + 1) & (g->cap - 1);
+	if (!g->keys[i]) {
+		g->keys[i] = sym + 1;
+		g->group[i] = (*ngroups)++;
+	}
+	return g->group[i];
+}
+
+static int by_symbol_text(const void *x, const void *y, void *syms)
+{
+	return strcmp(symtab_str(syms, *(const uint32_t *)x), symtab_str(syms, *(const uint32_t *)y));
+}
+
+/* The containers in project_id order, each project's in created_at order:
+ * what GROUP BY project_id reads without sorting a row (the summary's
+ * coverage per project). A counting sort over the projects' text order. */
+static const uint32_t *containers_by_project(struct audit *a)
+{
+	if (a->by_project || !a->ncontainers)
+		return a->by_project;
+	struct symbol_groups g = {.cap = 16};
+	while (g.cap < a->ncontainers * 2 && g.cap < ((size_t)1 << 30))
+		g.cap *= 2;
+	g.keys = xcalloc(g.cap, sizeof *g.keys);
+	g.group = xmalloc(g.cap * sizeof *g.group);
+	uint32_t ngroups = 0, *group_of = xmalloc(a->ncontainers * sizeof *group_of);
+	uint32_t *symbol = xmalloc(a->ncontainers * sizeof *symbol); /* by group, its project */
+	for (size_t i = 0; i < a->ncontainers; i++) {
+		uint32_t before = ngroups;
+		group_of[i] = group_of_symbol(&g, a->containers[i].project, &ngroups);
+		if (ngroups > before)
+			symbol[group_of[i]] = a->containers[i].project;
+	}
+	uint32_t *sorted = xmalloc(ngroups * sizeof *sorted), *rank = xmalloc(ngroups * sizeof *rank);
+	memcpy(sorted, symbol, ngroups * sizeof *sorted);
+	if (ngroups > 1)
+		qsort_r(sorted, ngroups, sizeof *sorted, by_symbol_text, a->syms);
+	size_t *start = xcalloc((size_t)ngroups + 1, sizeof *start);
+	for (uint32_t k = 0; k < ngroups; k++) /* a group's rank: where its project sorts */
+		rank[group_of_symbol(&g, sorted[k], &ngroups)] = k;
+	for (size_t i = 0; i < a->ncontainers; i++)
+		start[rank[group_of[i]] + 1]++;
+	for (uint32_t k = 0; k < ngroups; k++)
+		start[k + 1] += start[k];
+	a->by_project = xmalloc(a->ncontainers * sizeof *a->by_project);
+	for (size_t i = 0; i < a->ncontainers; i++)
+		a->by_project[start[rank[group_of[i]]]++] = (uint32_t)i;
+	free(start);
+	free(rank);
+	free(sorted);
+	free(symbol);
+	free(group_of);
+	free(g.keys);
+	free(g.group);
+	return a->by_project;
 }
 
 static char *container_reason(const struct audit *a, const struct audit_container *c)
@@ -379,26 +451,26 @@ static const struct table_def tables[] = {
      " thread_id TEXT, classification TEXT, reason TEXT, attributed_response_id TEXT, attribution TEXT,"
      " billable_units INTEGER, pricing_rule TEXT, estimated_cost_usd INTEGER, unit_price_micros INTEGER,"
      " price_version TEXT, tier TEXT, accruing INTEGER, alive_until INTEGER, unpriced INTEGER)",
-     {{{C_CREATED_AT, C_ID, -1}}, {{C_PRICING_RULE, C_TIER, C_UNPRICED}}},
+     {{{C_CREATED_AT, C_ID, -1}}, {{C_PRICING_RULE, C_TIER, C_UNPRICED}}, {{C_PROJECT, -1, -1}}},
      container_count,
      container_column,
-     containers_by_pricing},
+     {NULL, containers_by_pricing, containers_by_project}},
     {"audit_thread",
      "CREATE TABLE x(thread_id TEXT, kind TEXT, first_response_at INTEGER, last_response_at INTEGER,"
      " responses INTEGER, ci_calls INTEGER, shell_calls INTEGER, containers INTEGER, flags TEXT,"
      " latest_container_id TEXT, repetitive INTEGER, expired_recreated INTEGER, at_risk INTEGER,"
      " first_seen_at INTEGER, last_seen_at INTEGER, estimated_cost_usd INTEGER, orphan_cost_usd INTEGER)",
-     {{{T_FIRST_SEEN_AT, T_ID, -1}}, {{-1, -1, -1}}},
+     {{{T_FIRST_SEEN_AT, T_ID, -1}}, {{-1, -1, -1}}, {{-1, -1, -1}}},
      thread_count,
      thread_column,
-     NULL},
+     {NULL, NULL, NULL}},
     {"audit_response",
      "CREATE TABLE x(response_id TEXT, project_id TEXT, created_at INTEGER, conversation_id TEXT,"
      " requests_container_auto INTEGER, ran_code INTEGER)",
-     {{{-1, -1, -1}}, {{-1, -1, -1}}},
+     {{{-1, -1, -1}}, {{-1, -1, -1}}, {{-1, -1, -1}}},
      response_count,
      response_column,
-     NULL},
+     {NULL, NULL, NULL}},
 };
 
 /* What a module is registered with: the audit and which table it shows. */
@@ -468,7 +540,7 @@ static int table_best_index(sqlite3_vtab *vtab, sqlite3_index_info *info)
 {
 	const struct table *t = (const struct table *)vtab;
 	const struct table_def *def = t->aux.def;
-	for (int k = 0; k < 2; k++)
+	for (int k = 0; k < TABLE_ORDERS; k++)
 		if (serves(&def->orders[k], info)) {
 			info->orderByConsumed = 1;
 			info->idxNum = k;
@@ -506,7 +578,7 @@ static int cursor_filter(sqlite3_vtab_cursor *cur, int idx, const char *idx_str,
 	struct cursor *c = (struct cursor *)cur;
 	const struct module_aux *m = aux_of(cur);
 	c->position = 0;
-	c->order = idx == 1 ? m->def->permutation(m->a) : NULL;
+	c->order = m->def->permutations[idx] ? m->def->permutations[idx](m->a) : NULL;
 	return SQLITE_OK;
 }
 

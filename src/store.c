@@ -14,6 +14,7 @@
 
 enum statement {
 	ST_CONTAINER,
+	ST_CONTAINER_MARKED,
 	ST_RESPONSE,
 	ST_REFERENCE,
 	ST_CONTAINER_CALL,
@@ -33,23 +34,27 @@ enum statement {
  * newer one: anything live < expired < deleted. */
 #define STATUS_RANK(s) "(CASE " s " WHEN 'deleted' THEN 2 WHEN 'expired' THEN 1 ELSE 0 END)"
 
+/* A newer copy replaces an older one: a later last_active_at, or a later status. */
+#define CONTAINER_UPSERT(status)                                                                                       \
+	"INSERT INTO containers(id, project_id, name, memory_limit, status, created_at, last_active_at,"               \
+	" expires_after_minutes, raw, request_id) VALUES (?1, ?2, ?3, ?4, " status ", ?6, ?7, ?8, ?9, ?10)"            \
+	" ON CONFLICT(id) DO UPDATE SET name = excluded.name, memory_limit = excluded.memory_limit,"                   \
+	" status = excluded.status, created_at = excluded.created_at, last_active_at = excluded.last_active_at,"       \
+	" expires_after_minutes = excluded.expires_after_minutes, raw = excluded.raw,"                                 \
+	" request_id = coalesce(excluded.request_id, containers.request_id)"                                           \
+	" WHERE excluded.raw <> containers.raw AND"                                                                    \
+	" (coalesce(excluded.last_active_at, excluded.created_at), " STATUS_RANK(                                      \
+	    "excluded.status") ")"                                                                                     \
+	                       " >= (coalesce(containers.last_active_at, containers.created_at), " STATUS_RANK(        \
+	                           "containers.status") ")"
+
 static const char *const statement_sql[ST_COUNT] = {
-    /* A container with a delete marker is deleted, whichever came first. */
-    [ST_CONTAINER] =
-        "INSERT INTO containers(id, project_id, name, memory_limit, status, created_at, last_active_at,"
-        " expires_after_minutes, raw, request_id) VALUES (?1, ?2, ?3, ?4,"
-        " coalesce((SELECT 'deleted' FROM deletions WHERE id = ?1 AND object = 'container.deleted'), ?5),"
-        " ?6, ?7, ?8, ?9, ?10)"
-        " ON CONFLICT(id) DO UPDATE SET name = excluded.name, memory_limit = excluded.memory_limit,"
-        " status = excluded.status, created_at = excluded.created_at,"
-        " last_active_at = excluded.last_active_at,"
-        " expires_after_minutes = excluded.expires_after_minutes, raw = excluded.raw,"
-        " request_id = coalesce(excluded.request_id, containers.request_id)"
-        " WHERE excluded.raw <> containers.raw AND"
-        " (coalesce(excluded.last_active_at, excluded.created_at), " STATUS_RANK(
-            "excluded.status") ")"
-                               " >= (coalesce(containers.last_active_at, containers.created_at), " STATUS_RANK(
-                                   "containers.status") ")",
+    [ST_CONTAINER] = CONTAINER_UPSERT("?5"),
+    /* Once a container.deleted marker is stored, a container it names is
+     * deleted, whichever came first. A lookup per upsert costs an import of
+     * containers a quarter of its time: only databases with markers pay it. */
+    [ST_CONTAINER_MARKED] = CONTAINER_UPSERT(
+        "coalesce((SELECT 'deleted' FROM deletions WHERE id = ?1 AND object = 'container.deleted'), ?5)"),
     [ST_RESPONSE] =
         "INSERT INTO responses(id, project_id, status, created_at, completed_at, previous_response_id,"
         " conversation_id, requests_container_auto, raw, request_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
@@ -123,6 +128,7 @@ struct store {
 	sqlite3 *db;
 	char *path;
 	sqlite3_stmt *statements[ST_COUNT];
+	int container_markers; /* a container.deleted marker is stored: upserts consult them */
 };
 
 int store_error(struct store *store, const char *what)
@@ -320,6 +326,16 @@ int store_open(const char *path, enum store_mode mode, struct store **out)
 		goto fail;
 	if (store_exec(store, "PRAGMA temp_store = MEMORY") || store_migrate(store, readonly))
 		goto fail;
+	sqlite3_stmt *markers = NULL;
+	if (sqlite3_prepare_v2(store->db, "SELECT EXISTS (SELECT 1 FROM deletions WHERE object = 'container.deleted')",
+	                       -1, &markers, NULL) != SQLITE_OK ||
+	    sqlite3_step(markers) != SQLITE_ROW) {
+		sqlite3_finalize(markers);
+		error_set("cannot open database %s: %s", path, sqlite3_errmsg(store->db));
+		goto fail;
+	}
+	store->container_markers = sqlite3_column_int(markers, 0);
+	sqlite3_finalize(markers);
 	*out = store;
 	return 0;
 fail:
@@ -379,7 +395,7 @@ static int run(struct store *store, sqlite3_stmt *st, const char *what)
 
 int store_upsert_container(struct store *store, const struct container_row *r)
 {
-	sqlite3_stmt *st = statement(store, ST_CONTAINER);
+	sqlite3_stmt *st = statement(store, store->container_markers ? ST_CONTAINER_MARKED : ST_CONTAINER);
 	if (!st)
 		return -1;
 	bind_text(st, 1, r->id);
@@ -555,6 +571,7 @@ int store_add_deletion(struct store *store, const struct deletion_row *r)
 	int stored = run(store, st, "delete marker");
 	if (stored < 0 || strcmp(r->object, "container.deleted"))
 		return stored;
+	store->container_markers = 1;
 	if (!(st = statement(store, ST_DELETE_CONTAINER)))
 		return -1;
 	bind_text(st, 1, r->id);
