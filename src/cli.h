@@ -16,7 +16,7 @@ enum outcome {
 
 struct global_options {
 	const char *db_path;  /* --db / CNTRAUDIT_DB */
-	const char *base_url; /* --base-url / OPENAI_BASE_URL */
+	const char *base_url; /* --base-url / OPENAI_BASE_URL (http:// only to loopback, or --allow-insecure-http) */
 	const char *project;  /* --project / OPENAI_PROJECT_ID: the label stored on collected objects */
 	const char *org;      /* --org / OPENAI_ORG_ID */
 	int64_t now;          /* --now / CNTRAUDIT_NOW, else the clock */

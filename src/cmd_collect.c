@@ -67,6 +67,7 @@ enum outcome cmd_collect(const struct global_options *global, int argc, char **a
 	    {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
 	static const char *const names[] = {"containers", "responses", "conversations", "usage", "all"};
 	struct collect_options o = {.jobs = 8, .chain = 1, .progress = isatty(STDERR_FILENO)};
+	struct collect_keys keys = {0};
 	struct window window = {0};
 	int64_t since = 0;
 	int c, what = -1;
@@ -165,8 +166,10 @@ enum outcome cmd_collect(const struct global_options *global, int argc, char **a
 		            what == WHAT_RESPONSES ? "response" : "conversation");
 		goto done;
 	}
-	const char *key = getenv(what == WHAT_USAGE ? "OPENAI_ADMIN_KEY" : "OPENAI_API_KEY");
-	if (!key || !*key) {
+	if (collect_keys_read(&keys))
+		goto done;
+	o.keys = &keys;
+	if (!(what == WHAT_USAGE ? keys.admin : keys.api)) {
 		error_set("collect %s needs %s in the environment (%s)", names[what],
 		          what == WHAT_USAGE ? "OPENAI_ADMIN_KEY" : "OPENAI_API_KEY",
 		          what == WHAT_USAGE ? "an admin key" : "a project key");
@@ -192,7 +195,7 @@ enum outcome cmd_collect(const struct global_options *global, int argc, char **a
 		rc = collect_responses(&col, &interrupted);
 	if (!rc && !interrupted && o.conversations.count && (what == WHAT_CONVERSATIONS || what == WHAT_ALL))
 		rc = collect_conversations(&col, &interrupted);
-	int admin = getenv("OPENAI_ADMIN_KEY") && *getenv("OPENAI_ADMIN_KEY");
+	int admin = keys.admin != NULL;
 	if (!rc && !interrupted && what == WHAT_ALL && admin) {
 		if (!o.since && earliest_container_day(col.store, &since))
 			o.since = &since;
@@ -207,6 +210,7 @@ enum outcome cmd_collect(const struct global_options *global, int argc, char **a
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 done:
+	collect_keys_free(&keys);
 	free(given);
 	id_set_free(&o.responses);
 	id_set_free(&o.conversations);

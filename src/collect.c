@@ -7,6 +7,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 
 /* Responses stored per transaction, at most; a page is always one. */
 #define BATCH_OBJECTS   256
@@ -19,6 +21,91 @@ static long env_long(const char *name, long fallback)
 	return v && *v ? strtol(v, NULL, 10) : fallback;
 }
 
+/* Checks a key the way an HTTP header needs it: a control character would
+ * end the header and start another (a request injected); a space would
+ * split the credentials. */
+static int key_check(const char *name, const char *value)
+{
+	size_t n = strlen(value), body = n;
+	while (body && (value[body - 1] == '\n' || value[body - 1] == '\r'))
+		body--;
+	if (body < n && strcspn(value, "\r\n") == body)
+		return usage_error("collect",
+		                   "%s ends with a line break (pasted with a trailing newline?): set it "
+		                   "without one; nothing was sent",
+		                   name),
+		       -1;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)value[i];
+		if (c < 0x20 || c == 0x7f || c == ' ')
+			return usage_error("collect",
+			                   "%s holds %s at character %zu: a key never does; nothing was sent", name,
+			                   c == ' ' ? "a space" : "a control character", i + 1),
+			       -1;
+	}
+	return 0;
+}
+
+/* A copy of the variable's value, then the environment's copy wiped. */
+static char *take_key(const char *name)
+{
+	char *value = getenv(name);
+	if (!value || !*value)
+		return NULL;
+	char *copy = xstrdup(value);
+	memset(value, 0, strlen(value));
+	unsetenv(name);
+	return copy;
+}
+
+static void key_wipe(char *key)
+{
+	if (key) {
+		memset(key, 0, strlen(key));
+		free(key);
+	}
+}
+
+int collect_keys_read(struct collect_keys *keys)
+{
+	static const char *const names[2] = {"OPENAI_API_KEY", "OPENAI_ADMIN_KEY"};
+	for (int i = 0; i < 2; i++) {
+		const char *value = getenv(names[i]);
+		if (value && key_check(names[i], value))
+			return -1;
+	}
+	/* A core file would hold the keys: none while they are in memory. */
+	struct rlimit none = {0, 0};
+	setrlimit(RLIMIT_CORE, &none);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	keys->api = take_key(names[0]);
+	keys->admin = take_key(names[1]);
+	return 0;
+}
+
+void collect_keys_free(struct collect_keys *keys)
+{
+	key_wipe(keys->api);
+	key_wipe(keys->admin);
+	keys->api = keys->admin = NULL;
+}
+
+/* --jobs within the descriptors the process may open: each connection takes
+ * one, and the database, its journal and the standard streams take some. */
+static int jobs_within_descriptors(int jobs)
+{
+	struct rlimit limit;
+	if (getrlimit(RLIMIT_NOFILE, &limit) || limit.rlim_cur == RLIM_INFINITY)
+		return jobs;
+	long usable = (long)limit.rlim_cur - 16;
+	if (usable >= jobs)
+		return jobs;
+	int capped = usable < 1 ? 1 : (int)usable;
+	log_warn("collect: --jobs %d needs more open files than the limit of %ld allows (ulimit -n): using %d", jobs,
+	         (long)limit.rlim_cur, capped);
+	return capped;
+}
+
 enum outcome collector_open(struct collector *c, const struct global_options *global,
                             const struct collect_options *options, const char *command, int argc, char **argv)
 {
@@ -27,20 +114,17 @@ enum outcome collector_open(struct collector *c, const struct global_options *gl
 	c->options = options;
 	struct http_config config = {
 	    .base_url = global->base_url,
-	    .api_key = getenv("OPENAI_API_KEY"),
-	    .admin_key = getenv("OPENAI_ADMIN_KEY"),
+	    .api_key = options->keys->api,
+	    .admin_key = options->keys->admin,
 	    .project = global->project,
 	    .org = global->org,
-	    .jobs = options->jobs,
+	    .jobs = jobs_within_descriptors(options->jobs),
 	    .max_tries = (int)env_long("CNTRAUDIT_MAX_TRIES", 5),
 	    .retry_base_ms = env_long("CNTRAUDIT_RETRY_BASE_MS", 500),
 	    .timeout_ms = env_long("CNTRAUDIT_TIMEOUT_MS", 60000),
+	    .max_reply_bytes = (size_t)env_long("CNTRAUDIT_MAX_REPLY_MB", 256) << 20,
 	    .free_user = page_chain_free,
 	};
-	if (config.api_key && !*config.api_key)
-		config.api_key = NULL;
-	if (config.admin_key && !*config.admin_key)
-		config.admin_key = NULL;
 	if (store_open(global->db_path, STORE_CREATE, &c->store))
 		return OUTCOME_FAILED;
 	if (run_begin(c->store, command, argc, argv, &c->run_id) || http_client_new(&config, &c->http) ||
@@ -83,6 +167,15 @@ void collector_fail(struct collector *c, const char *fmt, ...)
 	remember_error(c, b.data);
 	c->counts.failed++;
 	buf_free(&b);
+}
+
+int collector_key_refused(struct collector *c, const struct http_result *r)
+{
+	if (r->status != 401 && r->status != 403)
+		return 0;
+	collector_fatal(c, "cannot fetch %s: %s: the key is refused, so nothing more is asked", r->path,
+	                r->error ? r->error : "refused");
+	return 1;
 }
 
 int collector_fatal(struct collector *c, const char *fmt, ...)

@@ -25,7 +25,20 @@ struct collect_options {
 	const int64_t *since;                   /* --since */
 	const int64_t *until;                   /* --until */
 	struct id_set responses, conversations; /* from arguments, --from, --scan */
+	struct collect_keys *keys;              /* read by collect_keys_read */
 };
+
+/* The keys, read once from the environment (OPENAI_API_KEY, OPENAI_ADMIN_KEY)
+ * into copies that are wiped when freed; the environment's own copy is
+ * wiped then, so neither /proc/PID/environ nor a later getenv shows them. */
+struct collect_keys {
+	char *api, *admin; /* NULL when unset or empty */
+};
+/* 0, or -1 with a usage error naming the variable when a key holds a space
+ * or a control character (a pasted trailing newline among them): nothing
+ * has been sent. Also turns core dumps off, the keys being in memory. */
+int collect_keys_read(struct collect_keys *keys);
+void collect_keys_free(struct collect_keys *keys);
 
 struct collector {
 	const struct global_options *global;
@@ -60,6 +73,9 @@ json_t *collector_store(struct collector *c, const struct http_result *result, c
  * it was refused (failure recorded) or the store failed (fatal set). */
 int collector_store_document(struct collector *c, const struct http_result *result, const json_t *doc,
                              const char *parent_id);
+/* Whether r is a 401 or 403: the key was refused, and every later request
+ * would be too. Then the collect stops (fatal set, with OpenAI's message). */
+int collector_key_refused(struct collector *c, const struct http_result *r);
 /* Records one failed item: a line on stderr, a count, the runs record. */
 void collector_fail(struct collector *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Stops the collect: the error line is printed by main. */

@@ -107,6 +107,8 @@ static int on_files(void *ctx, const struct http_result *r)
 	struct collector *c = f->c;
 	struct page_chain *chain = r->user;
 	int malformed;
+	if (collector_key_refused(c, r))
+		return page_chain_free(chain), -1;
 	if (r->error) {
 		collector_fail(c, "cannot fetch %s: %s", r->path, r->error);
 	} else {

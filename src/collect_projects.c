@@ -56,7 +56,7 @@ static int match_key(void *ctx, const char *project_id, const char *redacted)
 int collect_key_project(struct collector *c, volatile int *interrupted)
 {
 	const char *label = c->global->project;
-	const char *key = getenv("OPENAI_API_KEY");
+	const char *key = c->options->keys->api;
 	char **projects = NULL;
 	struct match m = {.key = key};
 	if (!strncmp(label, "proj_", 5) || !key || !*key)

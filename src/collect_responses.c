@@ -100,6 +100,8 @@ static int on_response(void *ctx, const struct http_result *r)
 {
 	struct responses_run *run = ctx;
 	struct collector *c = run->c;
+	if (collector_key_refused(c, r))
+		return -1;
 	char *id = requested_id(r->path);
 	run->done++;
 	if (r->status == 404) {
@@ -180,6 +182,8 @@ static int on_items(void *ctx, const struct http_result *r)
 	struct collector *c = run->c;
 	struct page_chain *chain = r->user;
 	int malformed, more = 0;
+	if (collector_key_refused(c, r))
+		return page_chain_free(chain), -1;
 	if (r->status == 404) {
 		if (record_not_found(c, chain->id, "conversation"))
 			return page_chain_free(chain), -1;

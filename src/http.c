@@ -2,8 +2,11 @@
 
 #include "error.h"
 #include "log.h"
+#include "redact.h"
 
 #include <curl/curl.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -14,9 +17,12 @@ struct request {
 	int admin;
 	void *user;
 	int tries;
-	int64_t not_before_ms; /* when a retry may start */
-	long retry_after_ms;   /* from the last response, -1 when absent */
-	CURL *easy;            /* while in flight */
+	int64_t not_before_ms;  /* when a retry may start */
+	int64_t retry_after_ms; /* from the last response, -1 when absent; saturated, never overflowing */
+	int too_large;          /* the body passed max_reply_bytes: the transfer was stopped */
+	int echoed;             /* a header carried a key (replaced) */
+	struct http_client *client;
+	CURL *easy; /* while in flight */
 	struct curl_slist *headers;
 	struct buf body;
 	char request_id[128];
@@ -25,7 +31,8 @@ struct request {
 };
 
 struct http_client {
-	struct http_config config;
+	struct http_config config; /* its keys are the client's own copies, wiped when freed */
+	struct redactor *redactor; /* the keys, out of everything a server sends */
 	CURLM *multi;
 	CURL **idle; /* easy handles kept for reuse */
 	int idle_count;
@@ -80,6 +87,13 @@ int http_client_new(const struct http_config *config, struct http_client **out)
 	}
 	struct http_client *c = xcalloc(1, sizeof *c);
 	c->config = *config;
+	c->config.api_key = config->api_key ? xstrdup(config->api_key) : NULL;
+	c->config.admin_key = config->admin_key ? xstrdup(config->admin_key) : NULL;
+	c->redactor = redactor_new(c->config.api_key, c->config.admin_key);
+	if (c->config.max_reply_bytes == 0)
+		c->config.max_reply_bytes = (size_t)256 << 20;
+	if (c->config.max_wait_ms <= 0)
+		c->config.max_wait_ms = 60000;
 	if (c->config.jobs < 1)
 		c->config.jobs = 1;
 	if (c->config.max_tries < 1)
@@ -94,12 +108,29 @@ int http_client_new(const struct http_config *config, struct http_client **out)
 	return 0;
 }
 
+/* Header lists hold the Authorization line: wiped before they are freed. */
+static void headers_free(struct curl_slist *headers)
+{
+	for (struct curl_slist *h = headers; h; h = h->next)
+		memset(h->data, 0, strlen(h->data));
+	curl_slist_free_all(headers);
+}
+
+/* Wipes and frees a copy of a key. */
+static void key_free(const char *key)
+{
+	if (!key)
+		return;
+	memset((char *)key, 0, strlen(key));
+	free((char *)key);
+}
+
 static void request_free(struct request *r)
 {
 	if (!r)
 		return;
 	/* A finished request's user pointer belongs to the callback by then. */
-	curl_slist_free_all(r->headers);
+	headers_free(r->headers);
 	buf_free(&r->body);
 	free(r->path);
 	free(r);
@@ -131,6 +162,9 @@ void http_client_free(struct http_client *c)
 	curl_multi_cleanup(c->multi);
 	free(c->active);
 	free(c->idle);
+	redactor_free(c->redactor);
+	key_free(c->config.api_key);
+	key_free(c->config.admin_key);
 	free(c);
 }
 
@@ -156,14 +190,35 @@ void http_submit(struct http_client *c, const char *path, int admin, void *user)
 	r->admin = admin;
 	r->user = user;
 	r->retry_after_ms = -1;
+	r->client = c;
 	enqueue(c, r);
 }
 
+/* Bodies are kept whole, up to max_reply_bytes after decompression: a gzip
+ * bomb or an endless body is stopped there (a short count aborts the
+ * transfer). */
 static size_t on_body(char *data, size_t size, size_t count, void *userdata)
 {
 	struct request *r = userdata;
-	buf_append(&r->body, data, size * count);
-	return size * count;
+	size_t n = size * count;
+	if (n > r->client->config.max_reply_bytes - r->body.len) {
+		r->too_large = 1;
+		return 0;
+	}
+	buf_append(&r->body, data, n);
+	return n;
+}
+
+/* A header's number of seconds or milliseconds: -1 when it is not one
+ * (an HTTP date), saturated rather than overflowing. */
+static int64_t header_number(const char *value)
+{
+	char *end;
+	errno = 0;
+	long long n = strtoll(value, &end, 10);
+	if (end == value || n < 0)
+		return -1;
+	return errno == ERANGE ? INT64_MAX : (int64_t)n;
 }
 
 /* Keeps x-request-id and the retry hints. */
@@ -184,12 +239,17 @@ static size_t on_header(char *data, size_t size, size_t count, void *userdata)
 	char *value = colon + 1;
 	while (*value == ' ')
 		value++;
-	if (!strcasecmp(line, "x-request-id"))
-		snprintf(r->request_id, sizeof r->request_id, "%s", value);
-	else if (!strcasecmp(line, "retry-after-ms"))
-		r->retry_after_ms = strtol(value, NULL, 10);
-	else if (!strcasecmp(line, "retry-after") && r->retry_after_ms < 0)
-		r->retry_after_ms = strtol(value, NULL, 10) * 1000; /* seconds; an HTTP date is ignored */
+	if (!strcasecmp(line, "x-request-id")) {
+		char *clean = redact_string(r->client->redactor, xstrdup(value));
+		r->echoed |= strcmp(clean, value) != 0;
+		snprintf(r->request_id, sizeof r->request_id, "%s", clean);
+		free(clean);
+	} else if (!strcasecmp(line, "retry-after-ms")) {
+		r->retry_after_ms = header_number(value);
+	} else if (!strcasecmp(line, "retry-after") && r->retry_after_ms < 0) {
+		int64_t seconds = header_number(value); /* an HTTP date reads as none */
+		r->retry_after_ms = seconds < 0 ? -1 : seconds > INT64_MAX / 1000 ? INT64_MAX : seconds * 1000;
+	}
 	return len;
 }
 
@@ -201,7 +261,7 @@ static void start(struct http_client *c, struct request *r)
 	CURL *e = c->idle_count ? c->idle[--c->idle_count] : curl_easy_init();
 
 	curl_easy_reset(e);
-	curl_slist_free_all(r->headers);
+	headers_free(r->headers);
 	r->headers = curl_slist_append(NULL, auth);
 	r->headers = curl_slist_append(r->headers, "Accept: application/json");
 	if (c->config.project && !strncmp(c->config.project, "proj_", 5)) {
@@ -221,6 +281,7 @@ static void start(struct http_client *c, struct request *r)
 	r->request_id[0] = '\0';
 	r->curl_error[0] = '\0';
 	r->retry_after_ms = -1;
+	r->too_large = r->echoed = 0;
 	r->tries++;
 	r->easy = e;
 
@@ -236,8 +297,11 @@ static void start(struct http_client *c, struct request *r)
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, c->config.timeout_ms < 10000 ? c->config.timeout_ms : 10000L);
-	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	/* Below 1 KiB/s for the stall timeout is a stall: a body trickling a
+	 * few bytes a second would otherwise never end. */
+	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1024L);
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, (c->config.timeout_ms + 999) / 1000);
+	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)c->config.max_reply_bytes);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -276,7 +340,7 @@ static long backoff_ms(struct http_client *c, const struct request *r)
 		delay = 30000;
 	delay = delay / 2 + (long)(rand_r(&c->seed) % (unsigned)(delay / 2 + 1));
 	if (r->retry_after_ms > delay)
-		delay = r->retry_after_ms;
+		delay = (long)r->retry_after_ms; /* at most max_wait_ms: a longer wait fails the request */
 	return delay;
 }
 
@@ -296,37 +360,21 @@ static char *describe_failure_raw(long status, const struct request *r, CURLcode
 	return xasprintf("HTTP %ld", status);
 }
 
-/* Replaces every occurrence of a key in s by its fingerprint: a server may
- * echo the Authorization header back in an error body. Takes s, returns the
- * result (both owned). */
-static char *redact(const struct http_client *c, char *s)
-{
-	const char *keys[] = {c->config.api_key, c->config.admin_key};
-	for (int k = 0; k < 2; k++) {
-		const char *key = keys[k], *at;
-		if (!key || strlen(key) < 4)
-			continue;
-		while ((at = strstr(s, key)) != NULL) {
-			char print[16];
-			http_key_fingerprint(key, print);
-			char *next = xasprintf("%.*s[key %s]%s", (int)(at - s), s, print, at + strlen(key));
-			free(s);
-			s = next;
-		}
-	}
-	return s;
-}
-
 static char *describe_failure(const struct http_client *c, long status, const struct request *r, CURLcode code)
 {
-	return redact(c, describe_failure_raw(status, r, code));
+	if (r->too_large || code == CURLE_FILESIZE_EXCEEDED)
+		return xasprintf("the reply is larger than %zu MiB (CNTRAUDIT_MAX_REPLY_MB): not read",
+		                 c->config.max_reply_bytes >> 20);
+	/* The body is redacted already; curl's own message is redacted too. */
+	return redact_string(c->redactor, describe_failure_raw(status, r, code));
 }
 
 static int retryable(long status, CURLcode code)
 {
 	if (status == 0)
 		return code != CURLE_UNSUPPORTED_PROTOCOL && code != CURLE_URL_MALFORMAT &&
-		       code != CURLE_SSL_CACERT_BADFILE && code != CURLE_PEER_FAILED_VERIFICATION;
+		       code != CURLE_SSL_CACERT_BADFILE && code != CURLE_PEER_FAILED_VERIFICATION &&
+		       code != CURLE_FILESIZE_EXCEEDED;
 	return status == 429 || status == 408 || status >= 500;
 }
 
@@ -382,8 +430,15 @@ int http_run(struct http_client *c, http_done_fn done, void *ctx, volatile int *
 			if (code != CURLE_OK)
 				status = 0;
 			release(c, r);
-			if ((status == 0 || status >= 300) && retryable(status, code) &&
-			    r->tries < c->config.max_tries) {
+			/* A server that echoes a key gets it back as a fingerprint, before
+			 * anything of its reply is logged, retried on or stored. */
+			if (redact_buf(c->redactor, &r->body) || r->echoed)
+				log_warn("%s: the server sent the key back: it was replaced by its fingerprint before "
+				         "anything was stored",
+				         r->path);
+			int too_long_a_wait = r->retry_after_ms > c->config.max_wait_ms;
+			if ((status == 0 || status >= 300) && retryable(status, code) && !r->too_large &&
+			    !too_long_a_wait && r->tries < c->config.max_tries) {
 				long delay = backoff_ms(c, r);
 				char *why = describe_failure(c, status, r, code);
 				log_info("retrying %s in %ld ms (try %d of %d): %s", r->path, delay, r->tries + 1,
@@ -394,7 +449,18 @@ int http_run(struct http_client *c, http_done_fn done, void *ctx, volatile int *
 				enqueue(c, r);
 				continue;
 			}
-			char *why = status >= 200 && status < 300 ? NULL : describe_failure(c, status, r, code);
+			char *why = status >= 200 && status < 300 && !r->too_large
+			                ? NULL
+			                : describe_failure(c, status, r, code);
+			if (why && too_long_a_wait && retryable(status, code)) {
+				char *longer =
+				    xasprintf("%s; the server asks to wait %s%lld s, more than the %ld s cntraudit "
+				              "waits: not retried",
+				              why, r->retry_after_ms == INT64_MAX ? "over " : "",
+				              (long long)(r->retry_after_ms / 1000), c->config.max_wait_ms / 1000);
+				free(why);
+				why = longer;
+			}
 			struct http_result result = {
 			    .path = r->path,
 			    .status = status,

@@ -1,9 +1,11 @@
 /* The HTTP layer: one libcurl multi handle running up to `jobs` requests at
  * once over reused connections, with bounded retries (exponential backoff
- * with jitter, honouring Retry-After and retry-after-ms) for 429, 5xx and
- * transport errors. Keys go only into the Authorization header: never into a
- * log line, an error message or a stored object (a fingerprint, the last four
- * characters, may be shown). Single-threaded: callbacks run inside http_run. */
+ * with jitter, honouring Retry-After and retry-after-ms up to a limit) for
+ * 429, 5xx and transport errors; replies bounded in size and speed. Keys go
+ * only into the Authorization header: never into a log line, an error message
+ * or a stored object (a fingerprint, the last four characters, may be shown);
+ * a reply body or x-request-id that carries one is redacted before the
+ * callback sees it. Single-threaded: callbacks run inside http_run. */
 #ifndef CNTRAUDIT_HTTP_H
 #define CNTRAUDIT_HTTP_H
 
@@ -16,13 +18,15 @@ struct http_client;
 struct http_config {
 	const char *base_url;          /* API root, e.g. https://api.openai.com/v1 */
 	const char *api_key;           /* project key for /containers, /responses, /conversations; may be NULL */
-	const char *admin_key;         /* admin key for /organization/...; may be NULL */
+	const char *admin_key;         /* admin key for /organization/...; may be NULL (the client copies both) */
 	const char *project;           /* sent as OpenAI-Project when it starts with proj_ */
 	const char *org;               /* sent as OpenAI-Organization; may be NULL */
 	int jobs;                      /* concurrent requests */
 	int max_tries;                 /* attempts per request, retries included */
 	long retry_base_ms;            /* first backoff; doubles each try */
-	long timeout_ms;               /* a request stalled this long without progress fails */
+	long timeout_ms;               /* a request below 1 KiB/s this long is retried, then fails */
+	size_t max_reply_bytes;        /* a longer reply (after decompression) fails its request; 0: 256 MiB */
+	long max_wait_ms;              /* a server asking to wait longer fails the request at once; 0: 60 s */
 	void (*free_user)(void *user); /* frees the user pointer of a request abandoned unfinished; may be NULL */
 };
 

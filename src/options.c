@@ -6,11 +6,13 @@
 #include "timestamp.h"
 #include "xalloc.h"
 
+#include <curl/curl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 extern const struct command commands[];
@@ -29,6 +31,7 @@ static void print_help(void)
 	       "                   (OPENAI_PROJECT_ID; default 'default')\n"
 	       "  --org ID         organization sent as OpenAI-Organization (OPENAI_ORG_ID)\n"
 	       "  --now TIME       the audit's now: YYYY-MM-DD, ISO 8601 or Unix seconds (CNTRAUDIT_NOW)\n"
+	       "  --allow-insecure-http  let --base-url be http:// to another machine (keys in clear)\n"
 	       "  -q, -v, -vv      quieter / more verbose logs on stderr (CNTRAUDIT_LOG)\n"
 	       "  --help, --version\n\n"
 	       "Exit codes: 0 ok, 1 failure, 2 usage error, 3 partial (errors listed), 4 check threshold exceeded.\n"
@@ -91,6 +94,19 @@ int options_window_valid(const char *command, const struct window *w)
 	return 0;
 }
 
+/* Whether a URL's host is this machine (127.0.0.0/8, ::1, localhost). */
+static int loopback_url(const char *url)
+{
+	CURLU *u = curl_url();
+	char *host = NULL;
+	int loopback = 0;
+	if (u && !curl_url_set(u, CURLUPART_URL, url, 0) && !curl_url_get(u, CURLUPART_HOST, &host, 0))
+		loopback = !strncmp(host, "127.", 4) || !strcmp(host, "[::1]") || !strcasecmp(host, "localhost");
+	curl_free(host);
+	curl_url_cleanup(u);
+	return loopback;
+}
+
 static const char *env_or(const char *name, const char *fallback)
 {
 	const char *v = getenv(name);
@@ -100,11 +116,17 @@ static const char *env_or(const char *name, const char *fallback)
 int options_parse_global(int argc, char **argv, struct global_options *g)
 {
 	static const struct option long_options[] = {
-	    {"db", required_argument, NULL, 'd'},      {"base-url", required_argument, NULL, 'b'},
-	    {"project", required_argument, NULL, 'p'}, {"org", required_argument, NULL, 'o'},
-	    {"now", required_argument, NULL, 'n'},     {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, 'V'},       {NULL, 0, NULL, 0},
+	    {"db", required_argument, NULL, 'd'},
+	    {"base-url", required_argument, NULL, 'b'},
+	    {"project", required_argument, NULL, 'p'},
+	    {"org", required_argument, NULL, 'o'},
+	    {"now", required_argument, NULL, 'n'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {"allow-insecure-http", no_argument, NULL, 'I'},
+	    {NULL, 0, NULL, 0},
 	};
+	int insecure = 0;
 	const char *now = env_or("CNTRAUDIT_NOW", NULL);
 	const char *log = env_or("CNTRAUDIT_LOG", NULL);
 	int verbosity = 0, quiet = 0, c;
@@ -139,6 +161,9 @@ int options_parse_global(int argc, char **argv, struct global_options *g)
 		case 'n':
 			now = optarg;
 			break;
+		case 'I':
+			insecure = 1;
+			break;
 		case 'q':
 			quiet = 1;
 			break;
@@ -164,6 +189,12 @@ int options_parse_global(int argc, char **argv, struct global_options *g)
 		return usage_error(NULL, "--db: empty path"), -1;
 	if (strncmp(g->base_url, "https://", 8) && strncmp(g->base_url, "http://", 7))
 		return usage_error(NULL, "--base-url: '%s' is not an http:// or https:// URL", g->base_url), -1;
+	if (!strncmp(g->base_url, "http://", 7) && !insecure && !loopback_url(g->base_url))
+		return usage_error(NULL,
+		                   "--base-url: '%s' would carry the keys unencrypted: use https://, or "
+		                   "--allow-insecure-http",
+		                   g->base_url),
+		       -1;
 	if (g->org && !*g->org)
 		return usage_error(NULL, "--org: empty organization ID"), -1;
 	if (!*g->project)

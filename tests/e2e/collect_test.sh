@@ -52,6 +52,17 @@ no_key_anywhere() { # keys never reach output, logs or the database
     ! grep -qa -e test-project-key -e test-admin-key "$f" || fail "a key leaked into $(basename "$f")"
   done
 }
+no_key_written() { # the key in no report, no evidence file, no runs record, nor where no_key_anywhere looks
+  for r in summary containers orphans threads daily reconcile focus; do
+    "$bin" --db "$tmp/collected.db" --now 2026-12-01 report "$r" --format json >>"$tmp/out" 2>>"$tmp/err"
+  done
+  "$bin" --db "$tmp/collected.db" runs --format csv >>"$tmp/out" 2>>"$tmp/err"
+  rm -rf "$tmp/pack"
+  "$bin" --db "$tmp/collected.db" --now 2026-12-01 evidence --out "$tmp/pack" >>"$tmp/out" 2>>"$tmp/err"
+  check; ! grep -rqa -e test-project-key -e test-admin-key "$tmp/pack" || fail "a key leaked into the evidence"
+  no_key_anywhere
+}
+elapsed_ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 scenario_ids() { cat fixtures/"$1"/api/* | grep -oE '(resp|conv)_[A-Za-z0-9]{8,}' | sort -u >"$tmp/ids.txt"; }
 
 case $case_name in
@@ -367,6 +378,112 @@ key-project)
   "$bin" --db "$tmp/collected.db" --now 2026-08-05 report reconcile >"$tmp/out"
   check; grep -q '^2026-08-03,,3,per_minute_min5,17,22,duration_minutes,3,0.025500,4,0.033000,1,0.007500,"compared org-wide' "$tmp/out" \
     || fail "not compared org-wide: $(cat "$tmp/out")"
+  ;;
+key-echoed)
+  # A server echoing the key — in a 200 page, in x-request-id, JSON-escaped,
+  # percent-encoded, across the 200-character cut of an error message — never
+  # gets it stored, printed or reported: it is replaced by its fingerprint.
+  start_fake --fixture fixtures/forum-repetitive --fault "/containers?:echo-key:1" --fault "/containers?:echo-key-header:1"
+  collect containers 2>"$tmp/err"; expect_exit $? 0
+  expect_err "the server sent the key back: it was replaced by its fingerprint before anything was stored"
+  check; [ "$(sqlite3 "$tmp/collected.db" "SELECT count(*) FROM containers WHERE name LIKE 'Bearer [key %-key]'")" = 1 ] \
+    || fail "the echoed name was not stored redacted: $(sqlite3 "$tmp/collected.db" 'SELECT name FROM containers LIMIT 1')"
+  scenario_ids forum-repetitive
+  for f in echo-escaped echo-long; do
+    start_fake --fixture fixtures/forum-repetitive --fault "/responses/resp_062c9abf58c3e2fb00690909a6ee:$f:0"
+    "$bin" -vv --db "$tmp/collected.db" --base-url "$url" collect responses --from "$tmp/ids.txt" --no-progress >>"$tmp/out" 2>>"$tmp/err"
+    expect_exit $? 3
+  done
+  expect_err "Incorrect API key provided: [key …-key], sent as [key …-key]"
+  expect_err "xxxxxxxxx[key …"
+  no_key_written
+  ;;
+key-pasted)
+  # A key with a line break (a pasting mistake) or a space is refused before
+  # anything is sent: no header injection, no half-collected account.
+  start_fake --fixture fixtures/forum-repetitive
+  OPENAI_API_KEY=$'test-project-key\n' collect containers 2>"$tmp/err"; expect_exit $? 2
+  expect_err "OPENAI_API_KEY ends with a line break (pasted with a trailing newline?)"
+  OPENAI_ADMIN_KEY=$'test-admin-key\r\nX-Injected: 1' collect usage --since 2025-11-01 2>"$tmp/err"; expect_exit $? 2
+  expect_err "OPENAI_ADMIN_KEY holds a control character at character 15"
+  check; [ "$(wc -l <"$tmp/requests.log")" = 0 ] || fail "a request was sent: $(cat "$tmp/requests.log")"
+  check; [ ! -e "$tmp/collected.db" ] || fail "a database was made"
+  ;;
+key-memory)
+  # While a key is in memory: no core dump, and the environment no longer holds it.
+  start_fake --synthetic 20000:0:0 --seed 3 --latency-ms 20
+  "$bin" --db "$tmp/collected.db" --base-url "$url" collect containers --no-progress 2>"$tmp/err" &
+  pid=$!
+  for _ in $(seq 100); do grep -q 'GET /v1/containers' "$tmp/requests.log" && break; sleep 0.05; done
+  check; [ "$(awk '/^Max core file size/ {print $5 $6}' /proc/$pid/limits)" = 00 ] || fail "core dumps allowed: $(grep core /proc/$pid/limits)"
+  check; ! tr '\0' '\n' </proc/$pid/environ | grep -q -e test-project-key -e test-admin-key || fail "the key is still in the environment"
+  kill -QUIT "$pid"; wait "$pid"
+  check; ! ls "$tmp"/core* >/dev/null 2>&1 || fail "a core file was written"
+  ;;
+bombs)
+  # Replies that never end or inflate without bound fail their item with one
+  # line: memory stays bounded and nothing aborts.
+  export CNTRAUDIT_MAX_REPLY_MB=16
+  scenario_ids forum-repetitive
+  for f in gzip-bomb endless huge; do
+    rm -f "$tmp"/collected.db*
+    start_fake --fixture fixtures/forum-repetitive --fault "/responses/resp_062c9abf58c3e2fb00690909a6ee:$f:0"
+    start=$(date +%s%N)
+    /usr/bin/time -f %M -o "$tmp/rss" "$bin" --db "$tmp/collected.db" --base-url "$url" collect responses --from "$tmp/ids.txt" --no-progress 2>"$tmp/err"
+    expect_exit $? 3
+    expect_err "the reply is larger than 16 MiB (CNTRAUDIT_MAX_REPLY_MB): not read"
+    check; [ "$(sqlite3 "$tmp/collected.db" 'SELECT count(*) FROM responses')" = 5 ] || fail "$f: the other responses were not stored"
+    check; [ "$(tail -1 "$tmp/rss")" -lt 200000 ] || fail "$f: peak RSS $(tail -1 "$tmp/rss") kB"
+    check; [ "$(elapsed_ms "$start")" -lt 20000 ] || fail "$f: took $(elapsed_ms "$start") ms"
+  done
+  unset CNTRAUDIT_MAX_REPLY_MB
+  ;;
+trickle)
+  # A body trickling at 2 bytes a second is a stall (below 1 KiB/s for the
+  # stall timeout): retried, then failed, in bounded time.
+  start_fake --fixture fixtures/forum-repetitive --fault "/responses/resp_062c9abf58c3e2fb00690909a6ee:trickle:0"
+  start=$(date +%s%N)
+  CNTRAUDIT_TIMEOUT_MS=1500 CNTRAUDIT_MAX_TRIES=2 collect responses resp_062c9abf58c3e2fb00690909a6ee3c81959c18e4f8c3e22008 2>"$tmp/err"
+  expect_exit $? 3
+  expect_err "Operation too slow"
+  check; [ "$(elapsed_ms "$start")" -lt 10000 ] || fail "took $(elapsed_ms "$start") ms"
+  ;;
+retry-after-long)
+  # A server asking to wait more than 60 s fails the item at once, saying how
+  # long it asked; absurd values neither overflow nor sleep.
+  for f in retry-day retry-huge retry-ms-huge; do
+    start_fake --fixture fixtures/forum-repetitive --fault "/responses/resp_062c9abf58c3e2fb00690909a6ee:$f:0"
+    start=$(date +%s%N)
+    collect responses resp_062c9abf58c3e2fb00690909a6ee3c81959c18e4f8c3e22008 2>"$tmp/err"; expect_exit $? 3
+    check; [ "$(elapsed_ms "$start")" -lt 5000 ] || fail "$f: waited $(elapsed_ms "$start") ms"
+    check; [ "$(log_count 'GET /v1/responses/')" = 1 ] || fail "$f: retried"
+    case $f in
+    retry-day) expect_err "the server asks to wait 86400 s, more than the 60 s cntraudit waits: not retried" ;;
+    *) expect_err "the server asks to wait over 9223372036854775 s, more than the 60 s cntraudit waits" ;;
+    esac
+  done
+  ;;
+wrong-key-stops)
+  # A refused key ends the whole collect at the first refusal: a handful of
+  # requests, one line, exit 1, instead of every ID failing on its own.
+  "$fake" --synthetic 0:2000:0 --seed 4 --dump "$tmp/dump"
+  jq -r .id "$tmp/dump/responses.jsonl" >"$tmp/ids.txt"
+  start_fake --synthetic 0:2000:0 --seed 4
+  OPENAI_API_KEY=sk-wrong-key-0000 collect responses --from "$tmp/ids.txt" --no-chain --jobs 8 2>"$tmp/err"
+  expect_exit $? 1
+  check; [ "$(log_count 'GET /v1/responses/')" -le 16 ] || fail "$(log_count 'GET /v1/responses/') requests with a refused key"
+  check; [ "$(grep -c 'HTTP 401' "$tmp/err")" = 1 ] || fail "not one line: $(grep -c 'HTTP 401' "$tmp/err") lines"
+  expect_err "the key is refused, so nothing more is asked"
+  ;;
+file-limit)
+  # --jobs beyond the open-file limit is capped with a warning, not 1,000
+  # "Couldn't connect" failures.
+  "$fake" --synthetic 0:1000:0 --seed 4 --dump "$tmp/dump"
+  jq -r .id "$tmp/dump/responses.jsonl" >"$tmp/ids.txt"
+  start_fake --synthetic 0:1000:0 --seed 4
+  (ulimit -n 20; collect responses --from "$tmp/ids.txt" --no-chain --jobs 64 2>"$tmp/err"); expect_exit $? 0
+  expect_err "warning: collect: --jobs 64 needs more open files than the limit of 20 allows (ulimit -n): using 4"
+  check; [ "$(sqlite3 "$tmp/collected.db" 'SELECT count(*) FROM responses')" = 1000 ] || fail "not every response stored"
   ;;
 *)
   fail "unknown case"

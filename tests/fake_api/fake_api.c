@@ -18,8 +18,16 @@
  * truncate (body cut in half), malformed (invalid JSON with 200), stall (half
  * the body, then silence for 60 s), stuck (a listing ignores its cursor: the
  * first page again, with has_more), wrong-id (GET /responses/{id} answers
- * another response). MATCH is a substring of "PATH?QUERY"; COUNT requests get
- * the fault (default 1, 0 = every one).
+ * another response). Hostile ones: echo-key (a 200 page whose first
+ * object's name is the Authorization header), echo-key-header (the header in
+ * x-request-id), echo-escaped (a 400 naming the key JSON-escaped and
+ * percent-encoded), echo-long (a 400 whose message puts the key across its
+ * 200th character), gzip-bomb (64 MiB of zeros gzipped to ~64 KB),
+ * endless (a chunked body that never ends), huge (a declared 1 GiB body),
+ * trickle (2 bytes a second), retry-day (429, Retry-After: 86400),
+ * retry-huge (429, Retry-After: 99999999999999999), retry-ms-huge (429,
+ * retry-after-ms: 99999999999999999999). MATCH is a substring of
+ * "PATH?QUERY"; COUNT requests get the fault (default 1, 0 = every one).
  *
  * The project key belongs to --project-id (default proj_fake...): grouped
  * usage and costs results without a project of their own carry it, and the
@@ -27,7 +35,8 @@
  * --page-size caps every page (real pages may be shorter than limit).
  * --dump writes the account as import files and exits. Retrieving a
  * container or its files "touches" it: a running container's last_active_at
- * becomes now, as the real API does, and the log says TOUCH. */
+ * becomes now, as the real API does, and the log says TOUCH. It listens on
+ * 127.0.0.1 only. */
 #include "source_reader.h"
 #include "xalloc.h"
 
@@ -46,6 +55,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 struct fault {
 	char *match;
@@ -481,8 +491,117 @@ static void dump(const char *dir)
 struct reply {
 	int status;
 	char *body;
-	long retry_after_s, retry_after_ms;
+	size_t body_len;                          /* when the body is binary (0: strlen) */
+	const char *retry_after, *retry_after_ms; /* header values, or NULL */
+	const char *encoding;                     /* Content-Encoding, or NULL */
+	char *request_id;                         /* x-request-id instead of req_..., or NULL */
 };
+
+/* ---- hostile replies ---------------------------------------------------- */
+
+/* s with every character as a JSON \u escape (a server may echo so). */
+static void json_escaped(struct buf *b, const char *s)
+{
+	for (; *s; s++)
+		buf_printf(b, "\\u%04x", (unsigned char)*s);
+}
+
+static void percent_encoded(struct buf *b, const char *s)
+{
+	for (; *s; s++)
+		buf_printf(b, "%%%02X", (unsigned char)*s);
+}
+
+/* 64 MiB of zeros, gzipped: about 64 KB that inflate a thousandfold. */
+static char *gzip_bomb(size_t *len)
+{
+	static unsigned char zeros[1 << 16];
+	z_stream z = {0};
+	deflateInit2(&z, 9, Z_DEFLATED, 31, 9, Z_DEFAULT_STRATEGY);
+	size_t cap = 1 << 20;
+	unsigned char *out = xmalloc(cap);
+	z.next_out = out;
+	z.avail_out = (uInt)cap;
+	for (int i = 0; i < 1024; i++) {
+		z.next_in = zeros;
+		z.avail_in = sizeof zeros;
+		deflate(&z, i == 1023 ? Z_FINISH : Z_NO_FLUSH);
+	}
+	*len = cap - z.avail_out;
+	deflateEnd(&z);
+	return (char *)out;
+}
+
+/* A body streamed by a callback: endless (more list elements forever),
+ * huge (zeros to a declared size) or trickling (a byte every half second). */
+struct stream_state {
+	const char *kind;
+	uint64_t size;
+};
+
+static ssize_t send_stream(void *cls, uint64_t pos, char *out, size_t max)
+{
+	struct stream_state *s = cls;
+	if (!strcmp(s->kind, "trickle")) {
+		static const char body[] = "{\"object\": \"list\", \"data\": [], \"has_more\": false}";
+		if (pos >= sizeof body - 1)
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		usleep(500000);
+		out[0] = body[pos];
+		return 1;
+	}
+	if (!strcmp(s->kind, "endless")) {
+		static const char head[] = "{\"object\": \"list\", \"data\": [";
+		if (pos == 0 && max >= sizeof head) {
+			memcpy(out, head, sizeof head - 1);
+			return sizeof head - 1;
+		}
+		size_t n = max < 65536 ? max : 65536;
+		for (size_t i = 0; i + 3 <= n; i += 3)
+			memcpy(out + i, "{},", 3);
+		return (ssize_t)(n / 3 * 3);
+	}
+	if (pos >= s->size)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	size_t n = s->size - pos < max ? (size_t)(s->size - pos) : max;
+	memset(out, ' ', n);
+	return (ssize_t)n;
+}
+
+/* The Authorization header as a container's name in a 200 page. */
+static void echo_in_page(struct reply *r, const char *auth)
+{
+	json_t *doc = json_loads(r->body, 0, NULL);
+	json_t *first = json_array_get(json_object_get(doc, "data"), 0);
+	if (first && auth) {
+		json_object_set_new(first, "name", json_string(auth));
+		free(r->body);
+		r->body = json_dumps(doc, JSON_COMPACT);
+	}
+	json_decref(doc);
+}
+
+/* A 400 whose message names the key in a form the server chose. */
+static void echo_in_error(struct reply *r, const char *kind, const char *auth)
+{
+	struct buf b = {0};
+	const char *key = auth && !strncmp(auth, "Bearer ", 7) ? auth + 7 : "";
+	buf_puts(&b, "{\"error\": {\"message\": \"");
+	if (!strcmp(kind, "echo-escaped")) {
+		buf_puts(&b, "Incorrect API key provided: ");
+		json_escaped(&b, key);
+		buf_puts(&b, ", sent as ");
+		percent_encoded(&b, key);
+	} else { /* echo-long: the key across the 200th character of the message */
+		for (int i = 0; i < 190; i++)
+			buf_putc(&b, 'x');
+		buf_puts(&b, key);
+	}
+	buf_puts(&b, "\", \"type\": \"invalid_request_error\", \"param\": null, \"code\": null}}");
+	free(r->body);
+	r->status = 400;
+	r->body = buf_detach(&b);
+}
 
 static void error_reply(struct reply *r, int status, const char *type, const char *code, const char *fmt, ...)
 {
@@ -930,16 +1049,32 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		            "Incorrect API key provided: %s. You can find your API key at "
 		            "https://platform.openai.com/account/api-keys.",
 		            fake.echo_auth && auth ? auth : "sk-...redacted");
-	else if (fault && !strcmp(fault, "429"))
+	else if (fault && !strncmp(fault, "429", 3))
 		error_reply(&r, 429, "requests", "rate_limit_exceeded", "Rate limit reached for requests."),
-		    r.retry_after_s = 1;
-	else if (fault && !strcmp(fault, "429ms"))
+		    r.retry_after = strcmp(fault, "429ms") ? "1" : NULL,
+		    r.retry_after_ms = strcmp(fault, "429ms") ? NULL : "50";
+	else if (fault && !strncmp(fault, "retry-", 6))
 		error_reply(&r, 429, "requests", "rate_limit_exceeded", "Rate limit reached for requests."),
-		    r.retry_after_ms = 50;
+		    r.retry_after = !strcmp(fault, "retry-day")    ? "86400"
+		                    : !strcmp(fault, "retry-huge") ? "99999999999999999"
+		                                                   : NULL,
+		    r.retry_after_ms = !strcmp(fault, "retry-ms-huge") ? "99999999999999999999" : NULL;
 	else if (fault && (!strcmp(fault, "500") || !strcmp(fault, "502") || !strcmp(fault, "503")))
 		error_reply(&r, atoi(fault), "server_error", NULL, "The server had an error processing your request.");
 	else
 		route(&r, c, url, admin, fault);
+	if (fault && !strcmp(fault, "echo-key") && r.status == 200)
+		echo_in_page(&r, auth);
+	if (fault && !strcmp(fault, "echo-key-header"))
+		r.request_id = xasprintf("req_%s", auth ? auth : "");
+	if (fault && (!strcmp(fault, "echo-escaped") || !strcmp(fault, "echo-long")))
+		echo_in_error(&r, fault, auth);
+	if (fault && !strcmp(fault, "gzip-bomb")) {
+		free(r.body);
+		r.status = 200;
+		r.body = gzip_bomb(&r.body_len);
+		r.encoding = "gzip";
+	}
 	if (fault && fake.echo_auth && auth && r.status >= 400) {
 		free(r.body);
 		error_reply(&r, r.status, "invalid_request_error", NULL, "Bad request with header Authorization: %s",
@@ -962,8 +1097,16 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		r.body = xstrdup("{\"object\": \"list\", \"data\": [{\"id\": \"cntr_");
 	}
 	struct MHD_Response *resp;
-	size_t len = strlen(r.body);
-	if (fault && (!strcmp(fault, "truncate") || !strcmp(fault, "stall"))) {
+	size_t len = r.body_len ? r.body_len : strlen(r.body);
+	if (fault && (!strcmp(fault, "endless") || !strcmp(fault, "huge") || !strcmp(fault, "trickle"))) {
+		struct stream_state *st = xcalloc(1, sizeof *st);
+		st->kind = fault;
+		st->size = (uint64_t)1 << 30;
+		free(r.body);
+		r.status = 200;
+		resp = MHD_create_response_from_callback(!strcmp(fault, "huge") ? st->size : MHD_SIZE_UNKNOWN, 65536,
+		                                         send_stream, st, free);
+	} else if (fault && (!strcmp(fault, "truncate") || !strcmp(fault, "stall"))) {
 		struct body_state *s = xcalloc(1, sizeof *s);
 		s->body = r.body;
 		s->len = len;
@@ -976,18 +1119,15 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	char request_id[48];
 	snprintf(request_id, sizeof request_id, "req_%016lx", n);
 	MHD_add_response_header(resp, "Content-Type", "application/json");
-	MHD_add_response_header(resp, "x-request-id", request_id);
+	MHD_add_response_header(resp, "x-request-id", r.request_id ? r.request_id : request_id);
 	MHD_add_response_header(resp, "openai-version", "2020-10-01");
-	if (r.retry_after_s) {
-		char v[32];
-		snprintf(v, sizeof v, "%ld", r.retry_after_s);
-		MHD_add_response_header(resp, "Retry-After", v);
-	}
-	if (r.retry_after_ms) {
-		char v[32];
-		snprintf(v, sizeof v, "%ld", r.retry_after_ms);
-		MHD_add_response_header(resp, "retry-after-ms", v);
-	}
+	free(r.request_id);
+	if (r.encoding)
+		MHD_add_response_header(resp, "Content-Encoding", r.encoding);
+	if (r.retry_after)
+		MHD_add_response_header(resp, "Retry-After", r.retry_after);
+	if (r.retry_after_ms)
+		MHD_add_response_header(resp, "retry-after-ms", r.retry_after_ms);
 	enum MHD_Result ok = MHD_queue_response(c, (unsigned)r.status, resp);
 	MHD_destroy_response(resp);
 	return ok;
@@ -1118,10 +1258,12 @@ int main(int argc, char **argv)
 		dump(dump_dir);
 		return 0;
 	}
-	struct MHD_Daemon *d =
-	    MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD, port, NULL, NULL, handle,
-	                     NULL, MHD_OPTION_CONNECTION_TIMEOUT, 120u, MHD_OPTION_CONNECTION_LIMIT, 512u,
-	                     MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL, MHD_OPTION_END);
+	struct sockaddr_in loopback = {
+	    .sin_family = AF_INET, .sin_port = htons((uint16_t)port), .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	struct MHD_Daemon *d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD, port,
+	                                        NULL, NULL, handle, NULL, MHD_OPTION_SOCK_ADDR, &loopback,
+	                                        MHD_OPTION_CONNECTION_TIMEOUT, 120u, MHD_OPTION_CONNECTION_LIMIT, 512u,
+	                                        MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL, MHD_OPTION_END);
 	if (!d) {
 		fprintf(stderr, "fake_api: cannot listen on port %u\n", port);
 		return 1;

@@ -30,11 +30,11 @@ static void test_detect_kinds(void **state)
 	assert_int_equal(kind_of("{\"object\":\"list\",\"data\":[{\"object\":\"container.file\"}]}"), DOC_FILE_LIST);
 	assert_int_equal(kind_of("{\"object\":\"list\",\"data\":[{\"object\":\"organization.project\"}]}"),
 	                 DOC_PROJECT_LIST);
-	assert_int_equal(
-	    kind_of("{\"object\":\"list\",\"data\":[{\"object\":\"organization.project.api_key\"}]}"),
-	    DOC_PROJECT_KEY_LIST);
+	assert_int_equal(kind_of("{\"object\":\"list\",\"data\":[{\"object\":\"organization.project.api_key\"}]}"),
+	                 DOC_PROJECT_KEY_LIST);
 	/* Delete markers: "<kind>.deleted", and DELETE /responses/{id}'s answer. */
-	assert_int_equal(kind_of("{\"id\":\"cntr_1\",\"object\":\"container.deleted\",\"deleted\":true}"), DOC_DELETION);
+	assert_int_equal(kind_of("{\"id\":\"cntr_1\",\"object\":\"container.deleted\",\"deleted\":true}"),
+	                 DOC_DELETION);
 	assert_int_equal(kind_of("{\"id\":\"conv_1\",\"object\":\"conversation.deleted\",\"deleted\":true}"),
 	                 DOC_DELETION);
 	assert_int_equal(kind_of("{\"id\":\"resp_1\",\"object\":\"response\",\"deleted\":true}"), DOC_DELETION);
