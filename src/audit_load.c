@@ -61,7 +61,16 @@ struct pipeline {
 	size_t spare_count;
 	pthread_mutex_t lock;
 	pthread_cond_t filled, emptied;
+	int direct; /* no interning thread could start: batches are interned as they are submitted */
 };
+
+static void intern_batch(struct pipeline *p, struct batch *b)
+{
+	for (size_t i = 0; i < b->rows; i++) {
+		struct row r = {b->cells + i * (size_t)b->columns, b->text.data};
+		b->row(&p->loader, &r);
+	}
+}
 
 static int row_null(const struct row *r, int i)
 {
@@ -87,6 +96,13 @@ static uint32_t column_sym(struct loader *l, const struct row *r, int i)
 
 static void submit(struct pipeline *p, struct batch *b)
 {
+	if (p->direct) {
+		if (b) {
+			intern_batch(p, b);
+			p->spare[p->spare_count++] = b;
+		}
+		return;
+	}
 	pthread_mutex_lock(&p->lock);
 	p->ready[(p->ready_head + p->ready_count++) % (BATCHES + 1)] = b;
 	pthread_cond_signal(&p->filled);
@@ -120,10 +136,7 @@ static void *intern_rows(void *arg)
 		pthread_mutex_unlock(&p->lock);
 		if (!b)
 			return NULL;
-		for (size_t i = 0; i < b->rows; i++) {
-			struct row r = {b->cells + i * (size_t)b->columns, b->text.data};
-			b->row(&p->loader, &r);
-		}
+		intern_batch(p, b);
 		pthread_mutex_lock(&p->lock);
 		p->spare[p->spare_count++] = b;
 		pthread_cond_signal(&p->emptied);
@@ -313,11 +326,10 @@ int audit_load(struct audit *a, sqlite3 *db)
 	pthread_cond_init(&p->filled, NULL);
 	pthread_cond_init(&p->emptied, NULL);
 	a->syms = symtab_new(row_estimate(db));
-	int rc = -1;
-	if (pthread_create(&interner, NULL, intern_rows, p)) {
-		error_set("audit: cannot start a thread");
-	} else {
-		rc = scan_all(p, db);
+	/* Without a second thread (a tight address-space limit, say), one does it all. */
+	p->direct = pthread_create(&interner, NULL, intern_rows, p) != 0;
+	int rc = scan_all(p, db);
+	if (!p->direct) {
 		submit(p, NULL); /* the end, after everything submitted */
 		pthread_join(interner, NULL);
 	}

@@ -99,10 +99,7 @@ static void finish_run(struct import_state *s, const char *status)
 
 static void on_malformed(void *ctx, size_t line, const char *why)
 {
-	struct import_state *s = ctx;
-	char message[300];
-	snprintf(message, sizeof message, "malformed JSON: %s", why);
-	report_failure(s, line, message);
+	report_failure(ctx, line, why);
 }
 
 /* Stores one document (a JSON document, or a row of a cost export CSV)
@@ -202,6 +199,9 @@ enum outcome cmd_import(const struct global_options *global, int argc, char **ar
 	}
 	s.decode.store = s.store;
 	s.decode.project_id = global->project;
+	const char *max_mb = getenv("CNTRAUDIT_MAX_DOCUMENT_MB");
+	if (max_mb && strtol(max_mb, NULL, 10) > 0)
+		source_read_set_max_document((size_t)strtol(max_mb, NULL, 10) << 20);
 	if (store_begin(s.store))
 		goto fatal;
 

@@ -204,15 +204,52 @@ int decode_document(const struct decode_context *given, const json_t *doc, struc
 	}
 }
 
-int json_field_string(const json_t *obj, const char *key, const struct subject *what, const char **out)
+/* A string value, NULL when missing or null; never one cut at a NUL. */
+static int string_value(const json_t *v, const char *key, const struct subject *what, const char **out)
 {
-	const json_t *v = json_object_get(obj, key);
 	*out = NULL;
 	if (!v || json_is_null(v))
 		return 0;
 	if (!json_is_string(v))
 		return error_set(SUBJECT_FMT ": \"%s\" is not a string", SUBJECT_ARGS(what), key);
+	if (strlen(json_string_value(v)) != json_string_length(v))
+		return error_set(SUBJECT_FMT ": \"%s\" holds a NUL character", SUBJECT_ARGS(what), key);
 	*out = json_string_value(v);
+	return 0;
+}
+
+int json_field_string(const json_t *obj, const char *key, const struct subject *what, const char **out)
+{
+	return string_value(json_object_get(obj, key), key, what, out);
+}
+
+int json_value_id(const json_t *v, const char *key, const struct subject *what, const char **out)
+{
+	if (string_value(v, key, what, out))
+		return -1;
+	for (const unsigned char *p = (const unsigned char *)*out; p && *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return error_set(SUBJECT_FMT ": \"%s\" holds a control character: not an ID",
+			                 SUBJECT_ARGS(what), key);
+	if (*out && (!**out || strlen(*out) > 1024)) {
+		if (**out)
+			return error_set(SUBJECT_FMT ": \"%s\" is longer than any ID", SUBJECT_ARGS(what), key);
+		*out = NULL;
+	}
+	return 0;
+}
+
+int json_field_id(const json_t *obj, const char *key, const struct subject *what, const char **out)
+{
+	return json_value_id(json_object_get(obj, key), key, what, out);
+}
+
+int json_field_required_id(const json_t *obj, const char *key, const struct subject *what, const char **out)
+{
+	if (json_field_id(obj, key, what, out))
+		return -1;
+	if (!*out)
+		return error_set(SUBJECT_FMT ": missing \"%s\"", SUBJECT_ARGS(what), key);
 	return 0;
 }
 

@@ -94,8 +94,15 @@ struct subject {
 #define SUBJECT_ARGS(w) (w)->kind, (w)->id ? " " : "", (w)->id ? (w)->id : ""
 
 /* Field access that tells a missing or null field (returns 0, *out NULL or
- * *present 0) from a wrong type (-1, error set naming what and key). */
+ * *present 0) from a wrong type (-1, error set naming what and key). A
+ * string holding a NUL is an error, never a string cut short. */
 int json_field_string(const json_t *obj, const char *key, const struct subject *what, const char **out);
+/* An ID: a string of 1 to 1024 characters, none a control character (a NUL
+ * in "cntr_victim\u0000x" would otherwise make it cntr_victim). Empty reads
+ * as missing. json_value_id reads a value itself (key names it in errors). */
+int json_value_id(const json_t *v, const char *key, const struct subject *what, const char **out);
+int json_field_id(const json_t *obj, const char *key, const struct subject *what, const char **out);
+int json_field_required_id(const json_t *obj, const char *key, const struct subject *what, const char **out);
 int json_field_time(const json_t *obj, const char *key, const struct subject *what, int64_t *out, int *present);
 /* A required non-empty string / time: missing is an error too. */
 int json_field_required_string(const json_t *obj, const char *key, const struct subject *what, const char **out);

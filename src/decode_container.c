@@ -13,7 +13,7 @@ int decode_container(const struct decode_context *ctx, const json_t *obj, struct
 	int has_last_active = 0, has_minutes = 0;
 	const json_t *expires;
 
-	if (json_field_required_string(obj, "id", &(struct subject){"container", NULL}, &id))
+	if (json_field_required_id(obj, "id", &(struct subject){"container", NULL}, &id))
 		return -1;
 	const struct subject subject = {"container", id}, *what = &subject;
 	if (json_field_required_time(obj, "created_at", what, &created_at) ||
@@ -57,11 +57,11 @@ int decode_container_file(const struct decode_context *ctx, const json_t *obj, s
 	const char *id, *container_id, *path, *source;
 	int64_t created_at = 0, bytes = 0;
 	int has_created;
-	if (json_field_required_string(obj, "id", &(struct subject){"container file", NULL}, &id))
+	if (json_field_required_id(obj, "id", &(struct subject){"container file", NULL}, &id))
 		return -1;
 	const struct subject subject = {"container file", id}, *what = &subject;
 	const json_t *size = json_object_get(obj, "bytes");
-	if (json_field_required_string(obj, "container_id", what, &container_id) ||
+	if (json_field_required_id(obj, "container_id", what, &container_id) ||
 	    json_field_time(obj, "created_at", what, &created_at, &has_created) ||
 	    json_field_string(obj, "path", what, &path) || json_field_string(obj, "source", what, &source))
 		return -1;
@@ -90,7 +90,7 @@ int decode_container_file(const struct decode_context *ctx, const json_t *obj, s
 int decode_deletion(const struct decode_context *ctx, const json_t *obj, struct decode_counts *counts)
 {
 	const char *id, *object = json_string_value(json_object_get(obj, "object"));
-	if (json_field_required_string(obj, "id", &(struct subject){object, NULL}, &id))
+	if (json_field_required_id(obj, "id", &(struct subject){object, NULL}, &id))
 		return -1;
 	char *raw = decode_raw(ctx, obj);
 	struct deletion_row row = {.id = id, .object = object, .raw = raw, .request_id = ctx->request_id};

@@ -10,18 +10,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A call that ran in a container: 1 stored anew or changed, 0 not, -1 error. */
-static int container_call(const struct decode_context *ctx, const json_t *item, const char *kind,
-                          const char *container_id, const struct trace_origin *origin)
+/* A call that ran in a container (holder's container_id): 1 stored anew or
+ * changed, 0 not, -1 error. */
+static int container_call(const struct decode_context *ctx, const json_t *item, const char *kind, const json_t *holder,
+                          const struct trace_origin *origin)
 {
-	const char *id, *status;
-	if (json_field_required_string(item, "id", &(struct subject){kind, NULL}, &id))
+	const char *id, *status, *container_id;
+	if (json_field_required_id(item, "id", &(struct subject){kind, NULL}, &id))
 		return -1;
 	const struct subject subject = {kind, id}, *what = &subject;
-	if (json_field_string(item, "status", what, &status))
+	if (json_field_string(item, "status", what, &status) ||
+	    json_field_required_id(holder, "container_id", what, &container_id))
 		return -1;
-	if (!container_id || !*container_id)
-		return error_set(SUBJECT_FMT ": missing \"container_id\"", SUBJECT_ARGS(what));
 	struct container_call_row row = {
 	    .id = id,
 	    .container_id = container_id,
@@ -45,15 +45,12 @@ static int shell_call(const struct decode_context *ctx, const json_t *item, cons
 		return error_set(SUBJECT_FMT ": \"environment\" is not an object", SUBJECT_ARGS(&what));
 	if (!type || strcmp(type, "container_reference"))
 		return 0;
-	const char *container_id;
-	if (json_field_string(environment, "container_id", &what, &container_id))
-		return -1;
-	return container_call(ctx, item, "shell_call", container_id, origin);
+	return container_call(ctx, item, "shell_call", environment, origin);
 }
 
 /* Who cites: the response whose output or input holds the message, else
- * the conversation whose items do, else the message itself. */
-static struct reference_row citation_referrer(const json_t *message, const struct trace_origin *origin)
+ * the conversation whose items do, else the message itself (id, checked). */
+static struct reference_row citation_referrer(const char *id, const struct trace_origin *origin)
 {
 	if (origin->response_id)
 		return (struct reference_row){.referrer_id = origin->response_id, .referrer_kind = "response"};
@@ -61,8 +58,7 @@ static struct reference_row citation_referrer(const json_t *message, const struc
 		return (struct reference_row){.referrer_id = origin->context_response_id, .referrer_kind = "response"};
 	if (origin->conversation_id)
 		return (struct reference_row){.referrer_id = origin->conversation_id, .referrer_kind = "conversation"};
-	const char *id = json_string_value(json_object_get(message, "id"));
-	return (struct reference_row){.referrer_id = id && *id ? id : "an item without an id", .referrer_kind = "item"};
+	return (struct reference_row){.referrer_id = id ? id : "an item without an id", .referrer_kind = "item"};
 }
 
 /* Records the container_file_citation annotations in a message's content. */
@@ -70,14 +66,22 @@ static int citations(const struct decode_context *ctx, const json_t *message, co
 {
 	size_t i, j;
 	const json_t *part, *annotation;
+	const char *message_id, *container;
+	const struct subject what = {"message", NULL};
 	int changed = 0;
+	if (json_field_id(message, "id", &what, &message_id))
+		return -1;
 	json_array_foreach (json_object_get(message, "content"), i, part) {
 		json_array_foreach (json_object_get(part, "annotations"), j, annotation) {
 			const char *type = json_string_value(json_object_get(annotation, "type"));
-			const char *container = json_string_value(json_object_get(annotation, "container_id"));
-			if (!type || strcmp(type, "container_file_citation") || !container || !*container)
+			if (!type || strcmp(type, "container_file_citation"))
 				continue;
-			struct reference_row row = citation_referrer(message, origin);
+			if (json_field_id(annotation, "container_id",
+			                  &(struct subject){"container_file_citation", NULL}, &container))
+				return -1;
+			if (!container)
+				continue;
+			struct reference_row row = citation_referrer(message_id, origin);
 			row.container_id = container;
 			row.kind = "cited";
 			int stored = store_add_container_reference(ctx->store, &row);
@@ -95,8 +99,7 @@ int decode_trace(const struct decode_context *ctx, const json_t *item, const str
 	if (!type)
 		return 0;
 	if (!strcmp(type, "code_interpreter_call"))
-		return container_call(ctx, item, type, json_string_value(json_object_get(item, "container_id")),
-		                      origin);
+		return container_call(ctx, item, type, item, origin);
 	if (!strcmp(type, "shell_call"))
 		return shell_call(ctx, item, origin);
 	if (!strcmp(type, "message"))
@@ -110,7 +113,7 @@ int decode_item(const struct decode_context *ctx, const json_t *item, struct dec
 	if (!json_is_object(item))
 		return error_set("item list: an element is not an object");
 	if (json_field_required_string(item, "type", &(struct subject){"item", NULL}, &type) ||
-	    json_field_string(item, "id", &(struct subject){"item", NULL}, &id))
+	    json_field_id(item, "id", &(struct subject){"item", NULL}, &id))
 		return -1;
 	const char *parent = ctx->parent_id;
 	/* Calls in a response's input items are replayed context: they count as
@@ -125,7 +128,7 @@ int decode_item(const struct decode_context *ctx, const json_t *item, struct dec
 		return -1;
 	counts->objects++;
 	counts->without_parent += !origin.conversation_id && !origin.context_response_id;
-	if (!id || !*id) /* without an id an item cannot be deduplicated; its traces are stored above */
+	if (!id) /* without an id an item cannot be deduplicated; its traces are stored above */
 		return decode_count(counts, changed);
 	char *raw = decode_raw(ctx, item);
 	struct item_row row = {.id = id, .type = type, .parent_id = parent, .raw = raw, .request_id = ctx->request_id};
@@ -139,7 +142,7 @@ int decode_conversation(const struct decode_context *ctx, const json_t *obj, str
 	const char *id;
 	int64_t created_at = 0;
 	int has_created;
-	if (json_field_required_string(obj, "id", &(struct subject){"conversation", NULL}, &id) ||
+	if (json_field_required_id(obj, "id", &(struct subject){"conversation", NULL}, &id) ||
 	    json_field_time(obj, "created_at", &(struct subject){"conversation", id}, &created_at, &has_created))
 		return -1;
 	char *raw = decode_raw(ctx, obj);

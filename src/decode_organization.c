@@ -50,7 +50,7 @@ static int usage_result(const struct decode_context *ctx, const json_t *result, 
 {
 	const char *project;
 	const json_t *sessions = json_object_get(result, "num_sessions");
-	if (json_field_string(result, "project_id", &(struct subject){"usage result", NULL}, &project))
+	if (json_field_id(result, "project_id", &(struct subject){"usage result", NULL}, &project))
 		return -1;
 	if (!json_is_integer(sessions) || json_integer_value(sessions) < 0)
 		return error_set("usage result: \"num_sessions\" is not a non-negative integer");
@@ -75,9 +75,9 @@ static int cost_result(const struct decode_context *ctx, const json_t *result, i
 	int64_t micros = 0;
 	double q = 0;
 
-	if (json_field_string(result, "project_id", &(struct subject){"cost result", NULL}, &project) ||
+	if (json_field_id(result, "project_id", &(struct subject){"cost result", NULL}, &project) ||
 	    json_field_string(result, "line_item", &(struct subject){"cost result", NULL}, &line_item) ||
-	    json_field_string(result, "api_key_id", &(struct subject){"cost result", NULL}, &api_key) ||
+	    json_field_id(result, "api_key_id", &(struct subject){"cost result", NULL}, &api_key) ||
 	    json_field_string(result, "quantity_unit", &(struct subject){"cost result", NULL}, &unit))
 		return -1;
 	/* The official CostsResult requires only "object": no amount is an
@@ -124,7 +124,7 @@ int decode_project(const struct decode_context *ctx, const json_t *obj, struct d
 	const char *id, *name, *status;
 	int64_t created_at = 0;
 	int has_created;
-	if (json_field_required_string(obj, "id", &(struct subject){"project", NULL}, &id))
+	if (json_field_required_id(obj, "id", &(struct subject){"project", NULL}, &id))
 		return -1;
 	const struct subject subject = {"project", id}, *what = &subject;
 	if (json_field_string(obj, "name", what, &name) || json_field_string(obj, "status", what, &status) ||
@@ -147,7 +147,7 @@ int decode_project(const struct decode_context *ctx, const json_t *obj, struct d
 int decode_project_api_key(const struct decode_context *ctx, const json_t *obj, struct decode_counts *counts)
 {
 	const char *id, *redacted, *name;
-	if (json_field_required_string(obj, "id", &(struct subject){"project API key", NULL}, &id))
+	if (json_field_required_id(obj, "id", &(struct subject){"project API key", NULL}, &id))
 		return -1;
 	const struct subject subject = {"project API key", id}, *what = &subject;
 	if (json_field_string(obj, "redacted_value", what, &redacted) || json_field_string(obj, "name", what, &name))

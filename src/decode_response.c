@@ -8,9 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int name_container(const struct decode_context *ctx, const char *response_id, const char *container_id)
+/* A container a tool names: the value v (a "cntr_..." string or its id). */
+static int name_container(const struct decode_context *ctx, const char *response_id, const json_t *v,
+                          const struct subject *what)
 {
-	if (!container_id || !*container_id)
+	const char *container_id;
+	if (json_value_id(v, "container", what, &container_id))
+		return -1;
+	if (!container_id)
 		return 0;
 	struct reference_row row = {
 	    .container_id = container_id, .referrer_id = response_id, .referrer_kind = "response", .kind = "named"};
@@ -36,10 +41,9 @@ static int decode_tools(const struct decode_context *ctx, const json_t *tools, c
 			const char *ctype = json_string_value(json_object_get(container, "type"));
 			if (ctype && !strcmp(ctype, "auto"))
 				*automatic |= RESPONSE_AUTO_CODE_INTERPRETER;
-			else if (name_container(ctx, response_id,
-			                        json_is_object(container)
-			                            ? json_string_value(json_object_get(container, "id"))
-			                            : json_string_value(container)))
+			else if (name_container(
+			             ctx, response_id,
+			             json_is_object(container) ? json_object_get(container, "id") : container, what))
 				return -1;
 		} else if (type && !strcmp(type, "shell")) {
 			const json_t *environment = json_object_get(tool, "environment");
@@ -47,8 +51,7 @@ static int decode_tools(const struct decode_context *ctx, const json_t *tools, c
 			if (etype && !strcmp(etype, "container_auto"))
 				*automatic |= RESPONSE_AUTO_SHELL;
 			else if (etype && !strcmp(etype, "container_reference") &&
-			         name_container(ctx, response_id,
-			                        json_string_value(json_object_get(environment, "container_id"))))
+			         name_container(ctx, response_id, json_object_get(environment, "container_id"), what))
 				return -1;
 		}
 	}
@@ -62,21 +65,21 @@ int decode_response(const struct decode_context *ctx, const json_t *obj, struct 
 	int has_completed = 0, automatic = 0, rc = -1;
 	char *raw = NULL;
 
-	if (json_field_required_string(obj, "id", &(struct subject){"response", NULL}, &id))
+	if (json_field_required_id(obj, "id", &(struct subject){"response", NULL}, &id))
 		return -1;
 	const struct subject subject = {"response", id}, *what = &subject;
 	if (json_field_required_time(obj, "created_at", what, &created_at) ||
 	    json_field_time(obj, "completed_at", what, &completed_at, &has_completed) ||
 	    json_field_string(obj, "status", what, &status) ||
-	    json_field_string(obj, "previous_response_id", what, &previous))
+	    json_field_id(obj, "previous_response_id", what, &previous))
 		return -1;
 	const json_t *conversation = json_object_get(obj, "conversation");
-	if (json_is_object(conversation))
-		conversation_id = json_string_value(json_object_get(conversation, "id"));
-	else if (json_is_string(conversation))
-		conversation_id = json_string_value(conversation);
-	else if (conversation && !json_is_null(conversation))
+	if (conversation && !json_is_null(conversation) && !json_is_object(conversation) &&
+	    !json_is_string(conversation))
 		return error_set(SUBJECT_FMT ": \"conversation\" is not an object", SUBJECT_ARGS(what));
+	if (json_value_id(json_is_object(conversation) ? json_object_get(conversation, "id") : conversation,
+	                  "conversation", what, &conversation_id))
+		return -1;
 	const json_t *output = json_object_get(obj, "output");
 	if (output && !json_is_null(output) && !json_is_array(output))
 		return error_set(SUBJECT_FMT ": \"output\" is not an array", SUBJECT_ARGS(what));
@@ -92,8 +95,8 @@ int decode_response(const struct decode_context *ctx, const json_t *obj, struct 
 	    .status = status,
 	    .created_at = created_at,
 	    .completed_at = has_completed ? &completed_at : NULL,
-	    .previous_response_id = previous && *previous ? previous : NULL,
-	    .conversation_id = conversation_id && *conversation_id ? conversation_id : NULL,
+	    .previous_response_id = previous,
+	    .conversation_id = conversation_id,
 	    .requests_container_auto = automatic,
 	    .raw = raw,
 	    .request_id = ctx->request_id,

@@ -4,6 +4,7 @@
 
 #include "error.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -37,6 +38,9 @@ static int exit_code(enum outcome outcome)
 int main(int argc, char **argv)
 {
 	struct global_options global;
+	/* Past a file-size limit (ulimit -f) writes fail with EFBIG and the
+	 * store says so in one line; the signal would kill the process silently. */
+	signal(SIGXFSZ, SIG_IGN);
 	enum outcome outcome = OUTCOME_USAGE;
 	int at = options_parse_global(argc, argv, &global);
 

@@ -11,6 +11,99 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Documents bigger than this are refused, read through without being held:
+ * a parsed document takes about six times its size. */
+#define DEFAULT_MAX_DOCUMENT ((size_t)128 << 20)
+/* Lines read ahead of the one delivered, in bytes: what bounds memory when
+ * lines are large (QUEUE bounds it when they are small). */
+#define READ_AHEAD_BYTES ((size_t)64 << 20)
+#define BLOCK            ((size_t)1 << 20)
+
+static size_t max_document = DEFAULT_MAX_DOCUMENT;
+
+void source_read_set_max_document(size_t bytes)
+{
+	max_document = bytes ? bytes : DEFAULT_MAX_DOCUMENT;
+}
+
+/* The lines of a file, read in blocks (NUL bytes and all, unlike fgets),
+ * each at most max_document long: a longer one is read through and
+ * skipped, its length told. */
+struct line_reader {
+	FILE *f;
+	char *block;
+	size_t start, end; /* the buffered bytes not yet returned */
+	int eof, error;    /* error: errno of a failed read */
+};
+
+static void line_reader_free(struct line_reader *lr)
+{
+	free(lr->block);
+}
+
+/* Refills the block, keeping [start, end); 0 when nothing more came. */
+static size_t refill(struct line_reader *lr)
+{
+	if (lr->eof)
+		return 0;
+	if (!lr->block)
+		lr->block = xmalloc(BLOCK);
+	if (lr->start > 0) {
+		memmove(lr->block, lr->block + lr->start, lr->end - lr->start);
+		lr->end -= lr->start;
+		lr->start = 0;
+	}
+	size_t n = fread(lr->block + lr->end, 1, BLOCK - lr->end, lr->f);
+	if (n == 0) {
+		lr->eof = 1;
+		lr->error = ferror(lr->f) ? errno : 0;
+	}
+	lr->end += n;
+	return n;
+}
+
+/* The next line, newline included, into *line (grown as needed, NUL-
+ * terminated): its length; -1 at the end of the file; -2 when it is longer
+ * than max_document (skipped whole; *skipped is its length). */
+static ssize_t line_reader_next(struct line_reader *lr, char **line, size_t *cap, size_t *skipped)
+{
+	size_t len = 0;
+	int over = 0;
+	for (;;) {
+		char *nl = lr->end > lr->start ? memchr(lr->block + lr->start, '\n', lr->end - lr->start) : NULL;
+		size_t take = nl ? (size_t)(nl - (lr->block + lr->start)) + 1 : lr->end - lr->start;
+		if (!over && len + take > max_document)
+			over = 1;
+		if (!over) {
+			if (len + take + 1 > *cap) {
+				*cap = (len + take + 1) * 2;
+				*line = xrealloc(*line, *cap);
+			}
+			memcpy(*line + len, lr->block + lr->start, take);
+		}
+		len += take;
+		lr->start += take;
+		if (nl || (!refill(lr) && lr->end == lr->start))
+			break;
+	}
+	if (over) {
+		*skipped = len;
+		return -2;
+	}
+	if (len == 0)
+		return -1;
+	(*line)[len] = '\0';
+	return (ssize_t)len;
+}
+
+/* Reports a document that is not valid JSON, saying so. */
+static void malformed(const struct source_callbacks *cb, void *ctx, size_t line, const char *why)
+{
+	char text[JSON_ERROR_TEXT_LENGTH + 32];
+	snprintf(text, sizeof text, "malformed JSON: %s", why);
+	cb->malformed(ctx, line, text);
+}
+
 static int is_blank(const char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
@@ -43,7 +136,7 @@ static int parse_line(const struct source_callbacks *cb, void *ctx, const char *
 		return 0;
 	json_t *value = json_loadb(text, len, JSON_ALLOW_NUL | JSON_DECODE_ANY, &err);
 	if (!value) {
-		cb->malformed(ctx, line, err.text);
+		malformed(cb, ctx, line, err.text);
 		return 0;
 	}
 	int rc = deliver(cb, ctx, value, line, text, len);
@@ -109,7 +202,7 @@ static int parse_buffered(const struct source_callbacks *cb, void *ctx, const ch
 		}
 		return 0;
 	}
-	cb->malformed(ctx, first_line + (err.line > 0 ? (size_t)err.line - 1 : 0), err.text);
+	malformed(cb, ctx, first_line + (err.line > 0 ? (size_t)err.line - 1 : 0), err.text);
 	return 0;
 }
 
@@ -126,23 +219,25 @@ static int parse_buffered(const struct source_callbacks *cb, void *ctx, const ch
 #define MAX_WORKERS 4
 
 struct parsed {
-	json_t *doc; /* NULL when the line is malformed (then why is set) */
+	json_t *doc; /* NULL when the line is malformed or too long (then why is set) */
 	char *text;  /* the line, in the arena */
 	size_t len, line;
 	struct json_arena *arena;
 	int ready;
-	char why[JSON_ERROR_TEXT_LENGTH];
+	char why[JSON_ERROR_TEXT_LENGTH + 64];
 };
 
 struct pipeline {
-	FILE *f;
+	struct line_reader *reader;
 	size_t line;                         /* lines read so far */
+	size_t ahead_bytes;                  /* bytes of the lines read and not yet delivered */
 	size_t next, deliver;                /* sequence numbers: the next line to read, to deliver */
 	struct parsed slot[QUEUE];           /* line number n of the sequence is in slot[n % QUEUE] */
 	struct json_arena *spare[QUEUE + 1]; /* delivered lines' arenas, for reuse */
 	size_t spare_count;
 	int workers, eof, stop, read_errno;
-	int reading; /* a thread is reading the next line (one at a time) */
+	const struct source_callbacks *cb; /* for lines too long to keep: reported by the caller */
+	int reading;                       /* a thread is reading the next line (one at a time) */
 	pthread_mutex_t lock;
 	pthread_cond_t filled, emptied; /* the next line to deliver is ready; a line may be taken */
 };
@@ -162,7 +257,7 @@ static void parse_into(struct parsed *item, const char *line, size_t len)
 	item->doc = json_loadb(line, len, JSON_ALLOW_NUL | JSON_DECODE_ANY, &err);
 	json_arena_use(NULL);
 	if (!item->doc)
-		snprintf(item->why, sizeof item->why, "%s", err.text);
+		snprintf(item->why, sizeof item->why, "malformed JSON: %.150s", err.text);
 	/* Exactly len bytes: a line may hold a NUL byte, where xstrndup would stop. */
 	item->text = json_arena_alloc(item->arena, len + 1);
 	memcpy(item->text, line, len);
@@ -178,31 +273,41 @@ static void parse_into(struct parsed *item, const char *line, size_t len)
 static int parse_next(struct pipeline *p, char **line, size_t *cap)
 {
 	ssize_t len;
-	size_t number;
+	size_t number, skipped = 0;
 	do {
-		if (p->stop || p->eof || p->reading || p->next - p->deliver >= QUEUE)
+		if (p->stop || p->eof || p->reading || p->next - p->deliver >= QUEUE ||
+		    (p->ahead_bytes >= READ_AHEAD_BYTES && p->next > p->deliver))
 			return 0;
 		p->reading = 1;
 		pthread_mutex_unlock(&p->lock);
-		len = getline(line, cap, p->f);
-		int read_errno = len < 0 && ferror(p->f) ? errno : 0;
+		len = line_reader_next(p->reader, line, cap, &skipped);
 		pthread_mutex_lock(&p->lock);
 		p->reading = 0;
 		pthread_cond_signal(&p->emptied); /* a waiting worker may read the next one */
-		if (len < 0) {
-			p->read_errno = read_errno;
+		if (len == -1) {
+			p->read_errno = p->reader->error;
 			p->eof = 1;
 			pthread_cond_broadcast(&p->emptied); /* waiting workers: nothing is left */
 			return 0;
 		}
 		number = ++p->line;
-	} while (is_blank(*line, (size_t)len));
+	} while (len >= 0 && is_blank(*line, (size_t)len));
 	size_t seq = p->next++;
 	struct json_arena *arena = p->spare_count ? p->spare[--p->spare_count] : NULL;
+	p->ahead_bytes += len > 0 ? (size_t)len : 0;
 	pthread_mutex_unlock(&p->lock);
 
 	struct parsed item = {.line = number, .arena = arena ? arena : json_arena_new(), .ready = 1};
-	parse_into(&item, *line, (size_t)len);
+	if (len == -2) {
+		item.text = json_arena_alloc(item.arena, 1);
+		item.text[0] = '\0';
+		snprintf(item.why, sizeof item.why,
+		         "a line of %zu bytes is larger than the %zu MiB a document may be "
+		         "(CNTRAUDIT_MAX_DOCUMENT_MB): skipped",
+		         skipped, max_document >> 20);
+	} else {
+		parse_into(&item, *line, (size_t)len);
+	}
 
 	pthread_mutex_lock(&p->lock);
 	p->slot[seq % QUEUE] = item;
@@ -227,10 +332,12 @@ static void *parse_lines(void *arg)
 	return NULL;
 }
 
-/* Delivers the rest of a JSON Lines file, parsed by worker threads. */
-static int read_lines_in_parallel(FILE *f, size_t line, const char *path, const struct source_callbacks *cb, void *ctx)
+/* Delivers the rest of a JSON Lines file, parsed by worker threads (or by
+ * the caller alone when no thread can start). */
+static int read_lines_in_parallel(struct line_reader *reader, size_t line, const char *path,
+                                  const struct source_callbacks *cb, void *ctx)
 {
-	struct pipeline p = {.f = f, .line = line};
+	struct pipeline p = {.reader = reader, .line = line};
 	pthread_t worker[MAX_WORKERS];
 	/* The caller's core stores (and parses while it waits); the others parse. */
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -245,21 +352,25 @@ static int read_lines_in_parallel(FILE *f, size_t line, const char *path, const 
 	while (started < wanted && !pthread_create(&worker[started], NULL, parse_lines, &p))
 		p.workers = ++started;
 	pthread_mutex_unlock(&p.lock);
-	if (!started)
-		rc = error_set("cannot read %s: cannot start a thread", path);
 
 	pthread_mutex_lock(&p.lock);
-	while (started) {
+	for (;;) {
 		struct parsed *slot = &p.slot[p.deliver % QUEUE];
-		/* Waiting for the next line? Parse a later one meanwhile. */
-		while (!slot->ready && p.workers)
-			if (!parse_next(&p, &line_buf, &line_cap))
-				pthread_cond_wait(&p.filled, &p.lock);
+		/* Waiting for the next line? Parse a later one meanwhile; with no
+		 * worker (none could start), parse every line here. */
+		while (!slot->ready && (p.workers || !started))
+			if (!parse_next(&p, &line_buf, &line_cap)) {
+				if (!started && !slot->ready)
+					break; /* alone, and at the end */
+				if (!slot->ready)
+					pthread_cond_wait(&p.filled, &p.lock);
+			}
 		if (!slot->ready) /* every worker is done, and every line delivered */
 			break;
 		struct parsed item = *slot;
 		slot->ready = 0;
 		p.deliver++;
+		p.ahead_bytes -= item.len;
 		pthread_cond_broadcast(&p.emptied);
 		pthread_mutex_unlock(&p.lock);
 
@@ -298,8 +409,9 @@ static int read_lines_in_parallel(FILE *f, size_t line, const char *path, const 
 int source_read(const char *path, const struct source_callbacks *cb, void *ctx)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	struct line_reader reader = {.f = f};
 	char *line = NULL;
-	size_t cap = 0, number = 0, first_line = 0;
+	size_t cap = 0, number = 0, first_line = 0, skipped = 0;
 	ssize_t len;
 	struct buf rest = {0};
 	int buffered = 0, rc = 0;
@@ -308,32 +420,53 @@ int source_read(const char *path, const struct source_callbacks *cb, void *ctx)
 		return error_set("cannot open %s: %s", path, strerror(errno));
 	/* The first line that is not blank decides: a complete object on one
 	 * line means JSON Lines; anything else, one document to buffer. */
-	while ((len = getline(&line, &cap, f)) >= 0) {
+	while ((len = line_reader_next(&reader, &line, &cap, &skipped)) != -1) {
 		number++;
-		if (is_blank(line, (size_t)len))
+		if (len == -2) { /* one line longer than a document may be: JSON Lines, refused */
+			char why[160];
+			snprintf(why, sizeof why,
+			         "a line of %zu bytes is larger than the %zu MiB a document may be "
+			         "(CNTRAUDIT_MAX_DOCUMENT_MB): skipped",
+			         skipped, max_document >> 20);
+			cb->malformed(ctx, number, why);
+			rc = read_lines_in_parallel(&reader, number, path, cb, ctx);
+			goto done;
+		}
+		char *text = line;
+		if (number == 1 && len >= 3 && !memcmp(line, "\xEF\xBB\xBF", 3)) /* a byte-order mark */
+			text += 3, len -= 3;
+		if (is_blank(text, (size_t)len))
 			continue;
 		first_line = number;
-		json_t *first = line_object(line, (size_t)len);
+		json_t *first = line_object(text, (size_t)len);
 		if (first) {
-			rc = deliver(cb, ctx, first, number, line, (size_t)len);
+			rc = deliver(cb, ctx, first, number, text, (size_t)len);
 			json_decref(first);
 			if (!rc)
-				rc = read_lines_in_parallel(f, number, path, cb, ctx);
+				rc = read_lines_in_parallel(&reader, number, path, cb, ctx);
 			goto done;
 		}
 		buffered = 1;
-		buf_append(&rest, line, (size_t)len);
+		buf_append(&rest, text, (size_t)len);
 		break;
 	}
-	while (buffered && (len = getline(&line, &cap, f)) >= 0)
-		buf_append(&rest, line, (size_t)len);
-	if (ferror(f))
-		rc = error_set("cannot read %s: %s", path, strerror(errno));
+	while (buffered && rest.len <= max_document && (len = line_reader_next(&reader, &line, &cap, &skipped)) != -1)
+		if (len == -2)
+			rest.len = max_document + 1; /* too long already */
+		else
+			buf_append(&rest, line, (size_t)len);
+	if (reader.error)
+		rc = error_set("cannot read %s: %s", path, strerror(reader.error));
+	else if (buffered && rest.len > max_document)
+		rc = error_set("cannot read %s: a document larger than the %zu MiB a document may be "
+		               "(CNTRAUDIT_MAX_DOCUMENT_MB)",
+		               path, max_document >> 20);
 	else if (buffered)
 		rc = parse_buffered(cb, ctx, path, &rest, first_line);
 done:
 	free(line);
 	buf_free(&rest);
+	line_reader_free(&reader);
 	if (f != stdin)
 		fclose(f);
 	return rc;
