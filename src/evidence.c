@@ -19,9 +19,8 @@
 
 #define SUMMARY_ORPHANS 40 /* listed on SUMMARY.txt's one page; all are in orphans.csv */
 
-static const char *const raw_folders[] = {"raw/containers", "raw/responses", "raw/usage", "raw/costs", NULL};
-static const char *const top_files[] = {"SUMMARY.txt", "MANIFEST.json", "orphans.csv", "containers.csv",
-                                        "threads.csv", "reconcile.csv", NULL};
+/* The pack's folders, parents first. */
+static const char *const folders[] = {"raw", "raw/containers", "raw/responses", "raw/usage", "raw/costs", NULL};
 
 struct pack {
 	const struct evidence_options *o;
@@ -47,7 +46,8 @@ static void remember(struct pack *p, const char *relative)
 static int write_file(struct pack *p, const char *relative, const void *data, size_t len)
 {
 	char *path = in_pack(p, relative);
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600), rc = -1;
+	/* New, never through a symlink: the folder was emptied of its own files. */
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600), rc = -1;
 	if (fd < 0) {
 		error_set("cannot write %s: %s", path, strerror(errno));
 		goto done;
@@ -77,8 +77,110 @@ done:
 	return rc;
 }
 
-/* The folder must be new or empty, or --force: then a previous pack's own
- * files go (nothing else in the folder is touched). */
+static int is_folder_of_pack(const char *relative)
+{
+	for (int i = 0; folders[i]; i++)
+		if (!strcmp(relative, folders[i]))
+			return 1;
+	return 0;
+}
+
+/* The files a previous pack in dir wrote, from its MANIFEST.json: a NULL-
+ * terminated array (owned), or NULL with the error set. Only plain names
+ * in the pack's own folders count. */
+static char **previous_files(const char *dir)
+{
+	char *path = xasprintf("%s/MANIFEST.json", dir);
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	json_t *manifest = NULL;
+	struct stat st;
+	if (fd >= 0 && !fstat(fd, &st) && S_ISREG(st.st_mode))
+		manifest = json_loadfd(fd, 0, NULL);
+	if (fd >= 0)
+		close(fd);
+	free(path);
+	const json_t *files = json_object_get(manifest, "files");
+	if (!json_is_array(files)) {
+		json_decref(manifest);
+		error_set("evidence: %s is not empty and holds no previous pack's MANIFEST.json: refusing to replace "
+		          "anything in it",
+		          dir);
+		return NULL;
+	}
+	char **out = xcalloc(json_array_size(files) + 2, sizeof *out);
+	size_t n = 0, i;
+	const json_t *file;
+	out[n++] = xstrdup("MANIFEST.json");
+	json_array_foreach (files, i, file) {
+		const char *relative = json_string_value(json_object_get(file, "path"));
+		if (!relative || strstr(relative, "..") || relative[0] == '/')
+			continue;
+		const char *slash = strrchr(relative, '/');
+		char *folder = slash ? xstrndup(relative, (size_t)(slash - relative)) : NULL;
+		if (!folder || is_folder_of_pack(folder))
+			out[n++] = xstrdup(relative);
+		free(folder);
+	}
+	json_decref(manifest);
+	return out;
+}
+
+static void free_list(char **list)
+{
+	for (char **s = list; s && *s; s++)
+		free(*s);
+	free(list);
+}
+
+static int listed(char *const *list, const char *relative)
+{
+	for (; *list; list++)
+		if (!strcmp(*list, relative))
+			return 1;
+	return 0;
+}
+
+/* Whether every entry under dir/relative (no symlink followed) is a file the
+ * previous pack wrote or one of its folders; else the error names the first
+ * stranger. */
+static int only_pack_files(const char *dir, const char *relative, char *const *files)
+{
+	char *path = relative ? xasprintf("%s/%s", dir, relative) : xstrdup(dir);
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), rc = 0;
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		rc = error_set("evidence: %s is not a folder of a previous pack (a symlink?): refusing to replace it",
+		               path);
+		free(path);
+		return rc;
+	}
+	struct dirent *e;
+	while (!rc && (e = readdir(d)) != NULL) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		char *inner = relative ? xasprintf("%s/%s", relative, e->d_name) : xstrdup(e->d_name);
+		struct stat st;
+		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW))
+			rc = error_set("evidence: cannot read %s/%s: %s", dir, inner, strerror(errno));
+		else if (S_ISDIR(st.st_mode) && is_folder_of_pack(inner))
+			rc = only_pack_files(dir, inner, files);
+		else if (!S_ISREG(st.st_mode) || !listed(files, inner))
+			rc = error_set(
+			    "evidence: %s/%s was not written by the previous pack (its MANIFEST.json does not list "
+			    "it%s): refusing to replace anything",
+			    dir, inner, S_ISLNK(st.st_mode) ? "; it is a symlink" : "");
+		free(inner);
+	}
+	closedir(d);
+	free(path);
+	return rc;
+}
+
+/* The folder must be new or empty, or --force with nothing in it but a
+ * previous pack's files (as its MANIFEST.json lists them): those go, and
+ * no symlink is ever followed. */
 static int prepare_folder(struct pack *p)
 {
 	const char *dir = p->o->dir;
@@ -97,34 +199,35 @@ static int prepare_folder(struct pack *p)
 		if (!empty && !p->o->force)
 			return error_set("evidence: %s is not empty (use --force to replace a previous pack in it)",
 			                 dir);
-		for (int i = 0; raw_folders[i]; i++) {
-			char *folder = in_pack(p, raw_folders[i]);
-			DIR *r = opendir(folder);
-			while (r && (e = readdir(r)) != NULL) {
-				if (!strstr(e->d_name, ".json"))
-					continue;
-				char *file = xasprintf("%s/%s", folder, e->d_name);
-				unlink(file);
-				free(file);
+		if (!empty) {
+			char **files = previous_files(dir);
+			if (!files || only_pack_files(dir, NULL, files)) {
+				free_list(files);
+				return -1;
 			}
-			if (r)
-				closedir(r);
-			free(folder);
-		}
-		for (int i = 0; top_files[i]; i++) {
-			char *file = in_pack(p, top_files[i]);
-			unlink(file);
-			free(file);
+			for (char **f = files; *f; f++) {
+				char *path = in_pack(p, *f);
+				if (unlink(path) && errno != ENOENT) {
+					error_set("evidence: cannot remove %s: %s", path, strerror(errno));
+					free(path);
+					free_list(files);
+					return -1;
+				}
+				free(path);
+			}
+			free_list(files);
 		}
 	} else if (mkdir(dir, 0700)) {
 		return error_set("evidence: cannot create %s: %s", dir, strerror(errno));
 	}
 	chmod(dir, 0700);
-	const char *made[] = {"raw", raw_folders[0], raw_folders[1], raw_folders[2], raw_folders[3], NULL};
-	for (int i = 0; made[i]; i++) {
-		char *folder = in_pack(p, made[i]);
+	for (int i = 0; folders[i]; i++) {
+		char *folder = in_pack(p, folders[i]);
 		int rc = mkdir(folder, 0700) && errno != EEXIST;
-		chmod(folder, 0700);
+		if (!rc && (lstat(folder, &st) || !S_ISDIR(st.st_mode)))
+			rc = 1, errno = ENOTDIR;
+		if (!rc)
+			chmod(folder, 0700);
 		if (rc) {
 			error_set("evidence: cannot create %s: %s", folder, strerror(errno));
 			free(folder);
