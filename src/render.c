@@ -3,6 +3,7 @@
 #include "embedded_sql.h"
 #include "error.h"
 #include "money.h"
+#include "output_file.h"
 #include "timestamp.h"
 
 #include "xalloc.h"
@@ -11,8 +12,6 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 int render_format_parse(const char *name)
 {
@@ -85,35 +84,14 @@ int render_to_path(const char *path, enum render_format format, sqlite3_stmt *st
 			return error_set("cannot write the report to standard output: %s", strerror(errno));
 		return 0;
 	}
-	char *tmp = xasprintf("%s.tmp.XXXXXX", path);
-	int fd = mkstemp(tmp), rc = -1;
-	FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
-	if (!out) {
-		error_set("cannot write %s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		goto done;
+	struct output_file out;
+	if (output_file_open(&out, path))
+		return -1;
+	if (render_report(out.fp, format, st, meta)) {
+		output_file_abort(&out);
+		return -1;
 	}
-	fchmod(fd, 0644);
-	if (render_report(out, format, st, meta)) {
-		fclose(out);
-		goto done;
-	}
-	if (fflush(out) || ferror(out) || fsync(fd)) {
-		error_set("cannot write %s: %s", path, strerror(errno));
-		fclose(out);
-		goto done;
-	}
-	if (fclose(out) || rename(tmp, path)) {
-		error_set("cannot write %s: %s", path, strerror(errno));
-		goto done;
-	}
-	rc = 0;
-done:
-	if (rc && fd >= 0)
-		unlink(tmp);
-	free(tmp);
-	return rc;
+	return output_file_commit(&out);
 }
 
 int render_query(sqlite3 *db, const char *query_path, const char *path, enum render_format format,

@@ -46,8 +46,8 @@ int render_json(FILE *out, sqlite3_stmt *st, const struct render_meta *meta);
  * zone, or null when t is NULL. A new reference. */
 json_t *render_json_time(const int64_t *t);
 int render_text(FILE *out, sqlite3_stmt *st, const struct render_meta *meta);
-/* Renders to path (written to a temporary file beside it, then renamed, so a
- * failed report never leaves half a file), or to stdout when path is NULL.
+/* Renders to path (an output_file: a failed report never leaves half a
+ * file), or to stdout when path is NULL.
  * Write errors are reported. 0, or -1 with the error set. */
 int render_to_path(const char *path, enum render_format format, sqlite3_stmt *st, const struct render_meta *meta);
 /* Prepares the embedded query at query_path (e.g. "reports/runs.sql") on db

@@ -16,8 +16,10 @@
 #   file-has: PATH TEXT      the file at PATH ({tmp} allowed) contains TEXT
 #   file-mode: PATH MODE     the file at PATH has permissions MODE (e.g. 600)
 #   env: NAME=VALUE          set for the main run (repeatable)
+#   umask: MASK              the main run's umask (default: the caller's)
 #   before: SHELL            a shell command run first ({tmp} and {bin}, the binary, allowed)
 #   stdout-to: PATH          send the main run's standard output to PATH (e.g. /dev/full)
+#   after: SHELL             a shell check that must succeed ({tmp} and {bin} allowed)
 #   then: ARGS               a follow-up run after the main one (its exit must be 0);
 #                            its output replaces stdout for the checks after it
 # The database is {tmp}/audit.db, passed as CNTRAUDIT_DB.
@@ -34,12 +36,12 @@ sub() { local s=${1//\{tmp\}/$tmp}; printf '%s' "${s//\{bin\}/$bin}"; }
 run_main() {
   local stdin=${stdin_file:-/dev/null} out=${stdout_to:-$tmp/stdout}
   eval "set -- $(sub "$args")"
-  env "${envs[@]}" "$bin" "$@" <"$stdin" >"$out" 2>"$tmp/stderr"
+  (umask "${run_umask:-$(umask)}" && exec env "${envs[@]}" "$bin" "$@") <"$stdin" >"$out" 2>"$tmp/stderr"
   status=$?
   ran=1
 }
 
-args="" stdin_file="" now="" stdout_to=""
+args="" stdin_file="" now="" stdout_to="" run_umask=""
 envs=(CNTRAUDIT_DB="$tmp/audit.db")
 while IFS= read -r line || [ -n "$line" ]; do
   case $line in ''|'#'*) continue ;; esac
@@ -53,6 +55,7 @@ while IFS= read -r line || [ -n "$line" ]; do
     args) args=$value ;;
     stdin) stdin_file=$value ;;
     env) envs+=("$(sub "$value")") ;;
+    umask) run_umask=$value ;;
     before) bash -c "$(sub "$value")" || fail "before: '$value' failed" ;;
     stdout-to) stdout_to=$(sub "$value"); : >"$tmp/stdout" ;;
     exit)
@@ -74,6 +77,7 @@ while IFS= read -r line || [ -n "$line" ]; do
     file-mode)
       checks=$((checks + 1)); path=$(sub "${value%% *}") mode=${value#* }
       got=$(stat -c %a "$path" 2>/dev/null); [ "$got" = "$mode" ] || fail "$path has mode ${got:-missing}, expected $mode" ;;
+    after) checks=$((checks + 1)); bash -c "$(sub "$value")" || fail "after: '$value' failed" ;;
     then)
       eval "set -- $(sub "$value")"
       "$bin" "$@" </dev/null >"$tmp/stdout" 2>"$tmp/stderr" || fail "follow-up '$value' exited $?: $(head -c 600 "$tmp/stderr")"
