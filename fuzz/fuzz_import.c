@@ -28,7 +28,7 @@ static void on_malformed(void *ctx, size_t line, const char *why)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct decode_context decode = {.store = fuzz_store(), .project_id = "fuzz", .parent_id = "conv_fuzz0000"};
-	struct source_callbacks cb = {on_document, on_malformed};
+	struct source_callbacks cb = {on_document, on_malformed, NULL};
 	(void)source_read(fuzz_file(data, size, ".jsonl"), &cb, &decode);
 	error_clear();
 	return 0;

@@ -108,7 +108,7 @@ static int import_document(struct import_state *s, size_t line, const json_t *do
                            const struct csv_record *row)
 {
 	struct decode_counts counts = {0};
-	if (store_savepoint(s->store))
+	if (store_begin(s->store) || store_savepoint(s->store))
 		goto fatal;
 	int rc =
 	    doc ? decode_document(&s->decode, doc, &counts) : decode_cost_export_row(&s->decode, header, row, &counts);
@@ -128,7 +128,7 @@ static int import_document(struct import_state *s, size_t line, const json_t *do
 	s->counts.without_parent += counts.without_parent;
 	if (++s->pending >= DOCUMENTS_PER_COMMIT) {
 		s->pending = 0;
-		if (store_commit(s->store) || store_begin(s->store))
+		if (store_commit(s->store))
 			goto fatal;
 	}
 	return 0;
@@ -143,6 +143,19 @@ static int on_document(void *ctx, const json_t *doc, size_t line, const char *te
 	s->decode.text = text;
 	s->decode.text_len = len;
 	return import_document(s, line, doc, NULL, NULL);
+}
+
+/* The input is silent (a pipe waiting on its writer): commit the batch so
+ * far, so no other writer waits on it. */
+static int on_idle(void *ctx)
+{
+	struct import_state *s = ctx;
+	s->pending = 0;
+	if (store_commit(s->store)) {
+		s->fatal = 1;
+		return -1;
+	}
+	return 0;
 }
 
 static int on_cost_row(void *ctx, const struct csv_record *header, const struct csv_record *row)
@@ -202,10 +215,7 @@ enum outcome cmd_import(const struct global_options *global, int argc, char **ar
 	const char *max_mb = getenv("CNTRAUDIT_MAX_DOCUMENT_MB");
 	if (max_mb && strtol(max_mb, NULL, 10) > 0)
 		source_read_set_max_document((size_t)strtol(max_mb, NULL, 10) << 20);
-	if (store_begin(s.store))
-		goto fatal;
-
-	static const struct source_callbacks callbacks = {on_document, on_malformed};
+	static const struct source_callbacks callbacks = {on_document, on_malformed, on_idle};
 	for (int i = optind; i < argc; i++) {
 		int candidates = 0;
 		char *guessed = parent ? NULL : parent_from_path(argv[i], &candidates);

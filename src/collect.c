@@ -106,6 +106,13 @@ static int jobs_within_descriptors(int jobs)
 	return capped;
 }
 
+/* Before the collect waits on the network: what is stored is committed, so
+ * another writer never waits on a reply from OpenAI. */
+static int commit_before_wait(void *ctx)
+{
+	return collector_checkpoint(ctx, 1);
+}
+
 enum outcome collector_open(struct collector *c, const struct global_options *global,
                             const struct collect_options *options, const char *command, int argc, char **argv)
 {
@@ -124,11 +131,12 @@ enum outcome collector_open(struct collector *c, const struct global_options *gl
 	    .timeout_ms = env_long("CNTRAUDIT_TIMEOUT_MS", 60000),
 	    .max_reply_bytes = (size_t)env_long("CNTRAUDIT_MAX_REPLY_MB", 256) << 20,
 	    .free_user = page_chain_free,
+	    .before_wait = commit_before_wait,
+	    .wait_ctx = c,
 	};
 	if (store_open(global->db_path, STORE_CREATE, &c->store))
 		return OUTCOME_FAILED;
-	if (run_begin(c->store, command, argc, argv, &c->run_id) || http_client_new(&config, &c->http) ||
-	    store_begin(c->store)) {
+	if (run_begin(c->store, command, argc, argv, &c->run_id) || http_client_new(&config, &c->http)) {
 		store_free(c->store);
 		http_client_free(c->http);
 		c->store = NULL;
@@ -197,9 +205,7 @@ int collector_checkpoint(struct collector *c, int force)
 	int64_t now = progress_now_ms();
 	if (!force && c->uncommitted < BATCH_OBJECTS && now - c->last_commit_ms < BATCH_MS)
 		return 0;
-	if (c->uncommitted == 0 && !force)
-		return 0;
-	if (store_commit(c->store) || store_begin(c->store))
+	if (store_commit(c->store))
 		return collector_fatal(c, "cannot store what was collected: %s", error_message());
 	c->uncommitted = 0;
 	c->last_commit_ms = now;
@@ -225,7 +231,7 @@ int collector_store_document(struct collector *c, const struct http_result *resu
 	c->decode.request_id = result->request_id[0] ? result->request_id : NULL;
 	c->decode.text = result->body;
 	c->decode.text_len = result->body_len;
-	if (store_savepoint(c->store))
+	if (store_begin(c->store) || store_savepoint(c->store))
 		return collector_fatal(c, "cannot store what was collected: %s", error_message());
 	if (decode_document(&c->decode, doc, &counts)) {
 		if (store_failed(c->store))

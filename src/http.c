@@ -477,6 +477,8 @@ int http_run(struct http_client *c, http_done_fn done, void *ctx, volatile int *
 		}
 		/* Wait only when nothing finished: a reply that arrived within the
 		 * perform above must not sit out the poll timeout. */
+		if (!finished && !rc && c->config.before_wait)
+			rc = c->config.before_wait(c->config.wait_ctx);
 		if (!finished && !rc) {
 			long timeout = 100;
 			int64_t now = now_ms();

@@ -28,6 +28,11 @@ struct http_config {
 	size_t max_reply_bytes;        /* a longer reply (after decompression) fails its request; 0: 256 MiB */
 	long max_wait_ms;              /* a server asking to wait longer fails the request at once; 0: 60 s */
 	void (*free_user)(void *user); /* frees the user pointer of a request abandoned unfinished; may be NULL */
+	/* Called in http_run before it waits for the network with nothing
+	 * finished (the place to commit what is stored, so no write lock is held
+	 * across the wait); nonzero stops http_run with that result. May be NULL. */
+	int (*before_wait)(void *ctx);
+	void *wait_ctx;
 };
 
 /* A finished request, borrowed by the callback. */

@@ -3,6 +3,7 @@
 
 #include "error.h"
 #include "log.h"
+#include "store.h"
 #include "timestamp.h"
 #include "xalloc.h"
 
@@ -135,6 +136,17 @@ int options_parse_global(int argc, char **argv, struct global_options *g)
 	g->base_url = env_or("OPENAI_BASE_URL", "https://api.openai.com/v1");
 	g->project = env_or("OPENAI_PROJECT_ID", "default");
 	g->org = env_or("OPENAI_ORG_ID", NULL);
+	const char *busy = env_or("CNTRAUDIT_BUSY_TIMEOUT", NULL);
+	if (busy) {
+		char *end;
+		long seconds = strtol(busy, &end, 10);
+		if (*end || seconds < 1 || seconds > 86400)
+			return usage_error(NULL,
+			                   "CNTRAUDIT_BUSY_TIMEOUT='%s' is not a number of seconds from 1 to 86400",
+			                   busy),
+			       -1;
+		store_set_busy_timeout(seconds);
+	}
 	if (log) {
 		int level = log_level_parse(log);
 		if (level < 0)

@@ -40,6 +40,7 @@ int run_begin(struct store *store, const char *command, int argc, char **argv, i
 		sqlite3_bind_int64(st, 3, (int64_t)time(NULL));
 		if (sqlite3_step(st) == SQLITE_DONE) {
 			*id = sqlite3_last_insert_rowid(store_db(store));
+			store_set_run(store, *id);
 			rc = 0;
 		}
 	}

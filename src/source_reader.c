@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Documents bigger than this are refused, read through without being held:
@@ -18,6 +19,8 @@
  * lines are large (QUEUE bounds it when they are small). */
 #define READ_AHEAD_BYTES ((size_t)64 << 20)
 #define BLOCK            ((size_t)1 << 20)
+/* The next line has not come for this long (a silent pipe): tell the caller. */
+#define IDLE_AFTER_MS 200
 
 static size_t max_document = DEFAULT_MAX_DOCUMENT;
 
@@ -30,7 +33,7 @@ void source_read_set_max_document(size_t bytes)
  * each at most max_document long: a longer one is read through and
  * skipped, its length told. */
 struct line_reader {
-	FILE *f;
+	FILE *f; /* read with read(2), never through stdio: a pipe's lines come as they arrive */
 	char *block;
 	size_t start, end; /* the buffered bytes not yet returned */
 	int eof, error;    /* error: errno of a failed read */
@@ -53,13 +56,17 @@ static size_t refill(struct line_reader *lr)
 		lr->end -= lr->start;
 		lr->start = 0;
 	}
-	size_t n = fread(lr->block + lr->end, 1, BLOCK - lr->end, lr->f);
-	if (n == 0) {
+	ssize_t n;
+	do
+		n = read(fileno(lr->f), lr->block + lr->end, BLOCK - lr->end);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0) {
 		lr->eof = 1;
-		lr->error = ferror(lr->f) ? errno : 0;
+		lr->error = n < 0 ? errno : 0;
+		return 0;
 	}
-	lr->end += n;
-	return n;
+	lr->end += (size_t)n;
+	return (size_t)n;
 }
 
 /* The next line, newline included, into *line (grown as needed, NUL-
@@ -94,6 +101,12 @@ static ssize_t line_reader_next(struct line_reader *lr, char **line, size_t *cap
 		return -1;
 	(*line)[len] = '\0';
 	return (ssize_t)len;
+}
+
+/* A whole line is buffered: line_reader_next returns it without reading. */
+static int line_reader_has_line(const struct line_reader *lr)
+{
+	return lr->end > lr->start && memchr(lr->block + lr->start, '\n', lr->end - lr->start);
 }
 
 /* Reports a document that is not valid JSON, saying so. */
@@ -269,8 +282,9 @@ static void parse_into(struct parsed *item, const char *line, size_t len)
  * 1, or 0 at the end of the file, when stopped, while another thread is
  * reading, or when QUEUE lines are already in flight. Called and returns
  * with the lock held; reads and parses without it, so the caller's thread
- * can take what is parsed while a worker waits on a slow pipe. */
-static int parse_next(struct pipeline *p, char **line, size_t *cap)
+ * can take what is parsed while a worker waits on a slow pipe. Unless
+ * may_block, only a line already buffered is taken. */
+static int parse_next(struct pipeline *p, char **line, size_t *cap, int may_block)
 {
 	ssize_t len;
 	size_t number, skipped = 0;
@@ -278,6 +292,8 @@ static int parse_next(struct pipeline *p, char **line, size_t *cap)
 		if (p->stop || p->eof || p->reading || p->next - p->deliver >= QUEUE ||
 		    (p->ahead_bytes >= READ_AHEAD_BYTES && p->next > p->deliver))
 			return 0;
+		if (!may_block && !line_reader_has_line(p->reader))
+			return 0; /* the next read might wait on a silent pipe: a worker's job */
 		p->reading = 1;
 		pthread_mutex_unlock(&p->lock);
 		len = line_reader_next(p->reader, line, cap, &skipped);
@@ -323,7 +339,7 @@ static void *parse_lines(void *arg)
 	size_t cap = 0;
 	pthread_mutex_lock(&p->lock);
 	while (!p->stop && !p->eof)
-		if (!parse_next(p, &line, &cap) && !p->stop && !p->eof)
+		if (!parse_next(p, &line, &cap, 1) && !p->stop && !p->eof)
 			pthread_cond_wait(&p->emptied, &p->lock);
 	if (--p->workers == 0)
 		pthread_cond_signal(&p->filled);
@@ -354,21 +370,42 @@ static int read_lines_in_parallel(struct line_reader *reader, size_t line, const
 	pthread_mutex_unlock(&p.lock);
 
 	pthread_mutex_lock(&p.lock);
+	int idled = 0; /* the caller was told the input is silent, and nothing came since */
 	for (;;) {
 		struct parsed *slot = &p.slot[p.deliver % QUEUE];
 		/* Waiting for the next line? Parse a later one meanwhile; with no
 		 * worker (none could start), parse every line here. */
 		while (!slot->ready && (p.workers || !started))
-			if (!parse_next(&p, &line_buf, &line_cap)) {
+			if (!parse_next(&p, &line_buf, &line_cap, !cb->idle || !started)) {
 				if (!started && !slot->ready)
 					break; /* alone, and at the end */
-				if (!slot->ready)
+				if (slot->ready)
+					continue;
+				if (!cb->idle || idled || rc) {
 					pthread_cond_wait(&p.filled, &p.lock);
+					continue;
+				}
+				struct timespec until;
+				clock_gettime(CLOCK_REALTIME, &until);
+				until.tv_nsec += IDLE_AFTER_MS * 1000000L;
+				until.tv_sec += until.tv_nsec / 1000000000L;
+				until.tv_nsec %= 1000000000L;
+				if (pthread_cond_timedwait(&p.filled, &p.lock, &until) != ETIMEDOUT || slot->ready)
+					continue;
+				idled = 1;
+				pthread_mutex_unlock(&p.lock);
+				rc = cb->idle(ctx);
+				pthread_mutex_lock(&p.lock);
+				if (rc) { /* the caller failed while idle: let the workers go */
+					p.stop = 1;
+					pthread_cond_broadcast(&p.emptied);
+				}
 			}
 		if (!slot->ready) /* every worker is done, and every line delivered */
 			break;
 		struct parsed item = *slot;
 		slot->ready = 0;
+		idled = 0;
 		p.deliver++;
 		p.ahead_bytes -= item.len;
 		pthread_cond_broadcast(&p.emptied);

@@ -19,6 +19,10 @@ struct source_callbacks {
 	/* A document that cannot be read (not valid JSON, or too large), and
 	 * why, in words ("malformed JSON: ..."). */
 	void (*malformed)(void *ctx, size_t line, const char *why);
+	/* JSON Lines only: the next line has not come for 200 ms (a silent
+	 * pipe), called once per silence: the place to commit what is stored.
+	 * A nonzero return stops reading. May be NULL. */
+	int (*idle)(void *ctx);
 };
 
 /* Reads path ("-" for stdin). 0, or -1 with the error set when the file

@@ -3,6 +3,7 @@
 #include "embedded_sql.h"
 #include "error.h"
 #include "log.h"
+#include "timestamp.h"
 #include "xalloc.h"
 
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 enum statement {
@@ -128,12 +130,110 @@ struct store {
 	sqlite3 *db;
 	char *path;
 	sqlite3_stmt *statements[ST_COUNT];
-	int container_markers; /* a container.deleted marker is stored: upserts consult them */
+	int container_markers;   /* a container.deleted marker is stored: upserts consult them */
+	int64_t run_id;          /* this process's row in runs, or 0 */
+	int64_t wait_started_ms; /* the lock wait under way (on_busy) */
+	int gave_up;             /* the last lock wait ran out of time */
 };
+
+static long busy_timeout_s = STORE_BUSY_TIMEOUT_DEFAULT;
+
+void store_set_busy_timeout(long seconds)
+{
+	busy_timeout_s = seconds;
+}
+
+void store_set_run(struct store *store, int64_t run_id)
+{
+	store->run_id = run_id;
+}
+
+static int64_t monotonic_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* SQLite's busy handler: waits for another writer's batch (1, 2, 4 … then
+ * every 100 ms) up to the busy timeout, and remembers when it gave up. */
+static int on_busy(void *ctx, int count)
+{
+	struct store *store = ctx;
+	int64_t now = monotonic_ms();
+	if (count == 0) {
+		store->wait_started_ms = now;
+		store->gave_up = 0;
+	}
+	if (now - store->wait_started_ms >= busy_timeout_s * 1000) {
+		store->gave_up = 1;
+		return 0;
+	}
+	long ms = count < 7 ? 1L << count : 100;
+	struct timespec pause = {ms / 1000, (ms % 1000) * 1000000};
+	nanosleep(&pause, NULL);
+	return 1;
+}
+
+/* A statement SQLite runs without its busy handler (changing the journal
+ * mode of a new database another process is creating): retried the same way. */
+static int exec_waiting(struct store *store, const char *sql)
+{
+	for (int count = 0;; count++) {
+		if (sqlite3_exec(store->db, sql, NULL, NULL, NULL) == SQLITE_OK)
+			return 0;
+		int code = sqlite3_errcode(store->db) & 0xFF;
+		int locked = code == SQLITE_BUSY || code == SQLITE_LOCKED ||
+		             strstr(sqlite3_errmsg(store->db), "database is locked");
+		if (!locked || !on_busy(store, count))
+			return store_exec(store, sql); /* once more, for its error */
+	}
+}
+
+/* After a lock wait gave up: who holds the database, from the runs table
+ * (readable beside a writer in WAL mode). "" when the failure was not a
+ * lock; an owned string either way. */
+static char *busy_note(struct store *store)
+{
+	int code = sqlite3_errcode(store->db) & 0xFF;
+	if (code != SQLITE_BUSY && code != SQLITE_LOCKED && !store->gave_up)
+		return xstrdup("");
+	char *waited = store->gave_up ? xasprintf(" after waiting %ld s", busy_timeout_s) : xstrdup("");
+	sqlite3_stmt *st = NULL;
+	char *note = NULL;
+	if (sqlite3_prepare_v2(store->db,
+	                       "SELECT id, command, coalesce(options, ''), started_at FROM runs"
+	                       " WHERE status = 'running' AND id <> ?1 ORDER BY id DESC LIMIT 1",
+	                       -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, store->run_id);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			char started[TIMESTAMP_MAX];
+			timestamp_format(sqlite3_column_int64(st, 3), started);
+			const char *options = (const char *)sqlite3_column_text(st, 2);
+			note = xasprintf("%s: another cntraudit is writing it ('%s%s%s', run %lld, started %s); try "
+			                 "again when it ends, or raise CNTRAUDIT_BUSY_TIMEOUT",
+			                 waited, (const char *)sqlite3_column_text(st, 1), *options ? " " : "", options,
+			                 (long long)sqlite3_column_int64(st, 0), started);
+		}
+	}
+	sqlite3_finalize(st);
+	if (!note)
+		note = xasprintf("%s: another process is writing it; try again when it ends, or raise "
+		                 "CNTRAUDIT_BUSY_TIMEOUT",
+		                 waited);
+	free(waited);
+	store->gave_up = 0;
+	return note;
+}
 
 int store_error(struct store *store, const char *what)
 {
-	return error_set("%s: %s", what, sqlite3_errmsg(store->db));
+	char *message = xstrdup(sqlite3_errmsg(store->db)); /* busy_note runs a query */
+	char *note = busy_note(store);
+	error_set("%s: %s%s", what, message, note);
+	free(note);
+	free(message);
+	return -1;
 }
 
 int store_failed(struct store *store)
@@ -158,7 +258,11 @@ int store_exec(struct store *store, const char *sql)
 {
 	char *message = NULL;
 	if (sqlite3_exec(store->db, sql, NULL, NULL, &message) != SQLITE_OK) {
-		error_set("database %s: %s", store->path, message ? message : sqlite3_errmsg(store->db));
+		if (!message)
+			message = sqlite3_mprintf("%s", sqlite3_errmsg(store->db)); /* busy_note runs a query */
+		char *note = busy_note(store);
+		error_set("database %s: %s%s", store->path, message ? message : "out of memory", note);
+		free(note);
 		sqlite3_free(message);
 		return -1;
 	}
@@ -167,12 +271,12 @@ int store_exec(struct store *store, const char *sql)
 
 int store_begin(struct store *store)
 {
-	return store_exec(store, "BEGIN IMMEDIATE");
+	return sqlite3_get_autocommit(store->db) ? store_exec(store, "BEGIN IMMEDIATE") : 0;
 }
 
 int store_commit(struct store *store)
 {
-	return store_exec(store, "COMMIT");
+	return sqlite3_get_autocommit(store->db) ? 0 : store_exec(store, "COMMIT");
 }
 
 void store_rollback(struct store *store)
@@ -208,53 +312,65 @@ static int migration_version(const char *path)
 	return atoi(name);
 }
 
-static int store_migrate(struct store *store, int readonly)
+static int user_version(struct store *store, int *version)
 {
 	sqlite3_stmt *st = NULL;
-	int current = 0, latest = 0;
-
-	if (sqlite3_prepare_v2(store->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		return error_set("cannot open database %s: %s", store->path, sqlite3_errmsg(store->db));
-	}
-	current = sqlite3_column_int(st, 0);
+	int rc = sqlite3_prepare_v2(store->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+	         sqlite3_step(st) == SQLITE_ROW;
+	if (rc)
+		*version = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
+	return rc ? 0 : error_set("cannot open database %s: %s", store->path, sqlite3_errmsg(store->db));
+}
 
-	/* Every pending migration in one transaction: a database moves to the
-	 * latest schema or stays where it was, and a new one is created with
-	 * one commit instead of one per migration. */
-	int begun = 0;
+static int latest_version(void)
+{
+	int latest = 0;
+	for (const struct embedded_sql *e = embedded_sql_files; e->path; e++)
+		if (!strncmp(e->path, "sql/migrations/", 15) && migration_version(e->path) > latest)
+			latest = migration_version(e->path);
+	return latest;
+}
+
+static int store_migrate(struct store *store, int readonly)
+{
+	int current, latest = latest_version();
+	if (user_version(store, &current))
+		return -1;
+	if (current > latest)
+		return error_set("database %s has schema %d, newer than this cntraudit knows (%d): upgrade cntraudit",
+		                 store->path, current, latest);
+	if (current == latest)
+		return 0;
+	if (readonly)
+		return error_set("database %s has schema %d, older than this cntraudit's %d, and reports never write "
+		                 "to it: upgrade it once with 'cntraudit --db %s import /dev/null'",
+		                 store->path, current, latest, store->path);
+	/* Every pending migration in one write transaction, taken before the
+	 * version is read again: a second process opening a new database waits
+	 * here and then finds it migrated, and a database moves to the latest
+	 * schema or stays where it was. */
+	if (store_begin(store) || user_version(store, &current)) {
+		store_rollback(store);
+		return -1;
+	}
 	for (const struct embedded_sql *e = embedded_sql_files; e->path; e++) {
-		if (strncmp(e->path, "sql/migrations/", 15))
-			continue;
-		int version = migration_version(e->path);
-		if (version > latest)
-			latest = version;
+		int version = strncmp(e->path, "sql/migrations/", 15) ? 0 : migration_version(e->path);
 		if (version <= current)
 			continue;
-		if (readonly)
-			return error_set(
-			    "database %s is read-only and needs migrating to schema %d: run cntraudit on it "
-			    "once with write access",
-			    store->path, version);
 		log_info("migrating %s to schema %d (%s)", store->path, version, e->path);
 		char *set_version = xasprintf("PRAGMA user_version = %d", version);
-		int rc = (!begun && store_begin(store)) || store_exec(store, e->text) || store_exec(store, set_version);
+		int rc = store_exec(store, e->text) || store_exec(store, set_version);
 		free(set_version);
-		begun = 1;
 		if (rc) {
 			store_rollback(store);
 			return -1;
 		}
 	}
-	if (begun && store_commit(store)) {
+	if (store_commit(store)) {
 		store_rollback(store);
 		return -1;
 	}
-	if (current > latest)
-		return error_set("database %s has schema %d, newer than this cntraudit knows (%d): upgrade cntraudit",
-		                 store->path, current, latest);
 	return 0;
 }
 
@@ -263,8 +379,10 @@ int store_open(const char *path, enum store_mode mode, struct store **out)
 	struct store *store = xcalloc(1, sizeof *store);
 	struct stat st;
 	int created = 0;
+	/* Reports never write: not a row, not the journal mode, not a schema. */
+	int readonly = mode == STORE_EXISTING;
 	/* One connection, one thread at a time: no per-call mutex. */
-	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+	int flags = (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX;
 
 	store->path = xstrdup(path);
 	if (stat(path, &st) == 0) {
@@ -272,6 +390,16 @@ int store_open(const char *path, enum store_mode mode, struct store **out)
 			error_set("cannot open database %s: it is a directory", path);
 			goto fail;
 		}
+		/* SQLite would write its journal beside a device (/dev/null-journal). */
+		if (!S_ISREG(st.st_mode)) {
+			error_set("cannot open database %s: it is not a regular file", path);
+			goto fail;
+		}
+		if (readonly && st.st_size == 0) {
+			error_set("database %s is empty: nothing was imported or collected into it yet", path);
+			goto fail;
+		}
+		created = st.st_size == 0; /* new: the page size may still be chosen */
 	} else if (mode == STORE_EXISTING) {
 		error_set("no database at %s (run 'cntraudit import' or 'cntraudit collect' first, or pass --db)",
 		          path);
@@ -280,25 +408,26 @@ int store_open(const char *path, enum store_mode mode, struct store **out)
 		/* Create it ourselves so it is born 0600: it holds account data. */
 		created = 1;
 		int fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
-		if (fd < 0) {
+		if (fd < 0 && errno == EEXIST) {
+			created = 0; /* another process created it a moment ago */
+		} else if (fd < 0) {
 			error_set("cannot create database %s: %s", path, strerror(errno));
 			goto fail;
+		} else {
+			close(fd);
 		}
-		close(fd);
 	}
-	/* Reports never write: a database the user may only read still reports. */
-	int readonly = mode == STORE_EXISTING && access(path, W_OK) != 0;
-	if (readonly)
-		flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX;
 	if (sqlite3_open_v2(path, &store->db, flags, NULL) != SQLITE_OK) {
 		error_set("cannot open database %s: %s", path, store->db ? sqlite3_errmsg(store->db) : "out of memory");
 		goto fail;
 	}
 	sqlite3_extended_result_codes(store->db, 1);
-	sqlite3_busy_timeout(store->db, 5000);
-	if (readonly && sqlite3_exec(store->db, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL) != SQLITE_OK) {
+	sqlite3_busy_handler(store->db, on_busy, store);
+	if (readonly && access(path, W_OK) != 0 &&
+	    sqlite3_exec(store->db, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL) != SQLITE_OK) {
 		/* A WAL database in a folder we cannot write has no -shm to read
-		 * through: read the file as it is, as an immutable snapshot. */
+		 * through: read the file as it is, as an immutable snapshot (no
+		 * one can be writing it: we may not, and neither may the folder). */
 		char *uri = sqlite3_mprintf("file:%s?immutable=1", path);
 		sqlite3_close(store->db);
 		store->db = NULL;
@@ -321,7 +450,7 @@ int store_open(const char *path, enum store_mode mode, struct store **out)
 	if (created && store_exec(store, "PRAGMA page_size = 16384"))
 		goto fail;
 	if (!readonly &&
-	    (store_exec(store, "PRAGMA journal_mode = WAL") || store_exec(store, "PRAGMA synchronous = NORMAL") ||
+	    (exec_waiting(store, "PRAGMA journal_mode = WAL") || store_exec(store, "PRAGMA synchronous = NORMAL") ||
 	     store_exec(store, "PRAGMA cache_size = -16384")))
 		goto fail;
 	if (store_exec(store, "PRAGMA temp_store = MEMORY") || store_migrate(store, readonly))

@@ -16,7 +16,14 @@ enum store_mode {
 	STORE_EXISTING, /* the database must exist (report) */
 };
 
-/* 0 and *out owned by the caller (store_free), or -1 with the error set. */
+/* How long a writer waits for another to finish its batch before it gives
+ * up (CNTRAUDIT_BUSY_TIMEOUT), in seconds; for every store opened after. */
+#define STORE_BUSY_TIMEOUT_DEFAULT 300
+void store_set_busy_timeout(long seconds);
+
+/* 0 and *out owned by the caller (store_free), or -1 with the error set.
+ * STORE_EXISTING opens read-only and never changes the file; a database at
+ * an older schema is then an error saying how to upgrade it. */
 int store_open(const char *path, enum store_mode mode, struct store **out);
 void store_free(struct store *store);
 /* The connection, borrowed. */
@@ -24,6 +31,10 @@ sqlite3 *store_db(struct store *store);
 
 /* Runs SQL with no result rows; -1 with the error set naming what failed. */
 int store_exec(struct store *store, const char *sql);
+/* Write transactions are short, one batch each, and never held across a
+ * network wait: store_begin opens one (BEGIN IMMEDIATE, waiting up to the
+ * busy timeout for another writer) unless one is open; store_commit commits
+ * the open one, if any. */
 int store_begin(struct store *store);
 int store_commit(struct store *store);
 void store_rollback(struct store *store);
@@ -34,7 +45,11 @@ void store_savepoint_rollback(struct store *store);
 /* Nonzero when the last failure was the database's (full disk, read-only,
  * I/O error, corruption, lock), not the data's: stop rather than go on. */
 int store_failed(struct store *store);
-/* Sets the error to "WHAT: <sqlite message>" and returns -1. */
+/* This process's row in runs: a lock-wait failure names the other writer's,
+ * never its own. */
+void store_set_run(struct store *store, int64_t run_id);
+/* Sets the error to "WHAT: <sqlite message>" (naming the other writer from
+ * runs after a lock wait gave up) and returns -1. */
 int store_error(struct store *store, const char *what);
 
 struct container_row {

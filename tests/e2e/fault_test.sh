@@ -46,12 +46,17 @@ corrupt)
   check; cmp -s "$db" <(head -c $((size / 2)) "$tmp/good.db") || fail "the corrupt file was modified"
   ;;
 locked)
+  # Another writer holds the database longer than the busy timeout: the
+  # import gives up with one line naming that writer from runs, and stores nothing.
   setup
-  printf 'BEGIN IMMEDIATE;\nINSERT INTO runs(command, options, started_at, status) VALUES ("x", "", 0, "x");\n.shell sleep 8\nROLLBACK;\n' | sqlite3 "$db" &
+  sqlite3 "$db" "INSERT INTO runs(command, options, started_at, status) VALUES ('collect all', '--jobs 8', 1780000000, 'running')"
+  before=$(state)
+  printf 'BEGIN IMMEDIATE;\nINSERT INTO containers(id, project_id, name, status, created_at, raw) VALUES ("cntr_held", "", "", "running", 0, "{}");\n.shell sleep 6\nROLLBACK;\n' | sqlite3 "$db" &
   holder=$!
   sleep 1
-  "$bin" import fixtures/pricing/api/containers.json 2>"$tmp/err"; rc=$?
-  expect 1 "database is locked"
+  CNTRAUDIT_BUSY_TIMEOUT=2 "$bin" import fixtures/pricing/api/containers.json 2>"$tmp/err"; rc=$?
+  expect 1 "database is locked after waiting 2 s: another cntraudit is writing it ('collect all --jobs 8', run "
+  check; grep -qF "started 2026-05-28T20:26:40Z); try again when it ends, or raise CNTRAUDIT_BUSY_TIMEOUT" "$tmp/err" || fail "the other writer's start is not named: $(cat "$tmp/err")"
   wait "$holder"
   intact
   ;;

@@ -111,7 +111,7 @@ int main(int argc, char **argv)
 	char *oracle = read_file(argv[2]);
 	struct store *store = NULL;
 	struct audit_params params = {.now = strtoll(argv[3], NULL, 10), .period = "day"};
-	if (!oracle || store_open(argv[1], STORE_EXISTING, &store) || audit_run(store, &params)) {
+	if (!oracle || store_open(argv[1], STORE_CREATE, &store) || audit_run(store, &params)) {
 		printf("cannot run the audit: %s\n", oracle ? error_message() : "cannot read the oracle SQL");
 		return 2;
 	}

@@ -10,6 +10,7 @@
 #include "error.h"
 #include "source_reader.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +48,7 @@ static struct seen read_text(const char *text, const char *suffix)
 	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
 	close(fd);
 	struct seen s = {0};
-	struct source_callbacks cb = {on_document, on_malformed};
+	struct source_callbacks cb = {on_document, on_malformed, NULL};
 	assert_int_equal(source_read(path, &cb, &s), 0);
 	unlink(path);
 	return s;
@@ -94,7 +95,7 @@ static void test_source_shapes(void **state)
 static void test_source_unreadable(void **state)
 {
 	struct seen s = {0};
-	struct source_callbacks cb = {on_document, on_malformed};
+	struct source_callbacks cb = {on_document, on_malformed, NULL};
 	assert_int_equal(source_read("/nonexistent/file.json", &cb, &s), -1);
 	assert_non_null(strstr(error_message(), "cannot open /nonexistent/file.json"));
 	error_clear();
@@ -181,7 +182,7 @@ static void test_pipeline_order(void **state)
 	for (size_t k = 0; k < sizeof parsers / sizeof *parsers; k++) {
 		source_read_set_parsers(parsers[k]);
 		struct in_order o = {.expect = 1};
-		struct source_callbacks cb = {in_order_document, in_order_malformed};
+		struct source_callbacks cb = {in_order_document, in_order_malformed, NULL};
 		assert_int_equal(source_read(path, &cb, &o), 0);
 		print_message("parsers %d: %zu documents, %zu malformed, %zu out of place (first: line %zu)\n",
 		              parsers[k], o.documents, o.malformed, o.mismatches, o.first_mismatch);
@@ -205,7 +206,7 @@ static void test_pipeline_stop(void **state)
 	for (size_t k = 0; k < sizeof parsers / sizeof *parsers; k++) {
 		source_read_set_parsers(parsers[k]);
 		struct in_order o = {.expect = 1, .stop_after = 1234};
-		struct source_callbacks cb = {in_order_document, in_order_malformed};
+		struct source_callbacks cb = {in_order_document, in_order_malformed, NULL};
 		assert_int_equal(source_read(path, &cb, &o), 5);
 		assert_int_equal(o.mismatches, 0);
 		assert_int_equal(o.documents, 1234);
@@ -214,13 +215,79 @@ static void test_pipeline_stop(void **state)
 	unlink(path);
 }
 
+/* A pipe that goes silent: the lines before the silence are delivered as
+ * they arrive, then the caller is told once that the input is idle (the
+ * importer commits there), then the rest comes; an idle callback's nonzero
+ * result stops the reading with it. */
+struct silence {
+	char events[16]; /* 'd' a document, 'i' idle */
+	size_t n;
+	int idle_result;
+};
+
+static int silence_document(void *ctx, const json_t *doc, size_t line, const char *text, size_t len)
+{
+	struct silence *s = ctx;
+	if (s->n < sizeof s->events - 1)
+		s->events[s->n++] = 'd';
+	return 0;
+}
+
+static void silence_malformed(void *ctx, size_t line, const char *why)
+{
+	struct silence *s = ctx;
+	if (s->n < sizeof s->events - 1)
+		s->events[s->n++] = 'm';
+}
+
+static int silence_idle(void *ctx)
+{
+	struct silence *s = ctx;
+	if (s->n < sizeof s->events - 1)
+		s->events[s->n++] = 'i';
+	return s->idle_result;
+}
+
+static void *slow_writer(void *arg)
+{
+	int fd = *(int *)arg;
+	static const char first[] = "{\"a\":1}\n{\"a\":2}\n{\"a\":3}\n", rest[] = "{\"a\":4}\n{\"a\":5}\n";
+	ssize_t w = write(fd, first, sizeof first - 1);
+	usleep(700 * 1000);
+	w += write(fd, rest, sizeof rest - 1);
+	(void)w;
+	close(fd);
+	return NULL;
+}
+
+static void test_pipe_silence(void **state)
+{
+	const int idle_results[] = {0, 9};
+	for (size_t k = 0; k < 2; k++) {
+		int fds[2];
+		assert_int_equal(pipe(fds), 0);
+		pthread_t writer;
+		assert_int_equal(pthread_create(&writer, NULL, slow_writer, &fds[1]), 0);
+		char path[32];
+		snprintf(path, sizeof path, "/dev/fd/%d", fds[0]);
+		struct silence s = {.idle_result = idle_results[k]};
+		struct source_callbacks cb = {silence_document, silence_malformed, silence_idle};
+		int rc = source_read(path, &cb, &s);
+		pthread_join(writer, NULL);
+		close(fds[0]);
+		s.events[s.n] = 0;
+		print_message("idle result %d: events %s, result %d\n", idle_results[k], s.events, rc);
+		assert_string_equal(s.events, idle_results[k] ? "dddi" : "dddidd");
+		assert_int_equal(rc, idle_results[k]);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_source_shapes),
-	    cmocka_unit_test(test_source_unreadable),
-	    cmocka_unit_test(test_pipeline_order),
-	    cmocka_unit_test(test_pipeline_stop),
+	    cmocka_unit_test(test_source_shapes),  cmocka_unit_test(test_source_unreadable),
+	    cmocka_unit_test(test_pipeline_order), cmocka_unit_test(test_pipeline_stop),
+	    cmocka_unit_test(test_pipe_silence),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
