@@ -86,6 +86,11 @@ int audit_run(struct store *store, const struct audit_params *params)
 	store_exec(store, "COMMIT");
 	audit_containers(a);
 	audit_threads(a);
+	if (a->overflow) {
+		error_set("cannot audit: %s", a->overflow);
+		audit_free(a);
+		return -1;
+	}
 	if (audit_tables_register(db, a)) /* frees a on failure */
 		return store_error(store, "cannot prepare the audit");
 	return store_exec(store, embedded_sql_find("reports/audit.sql"));

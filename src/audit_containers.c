@@ -4,6 +4,7 @@
  * and its price. */
 #include "audit_engine.h"
 
+#include "money.h"
 #include "pricing.h"
 #include "timestamp.h"
 #include "xalloc.h"
@@ -137,7 +138,7 @@ static void attribute(const struct audit *a, const struct dated *cand, size_t n,
 /* The price row of the container's tier on its UTC creation day. Unpriced,
  * the rule in force is still known: that of a row of another tier on that
  * day (the table is the authority), else the published eras. */
-static void price(const struct audit *a, struct audit_container *c, const char *day)
+static void price(struct audit *a, struct audit_container *c, const char *day)
 {
 	const char *tier = c->memory_limit == SYM_NONE ? "1g" : symtab_str(a->syms, c->memory_limit);
 	int rule = -1;
@@ -149,6 +150,15 @@ static void price(const struct audit *a, struct audit_container *c, const char *
 		if (!strcmp(symtab_str(a->syms, p->memory_limit), tier)) {
 			c->price = (int32_t)i;
 			c->rule = (uint8_t)p->rule;
+			int64_t cost, units = audit_container_units(c);
+			if (__builtin_mul_overflow(units, p->unit_price_micros, &cost) && !a->overflow) {
+				char unit_price[MONEY_MAX];
+				money_format(p->unit_price_micros, unit_price);
+				a->overflow =
+				    xasprintf("container %s: its estimate, %lld × $%s per %s, is " MONEY_OVERFLOW,
+				              symtab_str(a->syms, c->id), (long long)units, unit_price,
+				              pricing_rule_unit(c->rule));
+			}
 			return;
 		}
 		if (rule < 0)

@@ -91,9 +91,12 @@ struct audit {
 	uint8_t *ran_code;                   /* the response ID's output holds a container call */
 	uint32_t *by_pricing;                /* containers in (pricing_rule, tier, unpriced) order, made on demand */
 	uint32_t *by_project;                /* containers in project_id order, made on demand */
+	char *overflow;                      /* the first estimate past INT64_MAX micro-dollars, in words */
 };
 
 int audit_load(struct audit *a, sqlite3 *db);
+/* Each sets a->overflow (and stops adding) when an estimate would pass
+ * INT64_MAX micro-dollars. */
 void audit_containers(struct audit *a);
 void audit_threads(struct audit *a);
 int audit_tables_register(sqlite3 *db, struct audit *a);

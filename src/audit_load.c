@@ -365,6 +365,7 @@ void audit_free(struct audit *a)
 	if (!a)
 		return;
 	symtab_free(a->syms);
+	free(a->overflow);
 	free(a->prices);
 	free(a->containers);
 	free(a->responses);

@@ -4,6 +4,7 @@
  * not); the containers each thread used or was attributed; and the flags
  * from each container against the one before it in the thread. */
 #include "audit_engine.h"
+#include "money.h"
 
 #include "xalloc.h"
 
@@ -106,17 +107,21 @@ static void count_call(struct audit_thread *t, const struct link *l)
 }
 
 /* What its containers cost the thread; an unpriced one makes the total unknown. */
-static void add_cost(const struct audit *a, struct audit_thread *t, const struct audit_container *c)
+static void add_cost(struct audit *a, struct audit_thread *t, const struct audit_container *c)
 {
 	int unpriced;
+	if (a->overflow)
+		return; /* a container's own estimate overflowed: the audit fails on it */
 	int64_t cost = audit_container_cost(a, c, &unpriced);
 	int orphan = c->classification == CLASS_ORPHAN;
-	t->cost_micros += cost;
-	t->cost_unknown |= unpriced;
-	if (orphan) {
-		t->orphan_cost_micros += cost;
-		t->orphan_cost_unknown |= unpriced;
+	if (__builtin_add_overflow(t->cost_micros, cost, &t->cost_micros) ||
+	    (orphan && __builtin_add_overflow(t->orphan_cost_micros, cost, &t->orphan_cost_micros))) {
+		a->overflow = xasprintf("thread %s: its estimated cost is " MONEY_OVERFLOW, symtab_str(a->syms, t->id));
+		return;
 	}
+	t->cost_unknown |= unpriced;
+	if (orphan)
+		t->orphan_cost_unknown |= unpriced;
 }
 
 static void flags(struct audit *a, const struct link *links, size_t n)

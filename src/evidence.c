@@ -25,7 +25,8 @@ static const char *const folders[] = {"raw", "raw/containers", "raw/responses", 
 struct pack {
 	const struct evidence_options *o;
 	sqlite3 *db;
-	char **files; /* paths relative to the folder, in writing order */
+	char *query_error; /* the first figure that could not be read: the pack is not written */
+	char **files;      /* paths relative to the folder, in writing order */
 	size_t count, cap;
 };
 
@@ -280,36 +281,53 @@ static int raw_objects(struct pack *p, const char *folder, const char *sql)
 	int rc = 0;
 	if (sqlite3_prepare_v2(p->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return error_set("evidence: %s", sqlite3_errmsg(p->db));
-	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+	int step = SQLITE_DONE;
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		char *name = safe_name((const char *)sqlite3_column_text(st, 0));
 		char *relative = xasprintf("%s/%s.json", folder, name);
 		rc = write_file(p, relative, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1));
 		free(relative);
 		free(name);
 	}
+	if (!rc && step != SQLITE_DONE)
+		rc = error_set("evidence: %s", sqlite3_errmsg(p->db));
 	sqlite3_finalize(st);
 	return rc;
 }
 
-/* One row of numbers from a query; missing values read as 0. */
-static void numbers(sqlite3 *db, const char *sql, int64_t *out, int n)
+/* A figure that could not be read fails the pack (never a 0 in a refund
+ * summary): the first such failure is kept for the error. */
+static void query_failed(struct pack *p)
+{
+	if (!p->query_error)
+		p->query_error = xstrdup(money_sql_message(sqlite3_errmsg(p->db)));
+}
+
+/* One row of numbers from a query (NULL reads as 0). */
+static void numbers(struct pack *p, const char *sql, int64_t *out, int n)
 {
 	sqlite3_stmt *st = NULL;
 	memset(out, 0, (size_t)n * sizeof *out);
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+	if (sqlite3_prepare_v2(p->db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
 		for (int i = 0; i < n; i++)
 			out[i] = sqlite3_column_int64(st, i);
+	else
+		query_failed(p);
 	sqlite3_finalize(st);
 }
 
-/* The text of the first column of the first row, or fallback. Caller frees. */
-static char *text(sqlite3 *db, const char *sql, const char *fallback)
+/* The text of the first column of the first row, or fallback when it is
+ * NULL. Caller frees. */
+static char *text(struct pack *p, const char *sql, const char *fallback)
 {
 	sqlite3_stmt *st = NULL;
 	char *out = NULL;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
-	    sqlite3_column_type(st, 0) != SQLITE_NULL)
-		out = xstrdup((const char *)sqlite3_column_text(st, 0));
+	if (sqlite3_prepare_v2(p->db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+		if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+			out = xstrdup((const char *)sqlite3_column_text(st, 0));
+	} else {
+		query_failed(p);
+	}
 	sqlite3_finalize(st);
 	return out ? out : xstrdup(fallback);
 }
@@ -337,10 +355,10 @@ static double share(int64_t part, int64_t whole)
 	return whole ? 100.0 * (double)part / (double)whole : 0;
 }
 
-static void coverage_text(sqlite3 *db, struct buf *b)
+static void coverage_text(struct pack *p, struct buf *b)
 {
 	int64_t v[6];
-	numbers(db, COVERAGE_SQL, v, 6);
+	numbers(p, COVERAGE_SQL, v, 6);
 	buf_printf(b, "COVERAGE OF THIS WINDOW\n");
 	if (v[0] > 0 && v[1] == 0) {
 		buf_printf(b,
@@ -369,29 +387,29 @@ static void summary_text(struct pack *p, struct buf *b)
 	timestamp_format(p->o->now, now);
 	/* containers, orphans, used, idle, outside, orphan cost, total cost, unpriced orphans */
 	numbers(
-	    db,
+	    p,
 	    "SELECT count(*), coalesce(sum(classification = 'orphan'), 0), coalesce(sum(classification = 'used'), 0),"
 	    " coalesce(sum(classification = 'idle'), 0), coalesce(sum(classification = 'outside_coverage'), 0),"
 	    " coalesce(sum(iif(classification = 'orphan', estimated_cost_usd, 0)), 0),"
 	    " coalesce(sum(estimated_cost_usd), 0),"
 	    " coalesce(sum(classification = 'orphan' AND unpriced), 0) FROM audit_window",
 	    k, 8);
-	numbers(db,
+	numbers(p,
 	        "SELECT (SELECT count(*) FROM audit_cost_window WHERE container_line),"
 	        " (SELECT coalesce(sum(amount_micros), 0) FROM audit_cost_window WHERE container_line),"
 	        " (SELECT coalesce(sum(num_sessions), -1) FROM audit_usage_window)",
 	        billed, 3);
-	char *first = text(db, "SELECT iso_time(min(created_at)) FROM audit_window", "-");
-	char *last = text(db, "SELECT iso_time(max(created_at)) FROM audit_window", "-");
-	char *projects = text(db,
+	char *first = text(p, "SELECT iso_time(min(created_at)) FROM audit_window", "-");
+	char *last = text(p, "SELECT iso_time(max(created_at)) FROM audit_window", "-");
+	char *projects = text(p,
 	                      "SELECT group_concat(project_id, ', ') FROM (SELECT DISTINCT project_id FROM"
 	                      " audit_window ORDER BY 1)",
 	                      "none");
-	char *keys = text(db,
+	char *keys = text(p,
 	                  "SELECT group_concat(key_fingerprints, ', ') FROM (SELECT DISTINCT key_fingerprints FROM"
 	                  " runs WHERE key_fingerprints <> '' ORDER BY 1)",
 	                  "none recorded (the data was imported from files)");
-	char *tables = text(db,
+	char *tables = text(p,
 	                    "SELECT group_concat(v, ', ') FROM (SELECT DISTINCT price_version AS v FROM"
 	                    " audit_window WHERE v IS NOT NULL ORDER BY 1)",
 	                    "none");
@@ -401,7 +419,7 @@ static void summary_text(struct pack *p, struct buf *b)
 	           CNTRAUDIT_VERSION, now);
 	buf_printf(b, "Projects: %s. Keys used to collect (last 4 characters only): %s.\n", projects, keys);
 	buf_printf(b, "Containers considered: created %s to %s (%lld containers).\n\n", first, last, (long long)k[0]);
-	coverage_text(db, b);
+	coverage_text(p, b);
 
 	buf_printf(b, "WHAT WAS BILLED\n");
 	if (billed[0] > 0 || billed[2] >= 0) {
@@ -438,9 +456,11 @@ static void summary_text(struct pack *p, struct buf *b)
 	                       "SELECT container_id, iso_time(created_at), estimated_cost_usd, attributed_response_id,"
 	                       " attribution FROM audit_window WHERE classification = 'orphan'"
 	                       " ORDER BY created_at, container_id",
-	                       -1, &st, NULL) == SQLITE_OK) {
-		int n = 0;
-		while (sqlite3_step(st) == SQLITE_ROW) {
+	                       -1, &st, NULL) != SQLITE_OK) {
+		query_failed(p);
+	} else {
+		int n = 0, step;
+		while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 			if (n++ == 0)
 				buf_printf(b, "  %-53s  %-20s  %10s  %s\n", "container", "created", "estimated",
 				           "created while this response ran");
@@ -454,6 +474,8 @@ static void summary_text(struct pack *p, struct buf *b)
 			           sqlite3_column_text(st, 1), cost, resp ? resp : "none found",
 			           sqlite3_column_text(st, 4));
 		}
+		if (step != SQLITE_DONE)
+			query_failed(p);
 		if (n > SUMMARY_ORPHANS)
 			buf_printf(b, "  ... and %d more: orphans.csv lists all of them.\n", n - SUMMARY_ORPHANS);
 	}
@@ -477,8 +499,11 @@ static void summary_text(struct pack *p, struct buf *b)
 	        db,
 	        "SELECT pricing_rule, tier, usd(unit_price_micros), count(*) FROM audit_window"
 	        " WHERE classification = 'orphan' GROUP BY pricing_rule, tier, unpriced ORDER BY 1, 2, unpriced",
-	        -1, &st, NULL) == SQLITE_OK) {
-		while (sqlite3_step(st) == SQLITE_ROW) {
+	        -1, &st, NULL) != SQLITE_OK) {
+		query_failed(p);
+	} else {
+		int step;
+		while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 			const char *rule = (const char *)sqlite3_column_text(st, 0);
 			buf_printf(b, "  %s, %s: %s%s per %s (%lld orphan%s)\n", rule, sqlite3_column_text(st, 1),
 			           sqlite3_column_type(st, 2) == SQLITE_NULL ? "no price" : "$",
@@ -489,6 +514,8 @@ static void summary_text(struct pack *p, struct buf *b)
 			                                              : "minute, 5-minute minimum",
 			           (long long)sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 3) == 1 ? "" : "s");
 		}
+		if (step != SQLITE_DONE)
+			query_failed(p);
 	}
 	sqlite3_finalize(st);
 
@@ -531,16 +558,16 @@ static int manifest(struct pack *p)
 	json_object_set_new(m, "window",
 	                    json_pack("{s:o, s:o}", "since", p->o->since ? json_string(since) : json_null(), "until",
 	                              p->o->until ? json_string(until) : json_null()));
-	char *tables = text(p->db,
+	char *tables = text(p,
 	                    "SELECT json_group_array(v) FROM (SELECT DISTINCT price_version AS v FROM"
 	                    " audit_window WHERE v IS NOT NULL ORDER BY 1)",
 	                    "[]");
-	char *keys = text(p->db,
+	char *keys = text(p,
 	                  "SELECT json_group_array(k) FROM (SELECT DISTINCT key_fingerprints AS k FROM runs"
 	                  " WHERE k <> '' ORDER BY 1)",
 	                  "[]");
 	int64_t v[6];
-	numbers(p->db, COVERAGE_SQL, v, 6);
+	numbers(p, COVERAGE_SQL, v, 6);
 	char by_count[16], by_cost[16];
 	snprintf(by_count, sizeof by_count, "%.2f", share(v[1], v[0]));
 	snprintf(by_cost, sizeof by_cost, "%.2f", share(v[3], v[2]));
@@ -608,10 +635,19 @@ int evidence_write(struct store *store, const struct evidence_options *o)
 	        " WHERE container_line ORDER BY 1"))
 		goto done;
 	summary_text(&p, &summary);
+	if (p.query_error) {
+		error_set("evidence: cannot read the summary's figures: %s", p.query_error);
+		goto done;
+	}
 	if (write_file(&p, "SUMMARY.txt", summary.data, summary.len) || manifest(&p))
 		goto done;
+	if (p.query_error) {
+		error_set("evidence: cannot read the manifest's figures: %s", p.query_error);
+		goto done;
+	}
 	rc = 0;
 done:
+	free(p.query_error);
 	buf_free(&summary);
 	for (size_t i = 0; i < p.count; i++)
 		free(p.files[i]);

@@ -82,3 +82,8 @@ int money_parse_rounded(const char *s, int64_t *micros)
 		*micros += *micros < 0 || (head[0] == '-') ? -1 : 1;
 	return 0;
 }
+
+const char *money_sql_message(const char *sqlite_message)
+{
+	return strcmp(sqlite_message, "integer overflow") ? sqlite_message : "a total is " MONEY_OVERFLOW;
+}

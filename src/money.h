@@ -7,6 +7,15 @@
 
 #define MONEY_MAX 32
 
+/* What a failed sum says: SQLite's sum() stops at "integer overflow", and
+ * the audit's own sums stop at the same bound, INT64_MAX micro-dollars. */
+#define MONEY_OVERFLOW                                                                                                 \
+	"more than the $9,223,372,036,854 cntraudit can count: check the cost lines and the price table "              \
+	"('cntraudit prices')"
+/* SQLite's message for a failed step, with "integer overflow" (a sum of
+ * money past INT64_MAX) said in words. Borrowed. */
+const char *money_sql_message(const char *sqlite_message);
+
 /* 30000 -> "0.030000", -1500 -> "-0.001500". */
 void money_format(int64_t micros, char out[MONEY_MAX]);
 /* Parses a decimal dollar amount ("0.03", "1.92", "0.0015", "-2") with at

@@ -60,7 +60,7 @@ const char *render_cell(sqlite3_stmt *st, int i, enum column_kind kind, char scr
 
 int render_step_error(sqlite3_stmt *st)
 {
-	return error_set("cannot run report: %s", sqlite3_errmsg(sqlite3_db_handle(st)));
+	return error_set("cannot run report: %s", money_sql_message(sqlite3_errmsg(sqlite3_db_handle(st))));
 }
 
 int render_report(FILE *out, enum render_format format, sqlite3_stmt *st, const struct render_meta *meta)

@@ -3,6 +3,7 @@
 #include "embedded_sql.h"
 #include "error.h"
 #include "log.h"
+#include "money.h"
 #include "timestamp.h"
 #include "xalloc.h"
 
@@ -228,7 +229,7 @@ static char *busy_note(struct store *store)
 
 int store_error(struct store *store, const char *what)
 {
-	char *message = xstrdup(sqlite3_errmsg(store->db)); /* busy_note runs a query */
+	char *message = xstrdup(money_sql_message(sqlite3_errmsg(store->db))); /* busy_note runs a query */
 	char *note = busy_note(store);
 	error_set("%s: %s%s", what, message, note);
 	free(note);
