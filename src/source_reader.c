@@ -446,6 +446,7 @@ static int read_lines_in_parallel(struct line_reader *reader, size_t line, const
 int source_read(const char *path, const struct source_callbacks *cb, void *ctx)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	const char *name = f == stdin ? "<stdin>" : path; /* for messages */
 	struct line_reader reader = {.f = f};
 	char *line = NULL;
 	size_t cap = 0, number = 0, first_line = 0, skipped = 0;
@@ -454,7 +455,7 @@ int source_read(const char *path, const struct source_callbacks *cb, void *ctx)
 	int buffered = 0, rc = 0;
 
 	if (!f)
-		return error_set("cannot open %s: %s", path, strerror(errno));
+		return error_set("cannot open %s: %s", name, strerror(errno));
 	/* The first line that is not blank decides: a complete object on one
 	 * line means JSON Lines; anything else, one document to buffer. */
 	while ((len = line_reader_next(&reader, &line, &cap, &skipped)) != -1) {
@@ -466,7 +467,7 @@ int source_read(const char *path, const struct source_callbacks *cb, void *ctx)
 			         "(CNTRAUDIT_MAX_DOCUMENT_MB): skipped",
 			         skipped, max_document >> 20);
 			cb->malformed(ctx, number, why);
-			rc = read_lines_in_parallel(&reader, number, path, cb, ctx);
+			rc = read_lines_in_parallel(&reader, number, name, cb, ctx);
 			goto done;
 		}
 		char *text = line;
@@ -480,7 +481,7 @@ int source_read(const char *path, const struct source_callbacks *cb, void *ctx)
 			rc = deliver(cb, ctx, first, number, text, (size_t)len);
 			json_decref(first);
 			if (!rc)
-				rc = read_lines_in_parallel(&reader, number, path, cb, ctx);
+				rc = read_lines_in_parallel(&reader, number, name, cb, ctx);
 			goto done;
 		}
 		buffered = 1;
@@ -493,11 +494,11 @@ int source_read(const char *path, const struct source_callbacks *cb, void *ctx)
 		else
 			buf_append(&rest, line, (size_t)len);
 	if (reader.error)
-		rc = error_set("cannot read %s: %s", path, strerror(reader.error));
+		rc = error_set("cannot read %s: %s", name, strerror(reader.error));
 	else if (buffered && rest.len > max_document)
 		rc = error_set("cannot read %s: a document larger than the %zu MiB a document may be "
 		               "(CNTRAUDIT_MAX_DOCUMENT_MB)",
-		               path, max_document >> 20);
+		               name, max_document >> 20);
 	else if (buffered)
 		rc = parse_buffered(cb, ctx, path, &rest, first_line);
 done:

@@ -438,6 +438,24 @@ bombs)
   done
   unset CNTRAUDIT_MAX_REPLY_MB
   ;;
+bombs-in-2gb)
+  # The same bombs at the default 256 MiB cap, in a 2 GB address space (no
+  # sanitizer can run there: a limits.* test): each fails its item with one
+  # line, nothing aborts, the rest is stored.
+  scenario_ids forum-repetitive
+  for f in gzip-bomb endless huge; do
+    rm -f "$tmp"/collected.db*
+    start_fake --fixture fixtures/forum-repetitive --fault "/responses/resp_062c9abf58c3e2fb00690909a6ee:$f:0"
+    (ulimit -v 2000000; exec /usr/bin/time -f %M -o "$tmp/rss" "$bin" --db "$tmp/collected.db" --base-url "$url" collect responses --from "$tmp/ids.txt" --no-progress) 2>"$tmp/err"
+    expect_exit $? 3
+    case $f in
+    gzip-bomb) expect_err "resp_062c9abf58c3e2fb00690909a6ee3c81959c18e4f8c3e22008: the response is not valid JSON" ;;
+    *) expect_err "the reply is larger than 256 MiB (CNTRAUDIT_MAX_REPLY_MB): not read" ;;
+    esac
+    check; [ "$(sqlite3 "$tmp/collected.db" 'SELECT count(*) FROM responses')" = 5 ] || fail "$f: the other responses were not stored"
+    check; [ "$(tail -1 "$tmp/rss")" -lt 900000 ] || fail "$f: peak RSS $(tail -1 "$tmp/rss") kB"
+  done
+  ;;
 trickle)
   # A body trickling at 2 bytes a second is a stall (below 1 KiB/s for the
   # stall timeout): retried, then failed, in bounded time.
