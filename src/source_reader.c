@@ -86,7 +86,8 @@ static ssize_t line_reader_next(struct line_reader *lr, char **line, size_t *cap
 				*cap = (len + take + 1) * 2;
 				*line = xrealloc(*line, *cap);
 			}
-			memcpy(*line + len, lr->block + lr->start, take);
+			if (take) /* block is NULL until the first read */
+				memcpy(*line + len, lr->block + lr->start, take);
 		}
 		len += take;
 		lr->start += take;
