@@ -44,6 +44,9 @@ struct import_state {
 	struct buf errors; /* the first error lines, for the runs record */
 	size_t error_lines;
 	int fatal;
+	/* A long document read in parts (source_callbacks.page): stored as one. */
+	int in_page, page_failed;
+	struct decode_counts page_counts;
 };
 
 /* Real IDs carry about 50 letters and digits after their prefix; a token
@@ -102,12 +105,36 @@ static void on_malformed(void *ctx, size_t line, const char *why)
 	report_failure(ctx, line, why);
 }
 
-/* Stores one document (a JSON document, or a row of a cost export CSV)
- * inside a savepoint: all of it or, reported with its line, none of it. */
+static void add_counts(struct decode_counts *to, const struct decode_counts *from)
+{
+	to->objects += from->objects;
+	to->changed += from->changed;
+	to->without_parent += from->without_parent;
+}
+
+/* A document is stored: counted, and committed with its batch. */
+static int document_stored(struct import_state *s)
+{
+	s->documents++;
+	if (++s->pending >= DOCUMENTS_PER_COMMIT) {
+		s->pending = 0;
+		if (store_commit(s->store)) {
+			s->fatal = 1;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Stores one document (a JSON document, a part of a long one, or a row of a
+ * cost export CSV) inside a savepoint: all of it or, reported with its
+ * line, none of it. */
 static int import_document(struct import_state *s, size_t line, const json_t *doc, const struct csv_record *header,
                            const struct csv_record *row)
 {
 	struct decode_counts counts = {0};
+	if (s->in_page && s->page_failed)
+		return 0; /* a part of this document was refused: so is the rest */
 	if (store_begin(s->store) || store_savepoint(s->store))
 		goto fatal;
 	int rc =
@@ -118,23 +145,44 @@ static int import_document(struct import_state *s, size_t line, const json_t *do
 		store_savepoint_rollback(s->store);
 		report_failure(s, line, error_message());
 		error_clear();
+		s->page_failed = s->in_page;
 		return 0;
 	}
 	if (store_savepoint_release(s->store))
 		goto fatal;
-	s->documents++;
-	s->counts.objects += counts.objects;
-	s->counts.changed += counts.changed;
-	s->counts.without_parent += counts.without_parent;
-	if (++s->pending >= DOCUMENTS_PER_COMMIT) {
-		s->pending = 0;
-		if (store_commit(s->store))
-			goto fatal;
-	}
-	return 0;
+	add_counts(s->in_page ? &s->page_counts : &s->counts, &counts);
+	return s->in_page ? 0 : document_stored(s);
 fatal:
 	s->fatal = 1;
 	return -1;
+}
+
+/* A long document's parts go inside one more savepoint: the document is
+ * stored when its last part is, or not at all. */
+static int on_page(void *ctx, enum source_page event)
+{
+	struct import_state *s = ctx;
+	if (event == SOURCE_PAGE_BEGIN) {
+		s->in_page = 1;
+		s->page_failed = 0;
+		s->page_counts = (struct decode_counts){0};
+		if (store_begin(s->store) || store_savepoint(s->store)) {
+			s->fatal = 1;
+			return -1;
+		}
+		return 0;
+	}
+	s->in_page = 0;
+	if (event == SOURCE_PAGE_ABANDON || s->page_failed) {
+		store_savepoint_rollback(s->store);
+		return 0;
+	}
+	if (store_savepoint_release(s->store)) {
+		s->fatal = 1;
+		return -1;
+	}
+	add_counts(&s->counts, &s->page_counts);
+	return document_stored(s);
 }
 
 static int on_document(void *ctx, const json_t *doc, size_t line, const char *text, size_t len)
@@ -215,7 +263,7 @@ enum outcome cmd_import(const struct global_options *global, int argc, char **ar
 	const char *max_mb = getenv("CNTRAUDIT_MAX_DOCUMENT_MB");
 	if (max_mb && strtol(max_mb, NULL, 10) > 0)
 		source_read_set_max_document((size_t)strtol(max_mb, NULL, 10) << 20);
-	static const struct source_callbacks callbacks = {on_document, on_malformed, on_idle};
+	static const struct source_callbacks callbacks = {on_document, on_malformed, on_idle, on_page};
 	for (int i = optind; i < argc; i++) {
 		int candidates = 0;
 		char *guessed = parent ? NULL : parent_from_path(argv[i], &candidates);

@@ -19,4 +19,30 @@ size_t json_span_array_elements(const char *text, size_t len, const char *key, s
 /* text without the white space around it. */
 struct json_span json_span_trim(const char *text, size_t len);
 
+/* How many JSON values text holds, roughly (its commas, colons and
+ * brackets outside strings, plus one): what parsing it would allocate for,
+ * besides its strings. Safe on any text. */
+size_t json_span_values(const char *text, size_t len);
+
+/* The elements of a document too long to parse whole, found without parsing
+ * it: for an object, those of its top-level "data" array (a list page); for
+ * an array, its own. Unlike the scanner above this one is safe on text no
+ * parser has seen: it never reads outside [text, text + len), checks the
+ * structure around the elements (keys, ':', ',', nothing after the end, one
+ * "data" key), and leaves the rest to the parser, which must still accept
+ * the envelope and every element. */
+struct json_split {
+	const char *text;
+	size_t len;
+	int is_array;       /* the document is the array; else an object with "data" */
+	size_t open, close; /* offsets of the array's '[' and ']' */
+	size_t next;        /* where the next element starts (iteration) */
+};
+
+/* 0, or -1 when text is neither such an object nor an array. */
+int json_split_begin(struct json_split *s, const char *text, size_t len);
+/* The next element (trimmed): 1, 0 after the last, -1 when what separates
+ * elements is not a comma. */
+int json_split_next(struct json_split *s, struct json_span *out);
+
 #endif

@@ -2,6 +2,7 @@
 
 #include "error.h"
 #include "json_arena.h"
+#include "json_span.h"
 #include "xalloc.h"
 
 #include <errno.h>
@@ -19,6 +20,17 @@
  * lines are large (QUEUE bounds it when they are small). */
 #define READ_AHEAD_BYTES ((size_t)64 << 20)
 #define BLOCK            ((size_t)1 << 20)
+/* A document longer than this is read in parts of about PART_BYTES of its
+ * elements (source_callbacks.page), never parsed whole: a parsed document
+ * takes five to six times its text, the parts about one. */
+#define SPLIT_BYTES  ((size_t)16 << 20)
+#define PART_BYTES   ((size_t)1 << 20)
+#define PART_ITEMS   1000
+#define MAX_ENVELOPE ((size_t)1 << 20) /* a list page's text besides its elements */
+/* A piece that long is still parsed whole when its text outweighs its
+ * values (a long string, say): at most one per this many bytes. Parsed, it
+ * then takes about twice its size. */
+#define BYTES_PER_VALUE 256
 /* The next line has not come for this long (a silent pipe): tell the caller. */
 #define IDLE_AFTER_MS 200
 
@@ -142,12 +154,112 @@ static int deliver(const struct source_callbacks *cb, void *ctx, const json_t *v
 	return 0;
 }
 
-/* Parses one line of JSON Lines. */
-static int parse_line(const struct source_callbacks *cb, void *ctx, const char *text, size_t len, size_t line)
+static int parse_line(const struct source_callbacks *cb, void *ctx, const char *text, size_t len, size_t line,
+                      int whole);
+
+static int page_event(const struct source_callbacks *cb, void *ctx, enum source_page event)
+{
+	return cb->page ? cb->page(ctx, event) : 0;
+}
+
+/* One part of a long document, parsed from text and delivered: an element
+ * of an array, or a list page's envelope around count of its elements.
+ * 0 when delivered (*stop is the callback's result), 1 when the part is bad
+ * (why says why). */
+static int deliver_part(const struct source_callbacks *cb, void *ctx, const char *text, size_t len, size_t line,
+                        size_t count, int is_array, char why[JSON_ERROR_TEXT_LENGTH + 64], int *stop)
+{
+	json_error_t err;
+	if (len > SPLIT_BYTES && json_span_values(text, len) > len / BYTES_PER_VALUE) {
+		snprintf(why, JSON_ERROR_TEXT_LENGTH + 64,
+		         "an element of %zu bytes is too long to parse whole (over %zu MiB and a value per %d bytes): "
+		         "skipped",
+		         len, SPLIT_BYTES >> 20, BYTES_PER_VALUE);
+		return 1;
+	}
+	json_t *doc = json_loadb(text, len, JSON_ALLOW_NUL | JSON_DECODE_ANY, &err);
+	if (!doc) {
+		snprintf(why, JSON_ERROR_TEXT_LENGTH + 64, "malformed JSON: %s", err.text);
+		return 1;
+	}
+	const json_t *data = is_array ? NULL : json_object_get(doc, "data");
+	if (!is_array && (!json_is_array(data) || json_array_size(data) != count)) {
+		/* jansson saw another "data" than the one split: a duplicate key */
+		snprintf(why, JSON_ERROR_TEXT_LENGTH + 64, "malformed JSON: a list page whose \"data\" is ambiguous");
+		json_decref(doc);
+		return 1;
+	}
+	*stop = cb->document(ctx, doc, line, text, len);
+	json_decref(doc);
+	return 0;
+}
+
+/* Delivers a document longer than SPLIT_BYTES in parts, between page
+ * events, or refuses it. 0, or a callback's nonzero result. */
+static int deliver_long(const struct source_callbacks *cb, void *ctx, const char *text, size_t len, size_t line)
+{
+	struct json_split sp;
+	char why[JSON_ERROR_TEXT_LENGTH + 64];
+	if (json_split_begin(&sp, text, len) || (!sp.is_array && sp.open + 1 + (len - sp.close) > MAX_ENVELOPE)) {
+		size_t values = json_span_values(text, len);
+		if (values <= len / BYTES_PER_VALUE) /* mostly strings: parsed whole, about twice its size */
+			return parse_line(cb, ctx, text, len, line, 1);
+		snprintf(why, sizeof why,
+		         "a document of %zu bytes and %zu values is too long to parse whole (over %zu MiB and a value "
+		         "per %d bytes) and is not a list page or an array, which are read in parts: skipped",
+		         len, values, SPLIT_BYTES >> 20, BYTES_PER_VALUE);
+		cb->malformed(ctx, line, why);
+		return 0;
+	}
+	int stop = page_event(cb, ctx, SOURCE_PAGE_BEGIN), bad = 0, more = 1, parts = 0;
+	struct buf part = {0};
+	struct json_span element;
+	while (!stop && !bad && (more || !parts)) {
+		size_t count = 0;
+		part.len = 0;
+		if (!sp.is_array)
+			buf_append(&part, text, sp.open + 1); /* the envelope up to '[' */
+		while (count < (sp.is_array ? 1 : PART_ITEMS) && part.len < PART_BYTES &&
+		       (more = json_split_next(&sp, &element)) == 1) {
+			if (count++)
+				buf_putc(&part, ',');
+			buf_append(&part, element.start, element.len);
+		}
+		if (more < 0) {
+			snprintf(why, sizeof why,
+			         "malformed JSON: the elements of a long list are not separated by commas");
+			bad = 1;
+			break;
+		}
+		if (sp.is_array && !count)
+			break; /* an array's parts are its elements: none left */
+		if (!sp.is_array)
+			buf_append(&part, text + sp.close, len - sp.close); /* ']' and the rest */
+		parts++;
+		bad = deliver_part(cb, ctx, part.data, part.len, line, count, sp.is_array, why, &stop);
+	}
+	buf_free(&part);
+	if (stop)
+		return stop;
+	if (bad) {
+		stop = page_event(cb, ctx, SOURCE_PAGE_ABANDON);
+		if (!stop)
+			cb->malformed(ctx, line, why);
+		return stop;
+	}
+	return page_event(cb, ctx, SOURCE_PAGE_END);
+}
+
+/* Parses one line of JSON Lines: whole, or in parts when it is long and
+ * not whole. */
+static int parse_line(const struct source_callbacks *cb, void *ctx, const char *text, size_t len, size_t line,
+                      int whole)
 {
 	json_error_t err;
 	if (is_blank(text, len))
 		return 0;
+	if (len > SPLIT_BYTES && !whole)
+		return deliver_long(cb, ctx, text, len, line);
 	json_t *value = json_loadb(text, len, JSON_ALLOW_NUL | JSON_DECODE_ANY, &err);
 	if (!value) {
 		malformed(cb, ctx, line, err.text);
@@ -172,6 +284,10 @@ static json_t *line_object(const char *text, size_t len)
 
 static int line_is_object(const char *text, size_t len)
 {
+	if (len > SPLIT_BYTES) { /* never parsed whole: by its look */
+		struct json_span t = json_span_trim(text, len);
+		return t.len && t.start[0] == '{';
+	}
 	json_t *value = line_object(text, len);
 	json_decref(value);
 	return value != NULL;
@@ -192,12 +308,18 @@ static size_t next_line(const char **p, const char *end)
 static int parse_buffered(const struct source_callbacks *cb, void *ctx, const char *path, struct buf *b,
                           size_t first_line)
 {
-	json_error_t err;
-	json_t *value = json_loadb(b->data, b->len, JSON_ALLOW_NUL | JSON_DECODE_ANY, &err);
-	if (value) {
-		int rc = deliver(cb, ctx, value, first_line, b->data, b->len);
-		json_decref(value);
-		return rc;
+	json_error_t err = {0};
+	if (b->len > SPLIT_BYTES) {
+		struct json_split split;
+		if (!json_split_begin(&split, b->data, b->len))
+			return deliver_long(cb, ctx, b->data, b->len, first_line);
+	} else {
+		json_t *value = json_loadb(b->data, b->len, JSON_ALLOW_NUL | JSON_DECODE_ANY, &err);
+		if (value) {
+			int rc = deliver(cb, ctx, value, first_line, b->data, b->len);
+			json_decref(value);
+			return rc;
+		}
 	}
 	/* Is this JSON Lines whose first line was bad? */
 	int objects = 0;
@@ -210,12 +332,14 @@ static int parse_buffered(const struct source_callbacks *cb, void *ctx, const ch
 		size_t number = first_line;
 		for (const char *p = b->data; p < end; number++) {
 			const char *line = p;
-			int rc = parse_line(cb, ctx, line, next_line(&p, end), number);
+			int rc = parse_line(cb, ctx, line, next_line(&p, end), number, 0);
 			if (rc)
 				return rc;
 		}
 		return 0;
 	}
+	if (b->len > SPLIT_BYTES)
+		return deliver_long(cb, ctx, b->data, b->len, first_line); /* refused, saying why */
 	malformed(cb, ctx, first_line + (err.line > 0 ? (size_t)err.line - 1 : 0), err.text);
 	return 0;
 }
@@ -233,8 +357,9 @@ static int parse_buffered(const struct source_callbacks *cb, void *ctx, const ch
 #define MAX_WORKERS 4
 
 struct parsed {
-	json_t *doc; /* NULL when the line is malformed or too long (then why is set) */
-	char *text;  /* the line, in the arena */
+	json_t *doc;   /* NULL when the line is malformed or too long (then why is set), or long */
+	char *text;    /* the line, in the arena; a long line's own buffer (freed once delivered) */
+	int long_line; /* longer than SPLIT_BYTES: not parsed, delivered in parts */
 	size_t len, line;
 	struct json_arena *arena;
 	int ready;
@@ -315,7 +440,14 @@ static int parse_next(struct pipeline *p, char **line, size_t *cap, int may_bloc
 	pthread_mutex_unlock(&p->lock);
 
 	struct parsed item = {.line = number, .arena = arena ? arena : json_arena_new(), .ready = 1};
-	if (len == -2) {
+	if (len > (ssize_t)SPLIT_BYTES) {
+		/* The caller parses it in parts; the line buffer goes with it. */
+		item.long_line = 1;
+		item.text = *line;
+		item.len = (size_t)len;
+		*line = NULL;
+		*cap = 0;
+	} else if (len == -2) {
 		item.text = json_arena_alloc(item.arena, 1);
 		item.text[0] = '\0';
 		snprintf(item.why, sizeof item.why,
@@ -413,11 +545,15 @@ static int read_lines_in_parallel(struct line_reader *reader, size_t line, const
 		pthread_mutex_unlock(&p.lock);
 
 		if (!rc) {
-			if (item.doc)
+			if (item.long_line)
+				rc = deliver_long(cb, ctx, item.text, item.len, item.line);
+			else if (item.doc)
 				rc = deliver(cb, ctx, item.doc, item.line, item.text, item.len);
 			else
 				cb->malformed(ctx, item.line, item.why);
 		}
+		if (item.long_line)
+			free(item.text);
 		json_arena_reset(item.arena);
 
 		pthread_mutex_lock(&p.lock);
@@ -477,6 +613,12 @@ int source_read(const char *path, const struct source_callbacks *cb, void *ctx)
 		if (is_blank(text, (size_t)len))
 			continue;
 		first_line = number;
+		if ((size_t)len > SPLIT_BYTES) { /* no pretty-printed document starts with such a line */
+			rc = deliver_long(cb, ctx, text, (size_t)len, number);
+			if (!rc)
+				rc = read_lines_in_parallel(&reader, number, name, cb, ctx);
+			goto done;
+		}
 		json_t *first = line_object(text, (size_t)len);
 		if (first) {
 			rc = deliver(cb, ctx, first, number, text, (size_t)len);

@@ -2,7 +2,8 @@
  * a single JSON value (pretty-printed or not; a top-level array yields each
  * element), or JSON Lines (one value per line, read as a stream so a file of
  * any size takes constant memory). A malformed line of JSON Lines is reported
- * and the next line is read; so is one too large to parse. A UTF-8 byte-order
+ * and the next line is read; so is one too large to parse. A long document is
+ * read in parts (see page below), so memory stays near twice its size. A UTF-8 byte-order
  * mark at the start of a file is skipped. Documents are borrowed for the callback:
  * they may live in a parse arena (json_arena.h), so a callback that keeps
  * one (or any part of one) keeps a json_deep_copy, never a reference. */
@@ -11,6 +12,8 @@
 
 #include <jansson.h>
 #include <stddef.h>
+
+enum source_page { SOURCE_PAGE_BEGIN, SOURCE_PAGE_END, SOURCE_PAGE_ABANDON };
 
 struct source_callbacks {
 	/* A document and its bytes (NULL for the elements of a top-level
@@ -23,6 +26,14 @@ struct source_callbacks {
 	 * pipe), called once per silence: the place to commit what is stored.
 	 * A nonzero return stops reading. May be NULL. */
 	int (*idle)(void *ctx);
+	/* A document longer than 16 MiB is never parsed whole: a list page (an
+	 * object whose "data" is an array) comes as documents of the same
+	 * envelope holding about 1 MiB of its elements each, an array one
+	 * element at a time, between SOURCE_PAGE_BEGIN and SOURCE_PAGE_END — or
+	 * SOURCE_PAGE_ABANDON, then malformed, when a later part is bad. The
+	 * caller stores them as one document. Anything else that long is
+	 * refused (malformed). A nonzero return stops reading. May be NULL. */
+	int (*page)(void *ctx, enum source_page event);
 };
 
 /* Reads path ("-" for stdin). 0, or -1 with the error set when the file

@@ -39,6 +39,21 @@ long-document)
   expect 1 "cntraudit: cannot read <stdin>: a document larger than the 128 MiB a document may be (CNTRAUDIT_MAX_DOCUMENT_MB)"
   check; [ "$(tail -1 "$tmp/rss")" -lt 400000 ] || fail "peak RSS $(tail -1 "$tmp/rss") kB"
   ;;
+long-list)
+  # A list page of 125 MB on one line (400,000 containers): read in parts, so
+  # memory stays under twice its size; every container stored, its raw
+  # bytes as written.
+  awk 'BEGIN { printf "{\"object\": \"list\", \"data\": ["
+    for (i = 0; i < 400000; i++)
+      printf "%s{\"id\": \"cntr_long%08d\", \"object\": \"container\", \"name\": \"%0150d\", \"created_at\": 1780000000, \"status\": \"expired\", \"last_active_at\": 1780000060, \"memory_limit\": \"1g\"}", (i ? ", " : ""), i, i
+    printf "], \"has_more\": false}\n" }' >"$tmp/long.jsonl"
+  size_kb=$(( $(stat -c %s "$tmp/long.jsonl") / 1024 ))
+  limited "$bin" --db "$tmp/audit.db" import "$tmp/long.jsonl" 2>"$tmp/err"; rc=$?
+  expect 0 "imported 400000 objects from 1 document"
+  check; [ "$(tail -1 "$tmp/rss")" -lt $((2 * size_kb)) ] || fail "peak RSS $(tail -1 "$tmp/rss") kB for a line of $size_kb kB"
+  want='{"id": "cntr_long00123456", "object": "container", "name": "'$(printf '%0150d' 123456)'", "created_at": 1780000000, "status": "expired", "last_active_at": 1780000060, "memory_limit": "1g"}'
+  check; [ "$(sqlite3 "$tmp/audit.db" "SELECT raw FROM containers WHERE id = 'cntr_long00123456'")" = "$want" ] || fail "the raw bytes differ"
+  ;;
 no-threads)
   # A stack limit larger than the address space: no thread can start (each
   # asks for a stack that big). Import and report run on the caller's

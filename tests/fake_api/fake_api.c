@@ -188,7 +188,7 @@ static void load_fixture(const char *dir)
 	char *cmd = xasprintf("ls -1 '%s' 2>/dev/null", api);
 	FILE *ls = popen(cmd, "r");
 	char name[4096];
-	struct source_callbacks cb = {load_document, load_malformed, NULL};
+	struct source_callbacks cb = {load_document, load_malformed, NULL, NULL};
 	while (ls && fgets(name, sizeof name, ls)) {
 		name[strcspn(name, "\n")] = '\0';
 		char *path = xasprintf("%s/%s", api, name);

@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* memmem */
 /* Splitting files into documents: shapes, errors, and the JSON Lines
  * pipeline (every line once, in file order, with its own text, whatever the
  * number of parsing threads, and nothing more once the caller stops). */
@@ -48,7 +49,7 @@ static struct seen read_text(const char *text, const char *suffix)
 	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
 	close(fd);
 	struct seen s = {0};
-	struct source_callbacks cb = {on_document, on_malformed, NULL};
+	struct source_callbacks cb = {on_document, on_malformed, NULL, NULL};
 	assert_int_equal(source_read(path, &cb, &s), 0);
 	unlink(path);
 	return s;
@@ -95,7 +96,7 @@ static void test_source_shapes(void **state)
 static void test_source_unreadable(void **state)
 {
 	struct seen s = {0};
-	struct source_callbacks cb = {on_document, on_malformed, NULL};
+	struct source_callbacks cb = {on_document, on_malformed, NULL, NULL};
 	assert_int_equal(source_read("/nonexistent/file.json", &cb, &s), -1);
 	assert_non_null(strstr(error_message(), "cannot open /nonexistent/file.json"));
 	error_clear();
@@ -182,7 +183,7 @@ static void test_pipeline_order(void **state)
 	for (size_t k = 0; k < sizeof parsers / sizeof *parsers; k++) {
 		source_read_set_parsers(parsers[k]);
 		struct in_order o = {.expect = 1};
-		struct source_callbacks cb = {in_order_document, in_order_malformed, NULL};
+		struct source_callbacks cb = {in_order_document, in_order_malformed, NULL, NULL};
 		assert_int_equal(source_read(path, &cb, &o), 0);
 		print_message("parsers %d: %zu documents, %zu malformed, %zu out of place (first: line %zu)\n",
 		              parsers[k], o.documents, o.malformed, o.mismatches, o.first_mismatch);
@@ -206,7 +207,7 @@ static void test_pipeline_stop(void **state)
 	for (size_t k = 0; k < sizeof parsers / sizeof *parsers; k++) {
 		source_read_set_parsers(parsers[k]);
 		struct in_order o = {.expect = 1, .stop_after = 1234};
-		struct source_callbacks cb = {in_order_document, in_order_malformed, NULL};
+		struct source_callbacks cb = {in_order_document, in_order_malformed, NULL, NULL};
 		assert_int_equal(source_read(path, &cb, &o), 5);
 		assert_int_equal(o.mismatches, 0);
 		assert_int_equal(o.documents, 1234);
@@ -271,7 +272,7 @@ static void test_pipe_silence(void **state)
 		char path[32];
 		snprintf(path, sizeof path, "/dev/fd/%d", fds[0]);
 		struct silence s = {.idle_result = idle_results[k]};
-		struct source_callbacks cb = {silence_document, silence_malformed, silence_idle};
+		struct source_callbacks cb = {silence_document, silence_malformed, silence_idle, NULL};
 		int rc = source_read(path, &cb, &s);
 		pthread_join(writer, NULL);
 		close(fds[0]);
@@ -282,12 +283,149 @@ static void test_pipe_silence(void **state)
 	}
 }
 
+/* Long documents (over 16 MiB): a list page comes in parts of the same
+ * envelope, every element once, in order, byte for byte, between page
+ * events; a bad element abandons the page; an array comes element by
+ * element; anything else that long is refused. */
+struct parts {
+	char events[64]; /* 'b' begin, 'p' a part, 'e' end, 'a' abandon, 'm' malformed */
+	size_t n, elements, next_id, out_of_order, max_part;
+	char why[256];
+};
+
+static void event(struct parts *p, char e)
+{
+	if (p->n < sizeof p->events - 1 && (p->n == 0 || p->events[p->n - 1] != e || e != 'p'))
+		p->events[p->n++] = e; /* a run of parts is one 'p' */
+}
+
+static int parts_document(void *ctx, const json_t *doc, size_t line, const char *text, size_t len)
+{
+	struct parts *p = ctx;
+	event(p, 'p');
+	if (len > p->max_part)
+		p->max_part = len;
+	const json_t *data = json_is_array(json_object_get(doc, "data")) ? json_object_get(doc, "data") : NULL;
+	size_t n = data ? json_array_size(data) : 1;
+	for (size_t i = 0; i < n; i++) {
+		const json_t *e = data ? json_array_get(data, i) : doc;
+		/* The element's own bytes are in the part's text, as written. */
+		char want[64];
+		snprintf(want, sizeof want, "{\"id\": \"e%zu\", \"pad\": \"", p->next_id);
+		if (json_integer_value(json_object_get(e, "n")) != (json_int_t)p->next_id ||
+		    !memmem(text, len, want, strlen(want)))
+			p->out_of_order++;
+		p->next_id++;
+		p->elements++;
+	}
+	return 0;
+}
+
+static void parts_malformed(void *ctx, size_t line, const char *why)
+{
+	struct parts *p = ctx;
+	event(p, 'm');
+	snprintf(p->why, sizeof p->why, "%s", why);
+}
+
+static int parts_page(void *ctx, enum source_page e)
+{
+	event(ctx, e == SOURCE_PAGE_BEGIN ? 'b' : e == SOURCE_PAGE_END ? 'e' : 'a');
+	return 0;
+}
+
+/* A file: a short line, then a long one of n elements (a list page, or an
+ * array when array), then a short line. */
+static void write_long(const char *path, size_t n, int array, const char *tail)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("{\"object\":\"list\",\"data\":[]}\n", f);
+	fputs(array ? "[" : "{\"object\": \"list\", \"data\": [", f);
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%s{\"id\": \"e%zu\", \"pad\": \"%0200d\", \"n\": %zu}", i ? ", " : "", i, 0, i);
+	fputs(tail, f);
+	fputs(array ? "]\n" : "], \"has_more\": false}\n", f);
+	fputs("{\"object\":\"list\",\"data\":[]}\n", f);
+	assert_int_equal(fclose(f), 0);
+}
+
+static struct parts read_parts(const char *path)
+{
+	struct parts p = {0};
+	struct source_callbacks cb = {parts_document, parts_malformed, NULL, parts_page};
+	assert_int_equal(source_read(path, &cb, &p), 0);
+	p.events[p.n] = 0;
+	print_message("events %s, %zu elements, %zu out of order, largest part %zu bytes %s\n", p.events, p.elements,
+	              p.out_of_order, p.max_part, p.why);
+	return p;
+}
+
+#define LONG_ELEMENTS 100000 /* about 24 MB */
+
+static void test_long_documents(void **state)
+{
+	char path[] = "/tmp/cntraudit-test-long-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+
+	write_long(path, LONG_ELEMENTS, 0, "");
+	struct parts p = read_parts(path);
+	assert_string_equal(p.events, "pbpep"); /* short line, begin, parts, end, short line */
+	assert_int_equal(p.elements, LONG_ELEMENTS + 0);
+	assert_int_equal(p.out_of_order, 0);
+	assert_true(p.max_part < 2 * 1024 * 1024);
+
+	/* A bad element at the very end: the page is abandoned, then reported. */
+	write_long(path, LONG_ELEMENTS, 0, ", {\"id\": oops}");
+	p = read_parts(path);
+	assert_string_equal(p.events, "pbpamp");
+	assert_non_null(strstr(p.why, "malformed JSON"));
+
+	/* Elements not separated by commas. */
+	write_long(path, LONG_ELEMENTS, 0, " {\"id\": \"x\"}");
+	p = read_parts(path);
+	assert_string_equal(p.events, "pbpamp");
+
+	/* An array: its elements are the parts. */
+	write_long(path, LONG_ELEMENTS, 1, "");
+	p = read_parts(path);
+	assert_string_equal(p.events, "pbpep");
+	assert_int_equal(p.out_of_order, 0);
+	assert_int_equal(p.elements, LONG_ELEMENTS + 0);
+
+	/* Not a list page, mostly one long string: parsed whole (it takes about
+	 * twice its size), no page. */
+	FILE *f = fopen(path, "w");
+	fputs("{\"object\": \"response\", \"output\": \"", f);
+	for (int i = 0; i < 20 * 1024; i++)
+		fprintf(f, "%01024d", 0);
+	fputs("\"}\n", f);
+	fclose(f);
+	p = read_parts(path);
+	assert_string_equal(p.events, "p");
+	assert_string_equal(p.why, "");
+
+	/* Not a list page, and dense with values: refused, with its size. */
+	f = fopen(path, "w");
+	fputs("{\"object\": \"response\", \"output\": [0", f);
+	for (int i = 0; i < 10 * 1024 * 1024; i++)
+		fputs(",1", f);
+	fputs("]}\n{\"object\":\"list\",\"data\":[]}\n", f);
+	fclose(f);
+	p = read_parts(path);
+	assert_string_equal(p.events, "mp");
+	assert_non_null(strstr(p.why, "a document of 20971558 bytes and 10485766 values is too long to parse whole"));
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_source_shapes),  cmocka_unit_test(test_source_unreadable),
 	    cmocka_unit_test(test_pipeline_order), cmocka_unit_test(test_pipeline_stop),
-	    cmocka_unit_test(test_pipe_silence),
+	    cmocka_unit_test(test_pipe_silence),   cmocka_unit_test(test_long_documents),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
