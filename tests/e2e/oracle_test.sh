@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The audit engine (src/audit*.c) against the reference SQL audit
+# The audit engine (src/audit/) against the reference SQL audit
 # (tests/oracle/audit.sql): every column of every container, thread and
 # response row must agree, at several --now, over
 #   fixtures   every fixtures/ scenario

@@ -166,8 +166,10 @@ enum outcome cmd_collect(const struct global_options *global, int argc, char **a
 		            what == WHAT_RESPONSES ? "response" : "conversation");
 		goto done;
 	}
-	if (collect_keys_read(&keys))
+	if (collect_keys_read(&keys)) {
+		usage_error("collect", "%s", error_message());
 		goto done;
+	}
 	o.keys = &keys;
 	if (!(what == WHAT_USAGE ? keys.admin : keys.api)) {
 		error_set("collect %s needs %s in the environment (%s)", names[what],
@@ -178,9 +180,12 @@ enum outcome cmd_collect(const struct global_options *global, int argc, char **a
 	}
 
 	snprintf(command, sizeof command, "collect %s", names[what]);
+	o.target = (struct collect_target){global->db_path, global->base_url, global->project, global->org};
 	struct collector col;
-	if ((outcome = collector_open(&col, global, &o, command, argc - 1, given + 1)) != OUTCOME_OK)
+	if (collector_open(&col, &o, command, argc - 1, given + 1)) {
+		outcome = OUTCOME_FAILED;
 		goto done;
+	}
 	struct sigaction sa = {.sa_handler = on_interrupt}, old_int, old_term;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old_int);
@@ -206,7 +211,9 @@ enum outcome cmd_collect(const struct global_options *global, int argc, char **a
 		rc = collect_usage(&col, &interrupted);
 	if (!rc && !interrupted && admin && (what == WHAT_USAGE || what == WHAT_ALL))
 		rc = collect_key_project(&col, &interrupted);
-	outcome = collector_close(&col, command, interrupted);
+	static const enum outcome outcomes[] = {
+	    [COLLECT_OK] = OUTCOME_OK, [COLLECT_FAILED] = OUTCOME_FAILED, [COLLECT_PARTIAL] = OUTCOME_PARTIAL};
+	outcome = outcomes[collector_close(&col, command, interrupted)];
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 done:

@@ -30,18 +30,14 @@ static int key_check(const char *name, const char *value)
 	while (body && (value[body - 1] == '\n' || value[body - 1] == '\r'))
 		body--;
 	if (body < n && strcspn(value, "\r\n") == body)
-		return usage_error("collect",
-		                   "%s ends with a line break (pasted with a trailing newline?): set it "
-		                   "without one; nothing was sent",
-		                   name),
-		       -1;
+		return error_set("%s ends with a line break (pasted with a trailing newline?): set it without one; "
+		                 "nothing was sent",
+		                 name);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)value[i];
 		if (c < 0x20 || c == 0x7f || c == ' ')
-			return usage_error("collect",
-			                   "%s holds %s at character %zu: a key never does; nothing was sent", name,
-			                   c == ' ' ? "a space" : "a control character", i + 1),
-			       -1;
+			return error_set("%s holds %s at character %zu: a key never does; nothing was sent", name,
+			                 c == ' ' ? "a space" : "a control character", i + 1);
 	}
 	return 0;
 }
@@ -113,18 +109,18 @@ static int commit_before_wait(void *ctx)
 	return collector_checkpoint(ctx, 1);
 }
 
-enum outcome collector_open(struct collector *c, const struct global_options *global,
-                            const struct collect_options *options, const char *command, int argc, char **argv)
+int collector_open(struct collector *c, const struct collect_options *options, const char *command, int argc,
+                   char **argv)
 {
+	const struct collect_target *target = &options->target;
 	memset(c, 0, sizeof *c);
-	c->global = global;
 	c->options = options;
 	struct http_config config = {
-	    .base_url = global->base_url,
+	    .base_url = target->base_url,
 	    .api_key = options->keys->api,
 	    .admin_key = options->keys->admin,
-	    .project = global->project,
-	    .org = global->org,
+	    .project = target->project,
+	    .org = target->org,
 	    .jobs = jobs_within_descriptors(options->jobs),
 	    .max_tries = (int)env_long("CNTRAUDIT_MAX_TRIES", 5),
 	    .retry_base_ms = env_long("CNTRAUDIT_RETRY_BASE_MS", 500),
@@ -134,17 +130,17 @@ enum outcome collector_open(struct collector *c, const struct global_options *gl
 	    .before_wait = commit_before_wait,
 	    .wait_ctx = c,
 	};
-	if (store_open(global->db_path, STORE_CREATE, &c->store))
-		return OUTCOME_FAILED;
+	if (store_open(target->db_path, STORE_CREATE, &c->store))
+		return -1;
 	if (run_begin(c->store, command, argc, argv, &c->run_id) || http_client_new(&config, &c->http)) {
 		store_free(c->store);
 		http_client_free(c->http);
 		c->store = NULL;
 		c->http = NULL;
-		return OUTCOME_FAILED;
+		return -1;
 	}
 	c->decode.store = c->store;
-	c->decode.project_id = global->project;
+	c->decode.project_id = target->project;
 	char project_print[16], admin_print[16];
 	http_key_fingerprint(config.api_key, project_print);
 	http_key_fingerprint(config.admin_key, admin_print);
@@ -154,7 +150,7 @@ enum outcome collector_open(struct collector *c, const struct global_options *gl
 	run_set_key_fingerprints(c->store, c->run_id, prints);
 	free(prints);
 	c->last_commit_ms = c->started_ms = progress_now_ms();
-	return OUTCOME_OK;
+	return 0;
 }
 
 static void remember_error(struct collector *c, const char *line)
@@ -248,9 +244,9 @@ int collector_store_document(struct collector *c, const struct http_result *resu
 	return 0;
 }
 
-enum outcome collector_close(struct collector *c, const char *command, int interrupted)
+enum collect_result collector_close(struct collector *c, const char *command, int interrupted)
 {
-	enum outcome outcome;
+	enum collect_result outcome;
 	const char *status;
 	progress_end(&c->progress);
 	c->counts.retries = c->http ? (size_t)http_retries(c->http) : 0;
@@ -261,19 +257,19 @@ enum outcome collector_close(struct collector *c, const char *command, int inter
 			store_rollback(c->store);
 		error_set("%s", why);
 		free(why);
-		outcome = OUTCOME_FAILED;
+		outcome = COLLECT_FAILED;
 		status = "failed";
 	} else {
 		if (store_commit(c->store)) {
 			store_rollback(c->store);
 			c->fatal = 1;
-			outcome = OUTCOME_FAILED;
+			outcome = COLLECT_FAILED;
 			status = "failed";
 		} else if (interrupted) {
-			outcome = OUTCOME_PARTIAL;
+			outcome = COLLECT_PARTIAL;
 			status = "interrupted";
 		} else {
-			outcome = c->counts.failed ? OUTCOME_PARTIAL : OUTCOME_OK;
+			outcome = c->counts.failed ? COLLECT_PARTIAL : COLLECT_OK;
 			status = c->counts.failed ? "partial" : "ok";
 		}
 	}

@@ -2,7 +2,8 @@
  * code_interpreter_sessions and GET /organization/costs (both
  * {"object":"page","data":[buckets]}), and the projects and project API keys
  * of GET /organization/projects and GET /organization/projects/{id}/api_keys. */
-#include "decode.h"
+#include "decode_fields.h"
+#include "decode_resources.h"
 
 #include "error.h"
 #include "money.h"

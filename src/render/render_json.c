@@ -2,7 +2,8 @@
  * "since", "until", "time_zone", "rows":[...]}, one row object per line.
  * Money is a string with six decimals (exact; never a float), times are ISO
  * 8601 strings, counts are numbers, NULL is null. */
-#include "render.h"
+#include "render_cell.h"
+#include "render_formats.h"
 
 #include "timestamp.h"
 
@@ -21,23 +22,24 @@ json_t *render_json_time(const int64_t *t)
 	return json_string(out);
 }
 
-static json_t *cell_value(sqlite3_stmt *st, int i)
+static json_t *cell_value(const struct store_rows *st, int i)
 {
 	char scratch[RENDER_CELL_MAX];
-	int type = sqlite3_column_type(st, i);
-	enum column_kind kind = render_column_kind(render_name_kind(sqlite3_column_name(st, i)), type);
-	const char *text = render_cell(st, i, kind, scratch);
+	enum cell_type type = store_rows_type(st, i);
+	enum column_kind kind = render_column_kind(render_name_kind(store_rows_name(st, i)), type);
+	size_t len;
+	const char *text = render_cell(st, i, kind, scratch, &len);
 	if (!text)
 		return json_null();
-	if (kind == COLUMN_NUMBER && type == SQLITE_INTEGER)
-		return json_integer(sqlite3_column_int64(st, i));
+	if (kind == COLUMN_NUMBER && type == CELL_INTEGER)
+		return json_integer(store_rows_int(st, i));
 	if (kind == COLUMN_NUMBER)
-		return json_real(sqlite3_column_double(st, i));
-	json_t *s = json_stringn(text, kind == COLUMN_TEXT ? (size_t)sqlite3_column_bytes(st, i) : strlen(text));
+		return json_real(store_rows_real(st, i));
+	json_t *s = json_stringn(text, len);
 	return s ? s : json_null(); /* not valid UTF-8: cannot be represented */
 }
 
-int render_json(FILE *out, sqlite3_stmt *st, const struct render_meta *meta)
+int render_json(FILE *out, struct store_rows *st, const struct render_meta *meta)
 {
 	json_t *head = json_object();
 	json_object_set_new(head, "schema_version", json_integer(JSON_SCHEMA_VERSION));
@@ -53,16 +55,16 @@ int render_json(FILE *out, sqlite3_stmt *st, const struct render_meta *meta)
 	fprintf(out, "%.*s,\"rows\":[", (int)strlen(text) - 1, text);
 	free(text);
 
-	int columns = sqlite3_column_count(st), rc, first = 1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	int columns = store_rows_columns(st), rc, first = 1;
+	while ((rc = store_rows_next(st)) == 1) {
 		json_t *row = json_object();
 		for (int i = 0; i < columns; i++)
-			json_object_set_new(row, sqlite3_column_name(st, i), cell_value(st, i));
+			json_object_set_new(row, store_rows_name(st, i), cell_value(st, i));
 		fputs(first ? "\n" : ",\n", out);
 		json_dumpf(row, out, JSON_COMPACT | JSON_REAL_PRECISION(15));
 		json_decref(row);
 		first = 0;
 	}
 	fputs("\n]}\n", out);
-	return rc == SQLITE_DONE ? 0 : render_step_error(st);
+	return rc;
 }

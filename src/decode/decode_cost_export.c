@@ -10,6 +10,7 @@
  * Rows land in the costs table like Costs API results, keyed by day,
  * project and line item; raw keeps the row as a JSON object of its columns. */
 #include "decode.h"
+#include "decode_fields.h"
 
 #include "error.h"
 #include "money.h"

@@ -1,7 +1,8 @@
 /* CSV: RFC 4180, UTF-8, a header row, "\n" line ends, formula-safe text
  * cells (csv_write.h), numeric cells never quoted or prefixed; NULL is an
  * empty cell. */
-#include "render.h"
+#include "render_cell.h"
+#include "render_formats.h"
 
 #include "csv_write.h"
 #include "xalloc.h"
@@ -9,15 +10,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-int render_csv(FILE *out, sqlite3_stmt *st)
+int render_csv(FILE *out, struct store_rows *st)
 {
 	struct buf line = {0};
-	int columns = sqlite3_column_count(st), rc;
+	int columns = store_rows_columns(st), rc;
 	char scratch[RENDER_CELL_MAX];
 	enum column_kind *named = xcalloc((size_t)columns + 1, sizeof *named);
 
 	for (int i = 0; i < columns; i++) {
-		const char *name = sqlite3_column_name(st, i);
+		const char *name = store_rows_name(st, i);
 		named[i] = render_name_kind(name);
 		if (i)
 			buf_putc(&line, ',');
@@ -26,16 +27,16 @@ int render_csv(FILE *out, sqlite3_stmt *st)
 	buf_putc(&line, '\n');
 	fwrite(line.data, 1, line.len, out);
 
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = store_rows_next(st)) == 1) {
 		buf_reset(&line);
 		for (int i = 0; i < columns; i++) {
-			enum column_kind kind = render_column_kind(named[i], sqlite3_column_type(st, i));
-			const char *text = render_cell(st, i, kind, scratch);
+			enum column_kind kind = render_column_kind(named[i], store_rows_type(st, i));
+			size_t len;
+			const char *text = render_cell(st, i, kind, scratch, &len);
 			if (i)
 				buf_putc(&line, ',');
 			if (!text)
 				continue;
-			size_t len = kind == COLUMN_TEXT ? (size_t)sqlite3_column_bytes(st, i) : strlen(text);
 			if (kind == COLUMN_TEXT)
 				csv_write_text(&line, text, len);
 			else
@@ -46,5 +47,5 @@ int render_csv(FILE *out, sqlite3_stmt *st)
 	}
 	buf_free(&line);
 	free(named);
-	return rc == SQLITE_DONE ? 0 : render_step_error(st);
+	return rc;
 }

@@ -3,7 +3,8 @@
  * in items wherever they appear: container calls (code_interpreter_call,
  * and shell_call with a container_reference environment) and
  * container_file_citation annotations in messages. */
-#include "decode.h"
+#include "decode_fields.h"
+#include "decode_resources.h"
 
 #include "error.h"
 

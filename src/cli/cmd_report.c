@@ -117,7 +117,7 @@ enum outcome cmd_report(const struct global_options *global, int argc, char **ar
 	    .report = report->name, .now = global->now, .since = params.since, .until = params.until, .zone = zone};
 	if (store_open(global->db_path, STORE_EXISTING, &store) || audit_run(store, &params))
 		goto done;
-	if (render_query(store_db(store), report->query, output,
+	if (render_query(store, report->query, NULL, 0, output,
 	                 format < 0 ? report->default_format : (enum render_format)format, &meta))
 		goto done;
 	outcome = OUTCOME_OK;

@@ -1,7 +1,8 @@
 /* Response objects (GET /responses/{id}): the response itself, what its
  * tools asked of containers (code interpreter and Hosted Shell), and the
  * container calls and citations in its output. */
-#include "decode.h"
+#include "decode_fields.h"
+#include "decode_resources.h"
 
 #include "error.h"
 

@@ -1,6 +1,7 @@
 /* Container objects (GET /containers, GET /containers/{id}), their file
  * lists (GET /containers/{id}/files), and delete markers. */
-#include "decode.h"
+#include "decode_fields.h"
+#include "decode_resources.h"
 
 #include "error.h"
 

@@ -55,7 +55,7 @@ static int match_key(void *ctx, const char *project_id, const char *redacted)
 
 int collect_key_project(struct collector *c, volatile int *interrupted)
 {
-	const char *label = c->global->project;
+	const char *label = c->options->target.project;
 	const char *key = c->options->keys->api;
 	char **projects = NULL;
 	struct match m = {.key = key};

@@ -1,7 +1,8 @@
 /* Text: for people. Tables are aligned columns, long cells cut to 60
  * characters with "...", control characters shown as spaces; the summary
  * is laid out as titled sections. NULL money shows as "unpriced". */
-#include "render.h"
+#include "render_cell.h"
+#include "render_formats.h"
 
 #include "money.h"
 #include "timestamp.h"
@@ -62,28 +63,28 @@ static void write_header(FILE *out, const struct render_meta *meta)
 }
 
 /* The summary's rows are (section, item, count, amount_usd, detail). */
-static int render_summary(FILE *out, sqlite3_stmt *st, const struct render_meta *meta)
+static int render_summary(FILE *out, struct store_rows *st, const struct render_meta *meta)
 {
 	char section[128] = "", money[MONEY_MAX + 1];
 	int rc;
 	write_header(out, meta);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *name = (const char *)sqlite3_column_text(st, 0);
-		char *item = display((const char *)sqlite3_column_text(st, 1));
-		const char *detail = (const char *)sqlite3_column_text(st, 4);
+	while ((rc = store_rows_next(st)) == 1) {
+		const char *name = store_rows_text(st, 0, NULL);
+		char *item = display(store_rows_text(st, 1, NULL));
+		const char *detail = store_rows_type(st, 4) == CELL_NULL ? NULL : store_rows_text(st, 4, NULL);
 		if (strcmp(section, name)) {
 			fprintf(out, "%s%s\n", section[0] ? "\n" : "", name);
 			snprintf(section, sizeof section, "%s", name);
 		}
 		fputs("  ", out);
 		pad(out, item, 54, 0);
-		if (sqlite3_column_type(st, 2) != SQLITE_NULL)
-			fprintf(out, " %8lld", (long long)sqlite3_column_int64(st, 2));
+		if (store_rows_type(st, 2) != CELL_NULL)
+			fprintf(out, " %8lld", (long long)store_rows_int(st, 2));
 		else
 			fprintf(out, " %8s", "");
-		if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
+		if (store_rows_type(st, 3) != CELL_NULL) {
 			money[0] = '$';
-			money_format(sqlite3_column_int64(st, 3), money + 1);
+			money_format(store_rows_int(st, 3), money + 1);
 			fprintf(out, "  %14s", money);
 		} else {
 			fprintf(out, "  %14s", "");
@@ -93,15 +94,15 @@ static int render_summary(FILE *out, sqlite3_stmt *st, const struct render_meta 
 		fputc('\n', out);
 		free(item);
 	}
-	return rc == SQLITE_DONE ? 0 : render_step_error(st);
+	return rc;
 }
 
-int render_text(FILE *out, sqlite3_stmt *st, const struct render_meta *meta)
+int render_text(FILE *out, struct store_rows *st, const struct render_meta *meta)
 {
 	if (!strcmp(meta->report, "summary"))
 		return render_summary(out, st, meta);
 
-	int columns = sqlite3_column_count(st), rc;
+	int columns = store_rows_columns(st), rc;
 	size_t *width = xcalloc((size_t)columns, sizeof *width);
 	int *numeric = xcalloc((size_t)columns, sizeof *numeric);
 	char **cells = NULL, scratch[RENDER_CELL_MAX];
@@ -109,17 +110,18 @@ int render_text(FILE *out, sqlite3_stmt *st, const struct render_meta *meta)
 
 	enum column_kind *named = xcalloc((size_t)columns + 1, sizeof *named);
 	for (int i = 0; i < columns; i++) {
-		width[i] = strlen(sqlite3_column_name(st, i));
-		named[i] = render_name_kind(sqlite3_column_name(st, i));
+		width[i] = strlen(store_rows_name(st, i));
+		named[i] = render_name_kind(store_rows_name(st, i));
 	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = store_rows_next(st)) == 1) {
 		if ((rows + 1) * (size_t)columns > cap) {
 			cap = cap ? cap * 2 : (size_t)columns * 64;
 			cells = xrealloc(cells, cap * sizeof *cells);
 		}
 		for (int i = 0; i < columns; i++) {
-			enum column_kind kind = render_column_kind(named[i], sqlite3_column_type(st, i));
-			const char *text = render_cell(st, i, kind, scratch);
+			enum column_kind kind = render_column_kind(named[i], store_rows_type(st, i));
+			size_t len;
+			const char *text = render_cell(st, i, kind, scratch, &len);
 			char *cell = display(text ? text : (kind == COLUMN_MONEY ? "unpriced" : ""));
 			numeric[i] |= kind == COLUMN_NUMBER || kind == COLUMN_MONEY;
 			if (display_width(cell) > width[i])
@@ -130,7 +132,7 @@ int render_text(FILE *out, sqlite3_stmt *st, const struct render_meta *meta)
 	}
 	write_header(out, meta);
 	for (int i = 0; i < columns; i++) {
-		pad(out, sqlite3_column_name(st, i), width[i], numeric[i]);
+		pad(out, store_rows_name(st, i), width[i], numeric[i]);
 		fputs(i + 1 < columns ? "  " : "\n", out);
 	}
 	for (size_t r = 0; r < rows; r++) {
@@ -146,5 +148,5 @@ int render_text(FILE *out, sqlite3_stmt *st, const struct render_meta *meta)
 	free(width);
 	free(numeric);
 	free(named);
-	return rc == SQLITE_DONE ? 0 : render_step_error(st);
+	return rc;
 }

@@ -34,7 +34,7 @@ enum outcome cmd_runs(const struct global_options *global, int argc, char **argv
 	struct render_meta meta = {.report = "runs", .now = global->now, .zone = "UTC"};
 	if (store_open(global->db_path, STORE_EXISTING, &store))
 		return OUTCOME_FAILED;
-	int rc = render_query(store_db(store), "reports/runs.sql", NULL, (enum render_format)format, &meta);
+	int rc = render_query(store, "reports/runs.sql", NULL, 0, NULL, (enum render_format)format, &meta);
 	store_free(store);
 	return rc ? OUTCOME_FAILED : OUTCOME_OK;
 }

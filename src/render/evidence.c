@@ -24,6 +24,7 @@ static const char *const folders[] = {"raw", "raw/containers", "raw/responses", 
 
 struct pack {
 	const struct evidence_options *o;
+	struct store *store;
 	sqlite3 *db;
 	char *query_error; /* the first figure that could not be read: the pack is not written */
 	char **files;      /* paths relative to the folder, in writing order */
@@ -252,7 +253,7 @@ static int report(struct pack *p, const char *relative, const char *query, const
 	struct render_meta meta = {
 	    .report = relative, .now = p->o->now, .since = p->o->since, .until = p->o->until, .zone = "UTC"};
 	char *path = in_pack(p, relative);
-	int rc = render_query(p->db, query, path, RENDER_CSV, &meta);
+	int rc = render_query(p->store, query, NULL, 0, path, RENDER_CSV, &meta);
 	if (!rc)
 		chmod(path, 0600);
 	free(path);
@@ -610,7 +611,7 @@ static int manifest(struct pack *p)
 
 int evidence_write(struct store *store, const struct evidence_options *o)
 {
-	struct pack p = {.o = o, .db = store_db(store)};
+	struct pack p = {.o = o, .store = store, .db = store_db(store)};
 	struct buf summary = {0};
 	int rc = -1;
 	if (prepare_folder(&p) || report(&p, "orphans.csv", "reports/containers.sql", "orphan") ||

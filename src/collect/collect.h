@@ -7,7 +7,6 @@
 #ifndef CNTRAUDIT_COLLECT_H
 #define CNTRAUDIT_COLLECT_H
 
-#include "cli.h"
 #include "decode.h"
 #include "http.h"
 #include "id_sources.h"
@@ -17,7 +16,23 @@
 
 #include <jansson.h>
 
+/* Where a collect reads from and writes to (the global options). */
+struct collect_target {
+	const char *db_path;  /* the store */
+	const char *base_url; /* API root, e.g. https://api.openai.com/v1 */
+	const char *project;  /* the label stored on collected objects (a proj_ ID is also sent) */
+	const char *org;      /* sent as OpenAI-Organization; may be NULL */
+};
+
+/* How a collect ended: the command turns it into an exit code. */
+enum collect_result {
+	COLLECT_OK,
+	COLLECT_FAILED,  /* the error is set */
+	COLLECT_PARTIAL, /* some items failed and were listed, or it was interrupted */
+};
+
 struct collect_options {
+	struct collect_target target;
 	int jobs;                               /* --jobs */
 	int progress;                           /* draw progress (stderr is a terminal, no --no-progress) */
 	int with_files;                         /* --with-files */
@@ -34,14 +49,14 @@ struct collect_options {
 struct collect_keys {
 	char *api, *admin; /* NULL when unset or empty */
 };
-/* 0, or -1 with a usage error naming the variable when a key holds a space
- * or a control character (a pasted trailing newline among them): nothing
- * has been sent. Also turns core dumps off, the keys being in memory. */
+/* 0, or -1 with the error set (naming the variable: a usage error) when a
+ * key holds a space or a control character (a pasted trailing newline among
+ * them): nothing has been sent. Also turns core dumps off, the keys being in
+ * memory. */
 int collect_keys_read(struct collect_keys *keys);
 void collect_keys_free(struct collect_keys *keys);
 
 struct collector {
-	const struct global_options *global;
 	const struct collect_options *options;
 	struct store *store;
 	struct http_client *http;
@@ -57,12 +72,12 @@ struct collector {
 	int fatal; /* the collect cannot go on (set with the error) */
 };
 
-/* Opens the store and HTTP client and records the run. admin: whether the
- * admin key is what this command needs. OUTCOME_OK, or the failure. */
-enum outcome collector_open(struct collector *c, const struct global_options *global,
-                            const struct collect_options *options, const char *command, int argc, char **argv);
-/* Commits, records the run, prints the one-line summary; the outcome. */
-enum outcome collector_close(struct collector *c, const char *command, int interrupted);
+/* Opens the store and HTTP client and records the run (command, and the
+ * arguments as given). 0, or -1 with the error set. */
+int collector_open(struct collector *c, const struct collect_options *options, const char *command, int argc,
+                   char **argv);
+/* Commits, records the run, prints the one-line summary; how it ended. */
+enum collect_result collector_close(struct collector *c, const char *command, int interrupted);
 
 /* Decodes and stores a successful response body; parent_id for item pages.
  * Returns the parsed document (caller decrefs), or NULL when the body was
