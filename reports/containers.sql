@@ -1,5 +1,6 @@
 -- containers: one row per container created in the window, with the audit's
--- verdict on it. Also serves the orphans report (only_classification set).
+-- verdict on it. Also serves the orphans report and the evidence's
+-- orphans.csv: :only, when bound, keeps one classification.
 -- Columns (SPEC order): container_id, project_id, name, memory_limit (empty
 -- when the API omitted it: priced as 1g), status, created_at, last_active_at,
 -- ci_calls (code_interpreter_call items that ran in it), shell_calls
@@ -15,4 +16,5 @@ SELECT container_id, project_id, name, memory_limit, status, created_at, last_ac
        ci_calls, shell_calls, responses, thread_id, classification, reason, attributed_response_id, attribution,
        billable_units, pricing_rule, estimated_cost_usd
 FROM audit_window
+WHERE :only IS NULL OR classification = :only
 ORDER BY created_at, container_id;

@@ -50,8 +50,7 @@ thread_totals AS ( -- one pass over the threads
          coalesce(sum(expired_recreated), 0) AS expired_recreated, coalesce(sum(at_risk), 0) AS at_risk
   FROM audit_thread_window),
 windowed_responses AS NOT MATERIALIZED (
-  SELECT r.conversation_id, r.requests_container_auto, r.ran_code FROM audit_response r, p
-  WHERE (p.since IS NULL OR r.created_at >= p.since) AND (p.until IS NULL OR r.created_at < p.until)),
+  SELECT conversation_id, requests_container_auto, ran_code FROM audit_response_window),
 orphans AS (
   SELECT container_id, created_at, attributed_response_id, attribution, estimated_cost_usd, unpriced,
          row_number() OVER (ORDER BY created_at, container_id) AS n
@@ -156,8 +155,7 @@ SELECT section, item, count, amount_usd, detail FROM (
   SELECT 7, row_number() OVER (ORDER BY pricing_rule, tier, unpriced), 'pricing',
          pricing_rule || ' ' || tier || iif(unpriced, ' unpriced', ''), containers, cost,
          iif(unpriced, 'no price in the table; billable units to price by hand: ' || units,
-             usd(unit_price_micros) || ' per ' || CASE pricing_rule WHEN 'per_container' THEN 'container'
-               WHEN 'per_session_20m' THEN '20-minute session' ELSE 'minute, 5-minute minimum' END
+             usd(unit_price_micros) || ' per ' || rule_word(pricing_rule, 'priced_per')
              || ', table ' || price_version)
   FROM pricing
   UNION ALL

@@ -124,3 +124,6 @@ INSERT INTO prices VALUES
   ('4g',  '2026-06-02', NULL,         'per_minute_min5', 6000,    'openai-2026-06-02'),
   ('16g', '2026-06-02', NULL,         'per_minute_min5', 24000,   'openai-2026-06-02'),
   ('64g', '2026-06-02', NULL,         'per_minute_min5', 96000,   'openai-2026-06-02');
+
+-- The schema this migration brings (src/store/store.c checks it).
+PRAGMA user_version = 1;

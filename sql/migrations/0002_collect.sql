@@ -43,3 +43,6 @@ CREATE TABLE container_files (
 ALTER TABLE containers ADD COLUMN request_id TEXT;
 ALTER TABLE responses ADD COLUMN request_id TEXT;
 ALTER TABLE items ADD COLUMN request_id TEXT;
+
+-- The schema this migration brings (src/store/store.c checks it).
+PRAGMA user_version = 2;

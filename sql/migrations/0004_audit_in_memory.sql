@@ -8,3 +8,6 @@ DROP INDEX IF EXISTS responses_by_previous;
 DROP INDEX IF EXISTS responses_by_conversation;
 DROP INDEX IF EXISTS ci_calls_by_container;
 DROP INDEX IF EXISTS ci_calls_by_response;
+
+-- The schema this migration brings (src/store/store.c checks it).
+PRAGMA user_version = 4;

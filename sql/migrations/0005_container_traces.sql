@@ -87,3 +87,6 @@ CREATE TABLE label_projects (
   learned_at INTEGER NOT NULL,
   PRIMARY KEY (label, project_id)
 ) STRICT;
+
+-- The schema this migration brings (src/store/store.c checks it).
+PRAGMA user_version = 5;

@@ -1,11 +1,12 @@
 #include "audit.h"
 
 #include "audit_engine.h"
-#include "embedded_sql.h"
 #include "error.h"
 #include "money.h"
-#include "xalloc.h"
 #include "timestamp.h"
+#include "xalloc.h"
+
+#include <stdlib.h>
 
 typedef void (*time_formatter)(int64_t t, char out[TIMESTAMP_MAX]);
 
@@ -32,58 +33,76 @@ static void sql_usd(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_text(ctx, out, -1, SQLITE_TRANSIENT);
 }
 
-int audit_register_functions(sqlite3 *db)
+/* The report window, said once: a time t inside [since, until), a span
+ * [first, last] that overlaps it. An open end admits anything, a NULL
+ * time included; a bound end admits no NULL. */
+struct window {
+	int has_since, has_until;
+	int64_t since, until;
+};
+
+static void sql_in_window(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const struct window *w = sqlite3_user_data(ctx);
+	sqlite3_value *first = argv[0], *last = argv[argc - 1]; /* in_window(t): both t */
+	int after_since =
+	    !w->has_since || (sqlite3_value_type(last) != SQLITE_NULL && sqlite3_value_int64(last) >= w->since);
+	int before_until =
+	    !w->has_until || (sqlite3_value_type(first) != SQLITE_NULL && sqlite3_value_int64(first) < w->until);
+	sqlite3_result_int(ctx, after_since && before_until);
+}
+
+/* iso_time(t), local_day(t), local_month(t), usd(micros); and the window
+ * of params: in_window(t), active_in_window(first, last). */
+static int register_functions(sqlite3 *db, const struct audit_params *params)
 {
 	const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
+	struct window *w = xmalloc(sizeof *w);
+	*w = (struct window){params->since != NULL, params->until != NULL, params->since ? *params->since : 0,
+	                     params->until ? *params->until : 0};
 	if (sqlite3_create_function(db, "iso_time", 1, flags, (void *)timestamp_format, sql_time, NULL, NULL) ||
 	    sqlite3_create_function(db, "local_day", 1, flags, (void *)timestamp_format_day, sql_time, NULL, NULL) ||
 	    sqlite3_create_function(db, "local_month", 1, flags, (void *)timestamp_format_month, sql_time, NULL,
 	                            NULL) ||
-	    sqlite3_create_function(db, "usd", 1, flags, NULL, sql_usd, NULL, NULL))
+	    sqlite3_create_function(db, "usd", 1, flags, NULL, sql_usd, NULL, NULL) ||
+	    sqlite3_create_function_v2(db, "in_window", 1, flags, w, sql_in_window, NULL, NULL, free) ||
+	    sqlite3_create_function_v2(db, "active_in_window", 2, flags, w, sql_in_window, NULL, NULL, NULL))
 		return error_set("cannot register SQL functions: %s", sqlite3_errmsg(db));
 	return 0;
 }
 
-static void bind_optional(sqlite3_stmt *st, int i, const int64_t *v)
+/* Records params in temp.audit_params, for the reports that print them. */
+static int record_params(struct store *store, const struct audit_params *params)
 {
-	if (v)
-		sqlite3_bind_int64(st, i, *v);
-	else
-		sqlite3_bind_null(st, i);
+	sqlite3_stmt *st;
+	if (store_exec_ref(store, "sql/audit/params.sql#create") ||
+	    store_prepare(store, "sql/audit/params.sql#set", &st))
+		return -1;
+	sqlite3_bind_int64(st, 1, params->now);
+	if (params->since)
+		sqlite3_bind_int64(st, 2, *params->since);
+	if (params->until)
+		sqlite3_bind_int64(st, 3, *params->until);
+	sqlite3_bind_text(st, 4, params->period ? params->period : "day", -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : store_error(store, "cannot prepare the audit");
 }
 
 int audit_run(struct store *store, const struct audit_params *params)
 {
-	sqlite3 *db = store_db(store);
-	sqlite3_stmt *st = NULL;
-
-	if (audit_register_functions(db) ||
-	    store_exec(store, "DROP TABLE IF EXISTS temp.audit_params;"
-	                      "CREATE TEMP TABLE audit_params(now INTEGER NOT NULL, since INTEGER, until INTEGER,"
-	                      " period TEXT NOT NULL, only_classification TEXT)"))
+	if (register_functions(store_db(store), params) || record_params(store, params))
 		return -1;
-	if (sqlite3_prepare_v2(db, "INSERT INTO temp.audit_params VALUES (?1, ?2, ?3, ?4, ?5)", -1, &st, NULL))
-		return store_error(store, "cannot prepare the audit");
-	sqlite3_bind_int64(st, 1, params->now);
-	bind_optional(st, 2, params->since);
-	bind_optional(st, 3, params->until);
-	sqlite3_bind_text(st, 4, params->period ? params->period : "day", -1, SQLITE_STATIC);
-	if (params->only_classification)
-		sqlite3_bind_text(st, 5, params->only_classification, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return store_error(store, "cannot prepare the audit");
 	/* Memory and temp views only: a read-only or busy database still audits.
 	 * One read transaction, so every table is seen at the same moment. */
 	struct audit *a = xcalloc(1, sizeof *a);
 	a->params = *params;
-	if (store_exec(store, "BEGIN") || audit_load(a, db)) {
-		store_exec(store, "ROLLBACK");
+	if (store_snapshot_begin(store) || audit_load(a, store)) {
+		store_snapshot_end(store);
 		audit_free(a);
 		return -1;
 	}
-	store_exec(store, "COMMIT");
+	store_snapshot_end(store);
 	audit_containers(a);
 	audit_threads(a);
 	if (a->overflow) {
@@ -91,7 +110,7 @@ int audit_run(struct store *store, const struct audit_params *params)
 		audit_free(a);
 		return -1;
 	}
-	if (audit_tables_register(db, a)) /* frees a on failure */
+	if (audit_tables_register(store_db(store), a)) /* frees a on failure */
 		return store_error(store, "cannot prepare the audit");
-	return store_exec(store, embedded_sql_find("reports/audit.sql"));
+	return store_exec_ref(store, "sql/audit/views.sql");
 }

@@ -4,8 +4,9 @@
  *   audit_threads.c     threads (conversations and chains) and their flags
  *   audit_tables.c      the results as SQL virtual tables for the reports
  * Each stage is a pass or a sort over arrays, so the audit grows as
- * n log n with the data (SPEC section 3 holds the rules; reports/ the
- * queries that read the tables). */
+ * n log n with the data (SPEC section 3 holds the rules; sql/audit/ the
+ * queries that load it and the views over its tables; reports/ the queries
+ * that read them). */
 #ifndef CNTRAUDIT_AUDIT_ENGINE_H
 #define CNTRAUDIT_AUDIT_ENGINE_H
 
@@ -94,12 +95,25 @@ struct audit {
 	char *overflow;                      /* the first estimate past INT64_MAX micro-dollars, in words */
 };
 
-int audit_load(struct audit *a, sqlite3 *db);
+int audit_load(struct audit *a, struct store *store);
 /* Each sets a->overflow (and stops adding) when an estimate would pass
  * INT64_MAX micro-dollars. */
 void audit_containers(struct audit *a);
 void audit_threads(struct audit *a);
 int audit_tables_register(sqlite3 *db, struct audit *a);
+/* Orders of the containers besides their own, made once when first asked
+ * for (audit_orders.c): by (pricing_rule, tier, unpriced), by project. */
+const uint32_t *audit_containers_by_pricing(struct audit *a);
+const uint32_t *audit_containers_by_project(struct audit *a);
+/* A container's memory tier, "1g" when the API gave none. */
+const char *audit_container_tier(const struct audit *a, const struct audit_container *c);
+/* The audit in words (audit_words.c), each owned by the caller: why a
+ * container has its classification; an orphan's attribution ("unique",
+ * "ambiguous:N", "none"; "" for others); a thread's flags
+ * ("repetitive;at_risk"). */
+char *audit_container_reason(const struct audit *a, const struct audit_container *c);
+char *audit_attribution(const struct audit_container *c);
+char *audit_thread_flags(const struct audit_thread *t);
 void audit_free(struct audit *a);
 
 /* When a thread was first / last seen: its responses, else its dated

@@ -14,6 +14,7 @@
 #include "xalloc.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -164,12 +165,15 @@ static void copy_row(struct batch *b, sqlite3_stmt *st)
 	}
 }
 
-/* Runs sql and hands each result row to row() on the interning thread. */
-static int scan(struct pipeline *p, sqlite3 *db, const char *sql, row_fn row)
+/* Runs part of sql/audit/load.sql and hands each result row to row() on
+ * the interning thread. */
+static int scan(struct pipeline *p, struct store *store, const char *part, row_fn row)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return error_set("audit: cannot read the store: %s", sqlite3_errmsg(db));
+	char ref[64];
+	snprintf(ref, sizeof ref, "sql/audit/load.sql#%s", part);
+	if (store_prepare(store, ref, &st))
+		return -1;
 	int columns = sqlite3_column_count(st), rc;
 	if (columns > MAX_COLUMNS) {
 		sqlite3_finalize(st);
@@ -185,10 +189,10 @@ static int scan(struct pipeline *p, sqlite3 *db, const char *sql, row_fn row)
 		}
 	}
 	submit(p, b);
-	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
-		return error_set("audit: cannot read the store: %s", sqlite3_errmsg(db));
-	return 0;
+		store_error(store, "audit: cannot read the store");
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 #define GROW(array, count, cap)                                                                                        \
@@ -266,21 +270,20 @@ static void reference_row(struct loader *l, const struct row *st)
 	                                                           row_int(st, 2) != 0, row_int(st, 3) != 0};
 }
 
-/* About how many IDs the audit will intern (rowids only grow, so the
- * largest is a fast upper bound of a table's rows): sizes the table once. */
-static size_t row_estimate(sqlite3 *db)
+/* About how many IDs the audit will intern: sizes the symbol table once.
+ * 0, or -1 with the error set. */
+static int row_estimate(struct store *store, size_t *n)
 {
 	sqlite3_stmt *st;
-	size_t n = 0;
-	if (sqlite3_prepare_v2(db,
-	                       "SELECT (SELECT coalesce(max(rowid), 0) FROM main.containers)"
-	                       " + (SELECT coalesce(max(rowid), 0) FROM main.responses)"
-	                       " + (SELECT coalesce(max(rowid), 0) FROM main.container_calls)",
-	                       -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		n = (size_t)sqlite3_column_int64(st, 0);
+	if (store_prepare(store, "sql/audit/load.sql#estimate", &st))
+		return -1;
+	int rc = sqlite3_step(st);
+	int64_t rows = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_finalize(st);
-	return n < (size_t)1 << 28 ? n : (size_t)1 << 28;
+	if (rc != SQLITE_ROW)
+		return store_error(store, "audit: cannot read the store");
+	*n = rows < ((int64_t)1 << 28) ? (size_t)rows : (size_t)1 << 28;
+	return 0;
 }
 
 static int by_created_then_id(const void *x, const void *y, void *syms)
@@ -291,32 +294,18 @@ static int by_created_then_id(const void *x, const void *y, void *syms)
 	return strcmp(symtab_str(syms, a->id), symtab_str(syms, b->id));
 }
 
-static int scan_all(struct pipeline *p, sqlite3 *db)
+static int scan_all(struct pipeline *p, struct store *store)
 {
-	return scan(p, db,
-	            "SELECT memory_limit, effective_from, effective_until, rule, unit_price_micros, version"
-	            " FROM main.prices ORDER BY memory_limit, effective_from",
-	            price_row) ||
-	       scan(p, db,
-	            "SELECT id, project_id, name, memory_limit, status, created_at, last_active_at,"
-	            " expires_after_minutes FROM main.containers",
-	            container_row) ||
-	       scan(p, db,
-	            "SELECT id, project_id, created_at, completed_at, previous_response_id, conversation_id,"
-	            " requests_container_auto FROM main.responses",
-	            response_row) ||
-	       scan(p, db,
-	            "SELECT container_id, response_id, conversation_id, context_response_id, kind = 'shell_call'"
-	            " FROM main.container_calls",
-	            call_row) ||
-	       scan(p, db,
-	            "SELECT container_id, referrer_id, kind = 'named', referrer_kind = 'response'"
-	            " FROM main.container_references",
-	            reference_row);
+	return scan(p, store, "prices", price_row) || scan(p, store, "containers", container_row) ||
+	       scan(p, store, "responses", response_row) || scan(p, store, "calls", call_row) ||
+	       scan(p, store, "references", reference_row);
 }
 
-int audit_load(struct audit *a, sqlite3 *db)
+int audit_load(struct audit *a, struct store *store)
 {
+	size_t estimate = 0;
+	if (row_estimate(store, &estimate))
+		return -1;
 	struct pipeline *p = xcalloc(1, sizeof *p);
 	pthread_t interner;
 	p->loader.a = a;
@@ -325,10 +314,10 @@ int audit_load(struct audit *a, sqlite3 *db)
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->filled, NULL);
 	pthread_cond_init(&p->emptied, NULL);
-	a->syms = symtab_new(row_estimate(db));
+	a->syms = symtab_new(estimate);
 	/* Without a second thread (a tight address-space limit, say), one does it all. */
 	p->direct = pthread_create(&interner, NULL, intern_rows, p) != 0;
-	int rc = scan_all(p, db);
+	int rc = scan_all(p, store);
 	if (!p->direct) {
 		submit(p, NULL); /* the end, after everything submitted */
 		pthread_join(interner, NULL);

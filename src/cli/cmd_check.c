@@ -8,10 +8,10 @@
 #include "cli.h"
 
 #include "audit.h"
-#include "embedded_sql.h"
 #include "error.h"
 #include "money.h"
 #include "render.h"
+#include "rows.h"
 #include "store.h"
 #include "xalloc.h"
 
@@ -186,20 +186,11 @@ static void print_json(const struct figures *f, const struct thresholds *t, cons
 
 static int read_figures(struct store *store, struct figures *f)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = -1;
-	if (sqlite3_prepare_v2(store_db(store), embedded_sql_find("reports/check.sql"), -1, &st, NULL) ||
-	    sqlite3_step(st) != SQLITE_ROW) {
-		store_error(store, "cannot run the check");
-		goto done;
-	}
-	*f = (struct figures){sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
-	                      sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 5),
-	                      sqlite3_column_int64(st, 6)};
-	rc = 0;
-done:
-	sqlite3_finalize(st);
-	return rc;
+	int64_t v[7];
+	if (store_figures(store, "sql/commands/check.sql", "the check", v, 7))
+		return -1;
+	*f = (struct figures){v[0], v[1], v[2], v[3], v[4], v[5], v[6]};
+	return 0;
 }
 
 enum outcome cmd_check(const struct global_options *global, int argc, char **argv)

@@ -5,6 +5,7 @@
 #include "cli.h"
 
 #include "collect.h"
+#include "collect_state.h"
 #include "error.h"
 #include "log.h"
 #include "timestamp.h"
@@ -41,23 +42,97 @@ static void on_interrupt(int sig)
 }
 
 enum what { WHAT_CONTAINERS, WHAT_RESPONSES, WHAT_CONVERSATIONS, WHAT_USAGE, WHAT_ALL };
+static const char *const what_names[] = {"containers", "responses", "conversations", "usage", "all"};
+#define FOR(w) (1u << (w))
 
-/* The earliest day a container was created, for `collect all` without --since. */
-static int earliest_container_day(struct store *store, int64_t *out)
+/* A collect being run: what was asked, its options and keys, its collector. */
+struct run {
+	enum what what;
+	struct collect_options o;
+	struct collect_keys keys;
+	struct collector c;
+	int64_t since; /* collect all's --since when none was given: the oldest container's day */
+	int help;      /* --help was answered */
+};
+
+static int usage_since(struct run *r)
 {
-	sqlite3_stmt *st = NULL;
-	int found = 0;
-	if (sqlite3_prepare_v2(store_db(store), "SELECT min(created_at) FROM containers", -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-		int64_t t = sqlite3_column_int64(st, 0);
-		*out = t - t % 86400;
-		found = 1;
+	if (r->o.since)
+		return 1;
+	int64_t t;
+	int found = store_earliest_container(r->c.store, &t);
+	if (found < 0)
+		return collector_fatal(&r->c, "cannot read the store: %s", error_message()), -1;
+	if (found) {
+		r->since = t - t % 86400;
+		r->o.since = &r->since;
 	}
-	sqlite3_finalize(st);
 	return found;
 }
 
-enum outcome cmd_collect(const struct global_options *global, int argc, char **argv)
+static int wants_files(struct run *r)
+{
+	return r->o.with_files;
+}
+static int has_responses(struct run *r)
+{
+	return r->o.responses.count > 0;
+}
+static int has_conversations(struct run *r)
+{
+	return r->o.conversations.count > 0;
+}
+static int has_admin(struct run *r)
+{
+	return r->keys.admin != NULL;
+}
+static int wants_usage(struct run *r)
+{
+	return r->what == WHAT_USAGE || (has_admin(r) && usage_since(r));
+}
+
+/* The collect, step by step: each runs for the collections in its mask
+ * when its condition holds (NULL: always), until one fails or Ctrl-C. */
+static const struct step {
+	unsigned what;
+	int (*when)(struct run *r);
+	int (*collect)(struct collector *c, volatile int *interrupted);
+} steps[] = {
+    {FOR(WHAT_CONTAINERS) | FOR(WHAT_ALL), NULL, collect_containers},
+    {FOR(WHAT_CONTAINERS) | FOR(WHAT_ALL), wants_files, collect_container_files},
+    {FOR(WHAT_RESPONSES) | FOR(WHAT_ALL), has_responses, collect_responses},
+    {FOR(WHAT_CONVERSATIONS) | FOR(WHAT_ALL), has_conversations, collect_conversations},
+    {FOR(WHAT_USAGE) | FOR(WHAT_ALL), wants_usage, collect_usage},
+    {FOR(WHAT_USAGE) | FOR(WHAT_ALL), has_admin, collect_key_project},
+};
+
+/* Runs every step that applies; how the collect ended. */
+static enum outcome run_steps(struct run *r, const char *command, int argc, char **argv)
+{
+	r->o.keys = &r->keys;
+	if (collector_open(&r->c, &r->o, command, argc, argv))
+		return OUTCOME_FAILED;
+	struct sigaction sa = {.sa_handler = on_interrupt}, old_int, old_term;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	for (size_t i = 0; i < sizeof steps / sizeof *steps && !interrupted && !r->c.fatal; i++) {
+		const struct step *s = &steps[i];
+		if ((s->what & FOR(r->what)) && (!s->when || s->when(r) > 0) && !r->c.fatal &&
+		    s->collect(&r->c, &interrupted))
+			break;
+	}
+	static const enum outcome outcomes[] = {
+	    [COLLECT_OK] = OUTCOME_OK, [COLLECT_FAILED] = OUTCOME_FAILED, [COLLECT_PARTIAL] = OUTCOME_PARTIAL};
+	enum outcome outcome = outcomes[collector_close(&r->c, command, interrupted)];
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	return outcome;
+}
+
+/* The command line into r. OUTCOME_OK to go on (r->help: --help was
+ * answered), else the usage error. */
+static enum outcome parse(int argc, char **argv, struct run *r)
 {
 	static const struct option options[] = {
 	    {"since", required_argument, NULL, 's'}, {"until", required_argument, NULL, 'u'},
@@ -65,161 +140,115 @@ enum outcome cmd_collect(const struct global_options *global, int argc, char **a
 	    {"no-chain", no_argument, NULL, 'n'},    {"with-files", no_argument, NULL, 'w'},
 	    {"jobs", required_argument, NULL, 'j'},  {"no-progress", no_argument, NULL, 'P'},
 	    {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
-	static const char *const names[] = {"containers", "responses", "conversations", "usage", "all"};
-	struct collect_options o = {.jobs = 8, .chain = 1, .progress = isatty(STDERR_FILENO)};
-	struct collect_keys keys = {0};
 	struct window window = {0};
-	int64_t since = 0;
-	int c, what = -1;
-	enum outcome outcome = OUTCOME_USAGE;
 	const char *from = NULL;
-	char command[64];
-
-	/* getopt permutes argv: keep the arguments as given for the runs record. */
-	char **given = xcalloc((size_t)argc + 1, sizeof *given);
-	memcpy(given, argv, (size_t)argc * sizeof *given);
-
+	int c, what = -1;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		switch (c) {
 		case 's':
 		case 'u':
 			if (options_window("collect", c, optarg, &window))
-				goto done;
+				return OUTCOME_USAGE;
 			break;
 		case 'f':
 			from = optarg;
 			break;
 		case 'S':
-			if (id_sources_scan(optarg, &o.responses, &o.conversations)) {
-				usage_error("collect", "--scan: %s", error_message());
-				goto done;
-			}
+			if (id_sources_scan(optarg, &r->o.responses, &r->o.conversations))
+				return usage_error("collect", "--scan: %s", error_message());
 			break;
 		case 'n':
-			o.chain = 0;
+			r->o.chain = 0;
 			break;
 		case 'w':
-			o.with_files = 1;
+			r->o.with_files = 1;
 			break;
 		case 'j': {
 			char *end;
 			long jobs = strtol(optarg, &end, 10);
-			if (*end || jobs < 1 || jobs > 256) {
-				usage_error("collect", "--jobs: '%s' is not a number from 1 to 256", optarg);
-				goto done;
-			}
-			o.jobs = (int)jobs;
+			if (*end || jobs < 1 || jobs > 256)
+				return usage_error("collect", "--jobs: '%s' is not a number from 1 to 256", optarg);
+			r->o.jobs = (int)jobs;
 			break;
 		}
 		case 'P':
-			o.progress = 0;
+			r->o.progress = 0;
 			break;
 		case 'h':
 			fputs(collect_usage_text, stdout);
-			outcome = OUTCOME_OK;
-			goto done;
+			r->help = 1;
+			return OUTCOME_OK;
 		default:
-			usage_bad_option("collect", argc, argv, optopt);
-			goto done;
+			return usage_bad_option("collect", argc, argv, optopt);
 		}
 	}
-	if (optind >= argc) {
-		usage_error("collect", "say what to collect: containers, responses, conversations, usage or all");
-		goto done;
-	}
+	if (optind >= argc)
+		return usage_error("collect",
+		                   "say what to collect: containers, responses, conversations, usage or all");
 	for (int i = 0; i < 5; i++)
-		if (!strcmp(argv[optind], names[i]))
+		if (!strcmp(argv[optind], what_names[i]))
 			what = i;
-	if (what < 0) {
-		usage_error("collect", "unknown collection '%s' (containers, responses, conversations, usage, all)",
-		            argv[optind]);
-		goto done;
-	}
+	if (what < 0)
+		return usage_error("collect",
+		                   "unknown collection '%s' (containers, responses, conversations, usage, all)",
+		                   argv[optind]);
+	r->what = (enum what)what;
 	for (int i = optind + 1; i < argc; i++) {
 		int ok = (what == WHAT_RESPONSES && id_is_response(argv[i])) ||
 		         (what == WHAT_CONVERSATIONS && id_is_conversation(argv[i]));
-		if (!ok) {
-			usage_error("collect", "'%s' is not a %s", argv[i],
-			            what == WHAT_RESPONSES       ? "resp_ ID"
-			            : what == WHAT_CONVERSATIONS ? "conv_ ID"
-			                                         : "valid argument here");
-			goto done;
-		}
-		id_set_add(what == WHAT_RESPONSES ? &o.responses : &o.conversations, argv[i]);
+		if (!ok)
+			return usage_error("collect", "'%s' is not a %s", argv[i],
+			                   what == WHAT_RESPONSES       ? "resp_ ID"
+			                   : what == WHAT_CONVERSATIONS ? "conv_ ID"
+			                                                : "valid argument here");
+		id_set_add(what == WHAT_RESPONSES ? &r->o.responses : &r->o.conversations, argv[i]);
 	}
-	if (from && id_sources_read_from(from, &o.responses, &o.conversations)) {
-		usage_error("collect", "--from: %s", error_message());
-		goto done;
-	}
-	o.since = WINDOW_SINCE(&window);
-	o.until = WINDOW_UNTIL(&window);
-	if (what == WHAT_USAGE && !o.since) {
-		usage_error("collect", "collect usage needs --since");
-		goto done;
-	}
+	if (from && id_sources_read_from(from, &r->o.responses, &r->o.conversations))
+		return usage_error("collect", "--from: %s", error_message());
+	r->o.since = WINDOW_SINCE(&window);
+	r->o.until = WINDOW_UNTIL(&window);
+	if (what == WHAT_USAGE && !r->o.since)
+		return usage_error("collect", "collect usage needs --since");
 	if (options_window_valid("collect", &window))
-		goto done;
+		return OUTCOME_USAGE;
 	if ((what == WHAT_RESPONSES || what == WHAT_CONVERSATIONS) &&
-	    !(what == WHAT_RESPONSES ? o.responses.count : o.conversations.count)) {
-		usage_error("collect", "no %s IDs: give them as arguments, with --from or with --scan",
-		            what == WHAT_RESPONSES ? "response" : "conversation");
-		goto done;
-	}
-	if (collect_keys_read(&keys)) {
-		usage_error("collect", "%s", error_message());
-		goto done;
-	}
-	o.keys = &keys;
-	if (!(what == WHAT_USAGE ? keys.admin : keys.api)) {
-		error_set("collect %s needs %s in the environment (%s)", names[what],
-		          what == WHAT_USAGE ? "OPENAI_ADMIN_KEY" : "OPENAI_API_KEY",
-		          what == WHAT_USAGE ? "an admin key" : "a project key");
-		outcome = OUTCOME_FAILED;
-		goto done;
-	}
+	    !(what == WHAT_RESPONSES ? r->o.responses.count : r->o.conversations.count))
+		return usage_error("collect", "no %s IDs: give them as arguments, with --from or with --scan",
+		                   what == WHAT_RESPONSES ? "response" : "conversation");
+	return OUTCOME_OK;
+}
 
-	snprintf(command, sizeof command, "collect %s", names[what]);
-	o.target = (struct collect_target){global->db_path, global->base_url, global->project, global->org};
-	struct collector col;
-	if (collector_open(&col, &o, command, argc - 1, given + 1)) {
-		outcome = OUTCOME_FAILED;
-		goto done;
-	}
-	struct sigaction sa = {.sa_handler = on_interrupt}, old_int, old_term;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
+/* The keys this collect needs, from the environment. OUTCOME_OK, or why not. */
+static enum outcome read_keys(struct run *r)
+{
+	if (collect_keys_read(&r->keys))
+		return usage_error("collect", "%s", error_message());
+	int usage = r->what == WHAT_USAGE;
+	if (!(usage ? r->keys.admin : r->keys.api))
+		return error_set("collect %s needs %s in the environment (%s)", what_names[r->what],
+		                 usage ? "OPENAI_ADMIN_KEY" : "OPENAI_API_KEY",
+		                 usage ? "an admin key" : "a project key"),
+		       OUTCOME_FAILED;
+	return OUTCOME_OK;
+}
 
-	int rc = 0;
-	if (what == WHAT_CONTAINERS || what == WHAT_ALL)
-		rc = collect_containers(&col, &interrupted);
-	if (!rc && !interrupted && o.with_files && (what == WHAT_CONTAINERS || what == WHAT_ALL))
-		rc = collect_container_files(&col, &interrupted);
-	if (!rc && !interrupted && o.responses.count && (what == WHAT_RESPONSES || what == WHAT_ALL))
-		rc = collect_responses(&col, &interrupted);
-	if (!rc && !interrupted && o.conversations.count && (what == WHAT_CONVERSATIONS || what == WHAT_ALL))
-		rc = collect_conversations(&col, &interrupted);
-	int admin = keys.admin != NULL;
-	if (!rc && !interrupted && what == WHAT_ALL && admin) {
-		if (!o.since && earliest_container_day(col.store, &since))
-			o.since = &since;
-		if (o.since)
-			rc = collect_usage(&col, &interrupted);
+enum outcome cmd_collect(const struct global_options *global, int argc, char **argv)
+{
+	struct run r = {.o = {.jobs = 8, .chain = 1, .progress = isatty(STDERR_FILENO)}};
+	r.o.target = (struct collect_target){global->db_path, global->base_url, global->project, global->org};
+	/* getopt permutes argv: keep the arguments as given for the runs record. */
+	char **given = xcalloc((size_t)argc + 1, sizeof *given);
+	memcpy(given, argv, (size_t)argc * sizeof *given);
+	enum outcome outcome = parse(argc, argv, &r);
+	if (outcome == OUTCOME_OK && !r.help && (outcome = read_keys(&r)) == OUTCOME_OK) {
+		char command[64];
+		snprintf(command, sizeof command, "collect %s", what_names[r.what]);
+		outcome = run_steps(&r, command, argc - 1, given + 1);
 	}
-	if (!rc && !interrupted && what == WHAT_USAGE)
-		rc = collect_usage(&col, &interrupted);
-	if (!rc && !interrupted && admin && (what == WHAT_USAGE || what == WHAT_ALL))
-		rc = collect_key_project(&col, &interrupted);
-	static const enum outcome outcomes[] = {
-	    [COLLECT_OK] = OUTCOME_OK, [COLLECT_FAILED] = OUTCOME_FAILED, [COLLECT_PARTIAL] = OUTCOME_PARTIAL};
-	outcome = outcomes[collector_close(&col, command, interrupted)];
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
-done:
-	collect_keys_free(&keys);
+	collect_keys_free(&r.keys);
 	free(given);
-	id_set_free(&o.responses);
-	id_set_free(&o.conversations);
+	id_set_free(&r.o.responses);
+	id_set_free(&r.o.conversations);
 	return outcome;
 }

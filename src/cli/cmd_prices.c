@@ -71,7 +71,7 @@ enum outcome cmd_prices(const struct global_options *global, int argc, char **ar
 	struct render_meta meta = {.report = "prices", .now = global->now, .zone = "UTC"};
 	if (store_open(global->db_path, STORE_CREATE, &store))
 		return OUTCOME_FAILED;
-	int rc = render_query(store, "reports/prices.sql", NULL, 0, output, (enum render_format)format, &meta);
+	int rc = render_query(store, "sql/commands/prices.sql", NULL, 0, output, (enum render_format)format, &meta);
 	store_free(store);
 	return rc ? OUTCOME_FAILED : OUTCOME_OK;
 }

@@ -111,13 +111,14 @@ enum outcome cmd_report(const struct global_options *global, int argc, char **ar
 	    .since = WINDOW_SINCE(&window),
 	    .until = WINDOW_UNTIL(&window),
 	    .period = period ? period : "day",
-	    .only_classification = report->only_classification,
 	};
+	/* The orphans report is the containers report of one classification. */
+	struct store_param only = {":only", report->only_classification};
 	struct render_meta meta = {
 	    .report = report->name, .now = global->now, .since = params.since, .until = params.until, .zone = zone};
 	if (store_open(global->db_path, STORE_EXISTING, &store) || audit_run(store, &params))
 		goto done;
-	if (render_query(store, report->query, NULL, 0, output,
+	if (render_query(store, report->query, &only, report->only_classification ? 1 : 0, output,
 	                 format < 0 ? report->default_format : (enum render_format)format, &meta))
 		goto done;
 	outcome = OUTCOME_OK;

@@ -1,4 +1,4 @@
-/* cntraudit runs: the record of every collect and import (reports/runs.sql). */
+/* cntraudit runs: the record of every collect and import (sql/commands/runs.sql). */
 #include "cli.h"
 
 #include "render.h"
@@ -34,7 +34,7 @@ enum outcome cmd_runs(const struct global_options *global, int argc, char **argv
 	struct render_meta meta = {.report = "runs", .now = global->now, .zone = "UTC"};
 	if (store_open(global->db_path, STORE_EXISTING, &store))
 		return OUTCOME_FAILED;
-	int rc = render_query(store, "reports/runs.sql", NULL, 0, NULL, (enum render_format)format, &meta);
+	int rc = render_query(store, "sql/commands/runs.sql", NULL, 0, NULL, (enum render_format)format, &meta);
 	store_free(store);
 	return rc ? OUTCOME_FAILED : OUTCOME_OK;
 }

@@ -196,6 +196,16 @@ int collector_fatal(struct collector *c, const char *fmt, ...)
 	return -1;
 }
 
+int collector_retry_malformed(struct collector *c, const struct http_result *r, int admin, void *user)
+{
+	if (!id_set_add(&c->malformed_once, r->path) && !id_set_add(&c->malformed_twice, r->path))
+		return 0;
+	log_info("retrying %s: the response was not valid JSON", r->path);
+	http_submit(c->http, r->path, admin, user);
+	c->counts.requests++;
+	return 1;
+}
+
 int collector_checkpoint(struct collector *c, int force)
 {
 	int64_t now = progress_now_ms();
@@ -284,6 +294,8 @@ enum collect_result collector_close(struct collector *c, const char *command, in
 	http_client_free(c->http);
 	store_free(c->store);
 	buf_free(&c->errors);
+	id_set_free(&c->malformed_once);
+	id_set_free(&c->malformed_twice);
 	return outcome;
 }
 
@@ -380,16 +392,10 @@ static int on_page_result(void *ctx, const struct http_result *r)
 	if (r->error)
 		return collector_fatal(c, "cannot fetch %s: %s", r->path, r->error);
 	json_t *doc = json_loadb(r->body, r->body_len, 0, NULL);
-	if (!doc) {
-		/* A 200 whose body is not JSON: ask again, a bounded number of times. */
-		if (++p->parse_failures >= 3)
-			return collector_fatal(c, "cannot fetch %s: the response is not valid JSON", r->path);
-		log_info("retrying %s: the response was not valid JSON", r->path);
-		http_submit(c->http, r->path, p->admin, NULL);
-		c->counts.requests++;
-		return 0;
-	}
-	p->parse_failures = 0;
+	if (!doc)
+		return collector_retry_malformed(c, r, p->admin, NULL)
+		           ? 0
+		           : collector_fatal(c, "cannot fetch %s: the response is not valid JSON", r->path);
 	/* The next page is asked for before this one is stored: the server
 	 * prepares it while we store. Its reply is handled after this returns,
 	 * so pages are still stored in order. */

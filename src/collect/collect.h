@@ -69,7 +69,8 @@ struct collector {
 	int64_t last_commit_ms;
 	struct buf errors; /* the first error lines, for the runs record */
 	size_t error_lines;
-	int fatal; /* the collect cannot go on (set with the error) */
+	struct id_set malformed_once, malformed_twice; /* paths whose 200 was not JSON (collector_retry_malformed) */
+	int fatal;                                     /* the collect cannot go on (set with the error) */
 };
 
 /* Opens the store and HTTP client and records the run (command, and the
@@ -95,6 +96,10 @@ int collector_key_refused(struct collector *c, const struct http_result *r);
 void collector_fail(struct collector *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Stops the collect: the error line is printed by main. */
 int collector_fatal(struct collector *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The one rule for a 200 whose body is not JSON: it is asked again, twice
+ * (with the same key and user pointer). 1 when r was submitted again, 0
+ * when it has had its tries: the caller fails the item. */
+int collector_retry_malformed(struct collector *c, const struct http_result *r, int admin, void *user);
 /* Commits when enough is pending (or force). 0, or -1 (fatal set). */
 int collector_checkpoint(struct collector *c, int force);
 
@@ -123,7 +128,6 @@ struct page_chain {
 	char *id;   /* what it lists: the conversation, container or project */
 	char *base; /* its first page's path; later pages add &after=CURSOR */
 	struct cursor_chain cursors;
-	int parse_failures;
 };
 struct page_chain *page_chain_new(const char *id, const char *base);
 /* Frees a page_chain (http_config.free_user). */
@@ -144,7 +148,6 @@ struct pages {
 	const char *parent_id; /* what the pages belong to (decode_context.parent_id), or NULL */
 	int admin;             /* use the admin key */
 	int optional;          /* a failure is a warning (refused set), not the end of the collect */
-	int parse_failures;    /* for the page in flight */
 	size_t pages;          /* pages stored */
 	int refused;           /* set: the first page of a resumed listing, or an optional one, was refused */
 	struct cursor_chain cursors;

@@ -4,6 +4,8 @@
  * and extend its life and cost), except with --with-files, which says so. */
 #include "collect.h"
 
+#include "collect_state.h"
+
 #include "error.h"
 #include "log.h"
 #include "xalloc.h"
@@ -11,36 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *read_cursor(struct store *store, const char *resource)
-{
-	sqlite3_stmt *st = NULL;
-	char *after = NULL;
-	if (sqlite3_prepare_v2(store_db(store), "SELECT after_id FROM collect_cursors WHERE resource = ?1", -1, &st,
-	                       NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, resource, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			after = xstrdup((const char *)sqlite3_column_text(st, 0));
-	}
-	sqlite3_finalize(st);
-	return after;
-}
-
 static int write_cursor(struct collector *c, const char *resource, const char *after)
 {
-	sqlite3_stmt *st = NULL;
-	const char *sql = after ? "INSERT OR REPLACE INTO collect_cursors(resource, after_id) VALUES (?1, ?2)"
-	                        : "DELETE FROM collect_cursors WHERE resource = ?1";
-	int rc = sqlite3_prepare_v2(store_db(c->store), sql, -1, &st, NULL);
-	if (rc == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, resource, -1, SQLITE_STATIC);
-		if (after)
-			sqlite3_bind_text(st, 2, after, -1, SQLITE_STATIC);
-		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_OK
-	           ? 0
-	           : collector_fatal(c, "cannot store the collect cursor: %s", sqlite3_errmsg(store_db(c->store)));
+	if (store_cursor_set(c->store, resource, after))
+		return collector_fatal(c, "cannot store the collect cursor: %s", error_message());
+	return 0;
 }
 
 /* --since pages newest first: the listing stops at the first container
@@ -77,7 +54,8 @@ int collect_containers(struct collector *c, volatile int *interrupted)
 	} else {
 		p.ctx = (void *)"containers";
 		p.base_path = "/containers?order=asc&limit=100";
-		after = read_cursor(c->store, "containers");
+		if (store_cursor_get(c->store, "containers", &after))
+			return collector_fatal(c, "cannot read the collect cursor: %s", error_message());
 		if (after)
 			log_notice("collect containers: resuming after %s", after);
 	}
@@ -113,6 +91,8 @@ static int on_files(void *ctx, const struct http_result *r)
 		collector_fail(c, "cannot fetch %s: %s", r->path, r->error);
 	} else {
 		json_t *doc = collector_store(c, r, NULL, &malformed);
+		if (malformed && collector_retry_malformed(c, r, 0, chain))
+			return 0;
 		if (malformed)
 			collector_fail(c, "cannot fetch %s: the response is not valid JSON", r->path);
 		char *next = NULL;

@@ -9,6 +9,8 @@
  * exactly one is a warning, and reconcile compares org-wide. */
 #include "collect.h"
 
+#include "collect_state.h"
+
 #include "error.h"
 #include "log.h"
 #include "xalloc.h"

@@ -1,6 +1,7 @@
 /* Loading price rows from CSV into the effective-dated price table: all
  * rows or none (see prices.h). */
 #include "prices.h"
+#include "store_internal.h"
 
 #include "csv_read.h"
 #include "error.h"
@@ -97,35 +98,26 @@ static int import_row(void *ctx, const struct csv_record *header, const struct c
 /* Two rows of one tier covering the same day make every report ambiguous. */
 static int check_overlaps(struct store *store)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = 0;
-	if (sqlite3_prepare_v2(store_db(store),
-	                       "SELECT a.memory_limit, a.effective_from, b.effective_from FROM prices a JOIN prices b"
-	                       " ON a.memory_limit = b.memory_limit AND a.effective_from < b.effective_from"
-	                       " AND (a.effective_until IS NULL OR a.effective_until >= b.effective_from) LIMIT 1",
-	                       -1, &st, NULL))
-		return store_error(store, "cannot check the price table");
-	if (sqlite3_step(st) == SQLITE_ROW)
-		rc = error_set("price rows overlap: %s from %s and from %s cover the same days (set effective_until)",
-		               sqlite3_column_text(st, 0), sqlite3_column_text(st, 1), sqlite3_column_text(st, 2));
+	sqlite3_stmt *st;
+	if (store_prepare(store, "sql/store/prices.sql#overlaps", &st))
+		return -1;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		error_set("price rows overlap: %s from %s and from %s cover the same days (set effective_until)",
+		          sqlite3_column_text(st, 0), sqlite3_column_text(st, 1), sqlite3_column_text(st, 2));
+	else if (rc != SQLITE_DONE)
+		store_error(store, "cannot check the price table");
 	sqlite3_finalize(st);
-	return rc;
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 int prices_import(struct store *store, const char *path, size_t *rows)
 {
 	struct price_import im = {.path = path, .store = store};
 	int rc = -1;
-	sqlite3 *db = store_db(im.store);
-	if (sqlite3_prepare_v2(db,
-	                       "UPDATE prices SET effective_until = date(?2, '-1 day') WHERE memory_limit = ?1"
-	                       " AND effective_from < ?2 AND (effective_until IS NULL OR effective_until >= ?2)",
-	                       -1, &im.close_earlier, NULL) ||
-	    sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO prices VALUES (?1, ?2, ?3, ?4, ?5, ?6)", -1, &im.insert,
-	                       NULL)) {
-		store_error(im.store, "cannot prepare the price import");
+	if (store_prepare(im.store, "sql/store/prices.sql#close_earlier", &im.close_earlier) ||
+	    store_prepare(im.store, "sql/store/prices.sql#insert", &im.insert))
 		goto done;
-	}
 	if (store_begin(im.store))
 		goto done;
 	if (csv_read_file(path, import_row, &im) || check_overlaps(im.store)) {

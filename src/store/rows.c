@@ -1,6 +1,5 @@
 #include "rows.h"
 
-#include "embedded_sql.h"
 #include "error.h"
 #include "money.h"
 #include "xalloc.h"
@@ -16,12 +15,9 @@ struct store_rows {
 int store_rows_open(struct store *store, const char *path, const struct store_param *params, size_t n, const char *what,
                     struct store_rows **out)
 {
-	const char *sql = embedded_sql_find(path);
-	sqlite3_stmt *st = NULL;
-	if (!sql)
-		return error_set("cannot run %s: no query %s in this build", what, path);
-	if (sqlite3_prepare_v2(store_db(store), sql, -1, &st, NULL) != SQLITE_OK)
-		return error_set("cannot prepare %s: %s", path, sqlite3_errmsg(store_db(store)));
+	sqlite3_stmt *st;
+	if (store_prepare(store, path, &st))
+		return -1;
 	for (size_t i = 0; i < n; i++) {
 		int index = sqlite3_bind_parameter_index(st, params[i].name);
 		if (!index) {
@@ -97,4 +93,19 @@ void store_rows_close(struct store_rows *rows)
 	sqlite3_finalize(rows->st);
 	free(rows->what);
 	free(rows);
+}
+
+int store_figures(struct store *store, const char *path, const char *what, int64_t *out, int n)
+{
+	struct store_rows *rows;
+	if (store_rows_open(store, path, NULL, 0, what, &rows))
+		return -1;
+	int rc = store_rows_next(rows);
+	if (rc == 1 && store_rows_columns(rows) >= n)
+		for (int i = 0; i < n; i++)
+			out[i] = store_rows_int(rows, i);
+	else if (rc >= 0)
+		rc = error_set("cannot run %s: %s gives no row of %d figures", what, path, n);
+	store_rows_close(rows);
+	return rc == 1 ? 0 : -1;
 }

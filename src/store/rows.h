@@ -20,7 +20,8 @@ struct store_param {
 	const char *text;
 };
 
-/* Prepares the embedded query at path (e.g. "reports/runs.sql") and binds
+/* Prepares the embedded query at path (a file, "reports/threads.sql", or a
+ * part of one, "sql/evidence/pack.sql#orphans") and binds
  * params (n of them; a name the query lacks is an error). what names it in
  * errors: "cannot run WHAT: ...". 0 and *out (store_rows_close), or -1
  * with the error set. */
@@ -39,5 +40,10 @@ double store_rows_real(const struct store_rows *rows, int i);
  * may hold a NUL. "" for NULL. */
 const char *store_rows_text(const struct store_rows *rows, int i, size_t *len);
 void store_rows_close(struct store_rows *rows);
+
+/* Figures: the one row of an embedded query of n integer columns (a NULL
+ * reads 0). 0 and out[0..n), or -1 with the error set ("cannot run WHAT:
+ * ..."; no row is an error too, never zeros). */
+int store_figures(struct store *store, const char *path, const char *what, int64_t *out, int n);
 
 #endif

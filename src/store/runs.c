@@ -1,4 +1,8 @@
 #include "runs.h"
+#include "store_internal.h"
+
+#include "error.h"
+#include "log.h"
 
 #include "xalloc.h"
 
@@ -29,60 +33,70 @@ static char *join_options(int argc, char **argv)
 
 int run_begin(struct store *store, const char *command, int argc, char **argv, int64_t *id)
 {
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st;
+	if (store_prepare(store, "sql/store/runs.sql#begin", &st))
+		return -1;
 	char *options = join_options(argc, argv);
-	int rc = -1;
-	if (sqlite3_prepare_v2(store_db(store),
-	                       "INSERT INTO runs(command, options, started_at, status) VALUES (?1, ?2, ?3, 'running')",
-	                       -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, command, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, options, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 3, (int64_t)time(NULL));
-		if (sqlite3_step(st) == SQLITE_DONE) {
-			*id = sqlite3_last_insert_rowid(store_db(store));
-			store_set_run(store, *id);
-			rc = 0;
-		}
+	int64_t now = (int64_t)time(NULL);
+	store_bind_text(st, 1, command);
+	store_bind_text(st, 2, options);
+	store_bind_int(st, 3, &now);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_error(store, "cannot record the run");
+	if (!rc) {
+		*id = sqlite3_last_insert_rowid(store_db(store));
+		store_set_run(store, *id);
 	}
-	if (rc)
-		store_error(store, "cannot record the run");
 	sqlite3_finalize(st);
 	free(options);
 	return rc;
 }
 
+/* Runs a bound update of the run's row; a failure is a warning, leaving
+ * the error (the run's own failure, say) as it was. */
+static void update(struct store *store, sqlite3_stmt *st, const char *what)
+{
+	char *kept = xstrdup(error_message());
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		store_error(store, what);
+		log_warn("%s", error_message());
+	}
+	error_set("%s", kept);
+	free(kept);
+	sqlite3_finalize(st);
+}
+
 void run_finish(struct store *store, int64_t id, const char *status, const struct run_counts *c, const char *errors)
 {
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(
-	        store_db(store),
-	        "UPDATE runs SET finished_at = ?2, status = ?3, objects = ?4, changed = ?5, not_found = ?6,"
-	        " failed = ?7, requests = ?8, retries = ?9, errors = ?10 WHERE id = ?1",
-	        -1, &st, NULL) != SQLITE_OK)
+	sqlite3_stmt *st;
+	if (store_prepare(store, "sql/store/runs.sql#finish", &st)) {
+		log_warn("%s", error_message());
 		return;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, (int64_t)time(NULL));
-	sqlite3_bind_text(st, 3, status, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, (int64_t)c->objects);
-	sqlite3_bind_int64(st, 5, (int64_t)c->changed);
-	sqlite3_bind_int64(st, 6, (int64_t)c->not_found);
-	sqlite3_bind_int64(st, 7, (int64_t)c->failed);
-	sqlite3_bind_int64(st, 8, (int64_t)c->requests);
-	sqlite3_bind_int64(st, 9, (int64_t)c->retries);
-	if (errors && *errors)
-		sqlite3_bind_text(st, 10, errors, -1, SQLITE_STATIC);
-	sqlite3_step(st);
-	sqlite3_finalize(st);
+	}
+	int64_t values[] = {id,
+	                    (int64_t)time(NULL),
+	                    (int64_t)c->objects,
+	                    (int64_t)c->changed,
+	                    (int64_t)c->not_found,
+	                    (int64_t)c->failed,
+	                    (int64_t)c->requests,
+	                    (int64_t)c->retries};
+	store_bind_int(st, 1, &values[0]);
+	store_bind_int(st, 2, &values[1]);
+	store_bind_text(st, 3, status);
+	for (int i = 2; i < 8; i++)
+		store_bind_int(st, i + 2, &values[i]);
+	store_bind_text(st, 10, errors && *errors ? errors : NULL);
+	update(store, st, "cannot record how the run ended");
 }
 
 void run_set_key_fingerprints(struct store *store, int64_t id, const char *fingerprints)
 {
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(store_db(store), "UPDATE runs SET key_fingerprints = ?2 WHERE id = ?1", -1, &st, NULL) !=
-	    SQLITE_OK)
+	sqlite3_stmt *st;
+	if (store_prepare(store, "sql/store/runs.sql#key_fingerprints", &st)) {
+		log_warn("%s", error_message());
 		return;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, fingerprints, -1, SQLITE_STATIC);
-	sqlite3_step(st);
-	sqlite3_finalize(st);
+	}
+	store_bind_int(st, 1, &id);
+	store_bind_text(st, 2, fingerprints);
+	update(store, st, "cannot record the keys' fingerprints");
 }

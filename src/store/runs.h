@@ -15,7 +15,9 @@ struct run_counts {
 
 /* Records the start of a run; 0 and *id, or -1 with the error set. */
 int run_begin(struct store *store, const char *command, int argc, char **argv, int64_t *id);
-/* Records the fingerprints ("project …abcd; admin …wxyz") of the keys a run used. */
+/* Records the fingerprints ("project …abcd; admin …wxyz") of the keys a run
+ * used. This and run_finish warn when the store fails, leaving the error
+ * as it was (the run's own failure is the one to report). */
 void run_set_key_fingerprints(struct store *store, int64_t id, const char *fingerprints);
 /* status: ok | partial | failed | interrupted. errors may be NULL. */
 void run_finish(struct store *store, int64_t id, const char *status, const struct run_counts *counts,

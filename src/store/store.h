@@ -26,17 +26,26 @@ void store_set_busy_timeout(long seconds);
  * an older schema is then an error saying how to upgrade it. */
 int store_open(const char *path, enum store_mode mode, struct store **out);
 void store_free(struct store *store);
-/* The connection, borrowed. */
+/* The connection, borrowed: for the audit's virtual tables and functions. */
 sqlite3 *store_db(struct store *store);
 
-/* Runs SQL with no result rows; -1 with the error set naming what failed. */
-int store_exec(struct store *store, const char *sql);
+/* For the audit, which reads the whole store with its own queries and
+ * registers its tables on the connection: the embedded statement ref
+ * ("sql/audit/load.sql#containers", see embedded_sql.h) prepared (0 and
+ * *st, which the caller finalizes) or run (any number of statements, no
+ * results). -1 with the error set. */
+int store_prepare(struct store *store, const char *ref, sqlite3_stmt **st);
+int store_exec_ref(struct store *store, const char *ref);
 /* Write transactions are short, one batch each, and never held across a
  * network wait: store_begin opens one (BEGIN IMMEDIATE, waiting up to the
  * busy timeout for another writer) unless one is open; store_commit commits
  * the open one, if any. */
 int store_begin(struct store *store);
 int store_commit(struct store *store);
+/* A read transaction: everything read until store_snapshot_end sees the
+ * store at one moment (the audit's load). */
+int store_snapshot_begin(struct store *store);
+void store_snapshot_end(struct store *store);
 void store_rollback(struct store *store);
 /* A nested unit inside a transaction: the document being imported. */
 int store_savepoint(struct store *store);
@@ -156,19 +165,6 @@ int store_upsert_conversation(struct store *store, const struct conversation_row
 int store_upsert_usage(struct store *store, const struct usage_row *row);
 int store_upsert_cost(struct store *store, const struct cost_row *row);
 int store_upsert_container_file(struct store *store, const struct container_file_row *row);
-/* Calls fn for every stored container, by creation: its ID and whether it
- * is live (status neither expired nor deleted). Stops at fn's nonzero
- * result and returns it; -1 with the error set when the store fails. */
-int store_each_container(struct store *store, int (*fn)(void *ctx, const char *id, int live), void *ctx);
-/* Calls fn for every stored project API key that belongs to a project. */
-int store_each_project_key(struct store *store,
-                           int (*fn)(void *ctx, const char *project_id, const char *redacted_value), void *ctx);
-/* Ties a --project label to the OpenAI project it stands for (replacing
- * what it was tied to before). */
-int store_link_label_project(struct store *store, const char *label, const char *project_id, int64_t now);
-/* The IDs of the stored projects, in ID order: 0 and *out (owned, NULL-
- * terminated; free each and the array), or -1 with the error set. */
-int store_project_ids(struct store *store, char ***out);
 int store_upsert_project(struct store *store, const struct project_row *row);
 int store_upsert_project_api_key(struct store *store, const struct project_api_key_row *row);
 /* Stores a delete marker; a container.deleted one also marks the container

@@ -2,25 +2,44 @@
 
 #include <string.h>
 
-static const char *const rule_names[PRICING_RULE_COUNT] = {"per_container", "per_session_20m", "per_minute_min5"};
-static const char *const rule_units[PRICING_RULE_COUNT] = {"container", "session_20m", "minute"};
+/* Every way a rule is spelled, here only (reports reach it through the
+ * SQL function rule_word, which the store registers). */
+static const char *const rule_words[PRICING_RULE_COUNT][RULE_WORD_COUNT] = {
+    [PRICING_PER_CONTAINER] = {"per_container", "container", "container", "Container"},
+    [PRICING_PER_SESSION_20M] = {"per_session_20m", "session_20m", "20-minute session", "20-Minute Session"},
+    [PRICING_PER_MINUTE_MIN5] = {"per_minute_min5", "minute", "minute, 5-minute minimum", "Minute"},
+};
+static const char *const word_names[RULE_WORD_COUNT] = {"name", "unit", "priced_per", "focus_unit"};
 
 int pricing_rule_parse(const char *name)
 {
 	for (int i = 0; i < PRICING_RULE_COUNT; i++)
-		if (!strcmp(name, rule_names[i]))
+		if (!strcmp(name, rule_words[i][RULE_NAME]))
 			return i;
 	return -1;
 }
 
+int pricing_rule_word_parse(const char *name)
+{
+	for (int i = 0; i < RULE_WORD_COUNT; i++)
+		if (!strcmp(name, word_names[i]))
+			return i;
+	return -1;
+}
+
+const char *pricing_rule_word(enum pricing_rule rule, enum rule_word word)
+{
+	return rule_words[rule][word];
+}
+
 const char *pricing_rule_name(enum pricing_rule rule)
 {
-	return rule_names[rule];
+	return rule_words[rule][RULE_NAME];
 }
 
 const char *pricing_rule_unit(enum pricing_rule rule)
 {
-	return rule_units[rule];
+	return rule_words[rule][RULE_UNIT];
 }
 
 enum pricing_rule pricing_rule_in_force(const char *utc_day)

@@ -13,6 +13,14 @@ enum pricing_rule {
 	PRICING_RULE_COUNT
 };
 
+/* The words for a rule: its name in the price table ("per_session_20m"),
+ * its unit there ("session_20m"), what a price is per in prose ("20-minute
+ * session"), its FOCUS PricingUnit ("20-Minute Session"). */
+enum rule_word { RULE_NAME, RULE_UNIT, RULE_PRICED_PER, RULE_FOCUS_UNIT, RULE_WORD_COUNT };
+const char *pricing_rule_word(enum pricing_rule rule, enum rule_word word);
+/* -1 when name is not "name", "unit", "priced_per" or "focus_unit". */
+int pricing_rule_word_parse(const char *name);
+
 /* -1 when name is not a rule's name. */
 int pricing_rule_parse(const char *name);
 /* A rule's name as stored in the price table: "per_container", ... */

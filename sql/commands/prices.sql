@@ -3,8 +3,7 @@
 -- Columns: version, rule, memory_limit, effective_from, effective_until (UTC
 -- dates, inclusive; empty = open), unit (what one unit is), unit_price_usd.
 SELECT version, rule, memory_limit, effective_from, effective_until,
-       CASE rule WHEN 'per_container' THEN 'container' WHEN 'per_session_20m' THEN 'session_20m'
-                 ELSE 'minute' END AS unit,
+       rule_word(rule, 'unit') AS unit,
        unit_price_micros AS unit_price_usd
 FROM prices
 ORDER BY effective_from, CAST(memory_limit AS INTEGER), memory_limit;

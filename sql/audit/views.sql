@@ -1,0 +1,32 @@
+-- The views every report reads, over the audit engine's virtual tables
+-- (src/audit/audit_tables.c):
+--   audit_window          the containers created inside --since/--until
+--   audit_thread_window   the threads active inside --since/--until
+--   audit_response_window the responses created inside --since/--until
+--   audit_cost_window     Costs API results (and cost export rows) of the days
+--                         inside --since/--until, with container_line: 1 when
+--                         the line item is code interpreter's, a container's
+--                         or Hosted Shell's (the one place that rule is said)
+--   audit_usage_window    Usage API buckets of the days inside --since/--until
+-- The window itself is said once, in C: in_window(t) and
+-- active_in_window(first, last) (src/audit/audit.c). Classification and
+-- attribution look at all stored data; the window only chooses the rows a
+-- report shows.
+DROP VIEW IF EXISTS temp.audit_window;
+CREATE TEMP VIEW audit_window AS
+  SELECT * FROM audit_container WHERE in_window(created_at);
+DROP VIEW IF EXISTS temp.audit_thread_window;
+CREATE TEMP VIEW audit_thread_window AS
+  SELECT * FROM audit_thread WHERE active_in_window(first_seen_at, last_seen_at);
+DROP VIEW IF EXISTS temp.audit_response_window;
+CREATE TEMP VIEW audit_response_window AS
+  SELECT * FROM audit_response WHERE in_window(created_at);
+DROP VIEW IF EXISTS temp.audit_cost_window;
+CREATE TEMP VIEW audit_cost_window AS
+  SELECT c.*,
+         (lower(c.line_item) LIKE '%code interpreter%' OR lower(c.line_item) LIKE '%code_interpreter%'
+          OR lower(c.line_item) LIKE '%container%' OR lower(c.line_item) LIKE '%shell%') AS container_line
+  FROM costs c WHERE in_window(c.bucket_start);
+DROP VIEW IF EXISTS temp.audit_usage_window;
+CREATE TEMP VIEW audit_usage_window AS
+  SELECT u.* FROM usage_sessions u WHERE in_window(u.bucket_start);

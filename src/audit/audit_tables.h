@@ -1,0 +1,41 @@
+/* The audit's virtual tables (audit_tables.c: the SQLite plumbing) and what
+ * each shows (audit_columns.c: its columns, their names and values).
+ * Internal to the stage. */
+#ifndef CNTRAUDIT_AUDIT_TABLES_H
+#define CNTRAUDIT_AUDIT_TABLES_H
+
+#include "audit_engine.h"
+
+#include <sqlite3.h>
+
+/* A column: its name and SQL type in the table's declaration. Tables list
+ * them with designated initializers, [C_ID] = {...}, so a column's number
+ * and its name are said together. */
+struct table_column {
+	const char *name, *type;
+};
+
+/* An order a table can serve rows in, by column numbers (-1: none). */
+struct table_order {
+	int columns[3];
+};
+
+#define TABLE_ORDERS 3
+
+struct table_def {
+	const char *name;
+	const struct table_column *columns;
+	int ncolumns;
+	/* [0]: the order rows are stored in; the others, when their first
+	 * column is not -1, orders the matching permutation serves. */
+	struct table_order orders[TABLE_ORDERS];
+	size_t (*count)(const struct audit *a);
+	void (*column)(const struct audit *a, size_t row, int col, sqlite3_context *ctx);
+	const uint32_t *(*permutations[TABLE_ORDERS])(struct audit *a); /* [0] NULL: stored order */
+};
+
+/* audit_container, audit_thread, audit_response. */
+extern const struct table_def audit_table_defs[];
+extern const size_t audit_table_count;
+
+#endif
