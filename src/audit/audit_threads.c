@@ -193,21 +193,19 @@ static int by_first_seen_then_id(const void *x, const void *y, void *syms)
 	return strcmp(symtab_str(syms, a->id), symtab_str(syms, b->id));
 }
 
-void audit_threads(struct audit *a)
+/* Every response's thread and what it says of the thread: when its
+ * responses ran, whether one asked for an automatic container or named one. */
+static void count_responses(struct registry *g)
 {
-	uint32_t nsyms = symtab_count(a->syms);
+	struct audit *a = g->a;
 	int32_t *path = xmalloc((a->nresponses + 1) * sizeof *path);
 	for (size_t i = 0; i < a->nresponses; i++)
 		if (a->responses[i].resolving == UNVISITED)
 			resolve(a, i, path);
 	free(path);
-
-	struct registry g = {.a = a, .index_of = xmalloc((nsyms ? nsyms : 1) * sizeof(int32_t))};
-	for (uint32_t s = 0; s < nsyms; s++)
-		g.index_of[s] = -1;
 	for (size_t i = 0; i < a->nresponses; i++) {
 		const struct audit_response *r = &a->responses[i];
-		struct audit_thread *t = thread_for(&g, r->thread, r->thread_kind);
+		struct audit_thread *t = thread_for(g, r->thread, r->thread_kind);
 		if (t->responses == 0 || r->created_at < t->first_response_at)
 			t->first_response_at = r->created_at;
 		if (t->responses == 0 || r->created_at > t->last_response_at)
@@ -218,23 +216,37 @@ void audit_threads(struct audit *a)
 	for (size_t i = 0; i < a->nreferences; i++) {
 		int32_t r = a->response_of[a->references[i].referrer];
 		if (a->references[i].named && r >= 0)
-			thread_for(&g, a->responses[r].thread, a->responses[r].thread_kind)->named = 1;
+			thread_for(g, a->responses[r].thread, a->responses[r].thread_kind)->named = 1;
 	}
+}
 
+/* The thread a call belongs to: its response's, its conversation, or the
+ * thread of the response that replayed it; NULL when none is known. */
+static struct audit_thread *thread_of_call(struct registry *g, const struct audit_call *k)
+{
+	const struct audit *a = g->a;
+	int32_t r = k->response == SYM_NONE ? -1 : a->response_of[k->response];
+	int32_t context = k->context == SYM_NONE ? -1 : a->response_of[k->context];
+	if (r >= 0)
+		return thread_for(g, a->responses[r].thread, a->responses[r].thread_kind);
+	if (k->conversation != SYM_NONE)
+		return thread_for(g, k->conversation, KIND_CONVERSATION);
+	if (context >= 0)
+		return thread_for(g, a->responses[context].thread, a->responses[context].thread_kind);
+	return NULL;
+}
+
+/* The links between threads and containers: every call, and every orphan
+ * to the thread of the response it is attributed to. *n of them, owned. */
+static struct link *link_containers(struct registry *g, size_t *n)
+{
+	struct audit *a = g->a;
 	struct link *links = xmalloc((a->ncalls + a->ncontainers + 1) * sizeof *links);
 	size_t nlinks = 0;
 	for (size_t i = 0; i < a->ncalls; i++) {
 		const struct audit_call *k = &a->calls[i];
-		int32_t r = k->response == SYM_NONE ? -1 : a->response_of[k->response];
-		int32_t context = k->context == SYM_NONE ? -1 : a->response_of[k->context];
-		struct audit_thread *t;
-		if (r >= 0)
-			t = thread_for(&g, a->responses[r].thread, a->responses[r].thread_kind);
-		else if (k->conversation != SYM_NONE)
-			t = thread_for(&g, k->conversation, KIND_CONVERSATION);
-		else if (context >= 0)
-			t = thread_for(&g, a->responses[context].thread, a->responses[context].thread_kind);
-		else
+		struct audit_thread *t = thread_of_call(g, k);
+		if (!t)
 			continue;
 		int32_t c = a->container_of[k->container];
 		links[nlinks++] =
@@ -246,19 +258,21 @@ void audit_threads(struct audit *a)
 		if (c->classification != CLASS_ORPHAN || c->best == SYM_NONE)
 			continue;
 		const struct audit_response *r = &a->responses[a->response_of[c->best]];
-		struct audit_thread *t = thread_for(&g, r->thread, r->thread_kind);
+		struct audit_thread *t = thread_for(g, r->thread, r->thread_kind);
 		links[nlinks++] = (struct link){(uint32_t)(t - a->threads), (uint32_t)i, 0, 0};
 	}
-	if (nlinks > 1)
-		qsort(links, nlinks, sizeof *links, by_thread_then_container);
-	for (size_t start = 0, end; start < nlinks; start = end) {
-		for (end = start; end < nlinks && links[end].thread == links[start].thread; end++)
-			;
-		flags(a, links + start, end - start);
-	}
+	*n = nlinks;
+	return links;
+}
+
+/* Keeps the threads that involve a container, in (first seen, ID) order,
+ * and gives each stored container its thread: the first, in that order,
+ * that it ran in or was attributed to (every linked thread is kept). */
+static void keep_threads(struct registry *g, struct link *links, size_t nlinks)
+{
+	struct audit *a = g->a;
 	for (size_t i = 0; i < nlinks; i++) /* indexes move when threads are sorted: keep symbols */
 		links[i].thread = a->threads[links[i].thread].id;
-
 	size_t kept = 0;
 	for (size_t i = 0; i < a->nthreads; i++) {
 		const struct audit_thread *t = &a->threads[i];
@@ -268,18 +282,34 @@ void audit_threads(struct audit *a)
 	a->nthreads = kept;
 	if (a->nthreads > 1) /* threads is NULL when there are none */
 		qsort_r(a->threads, a->nthreads, sizeof *a->threads, by_first_seen_then_id, a->syms);
-
-	/* Each stored container's thread: the first, in the threads' order, that
-	 * it ran in or was attributed to (every linked thread is kept). */
 	for (size_t i = 0; i < a->nthreads; i++)
-		g.index_of[a->threads[i].id] = (int32_t)i;
+		g->index_of[a->threads[i].id] = (int32_t)i;
 	for (size_t i = 0; i < nlinks; i++) {
 		if (links[i].container >= a->ncontainers)
 			continue;
 		struct audit_container *c = &a->containers[links[i].container];
-		if (c->thread == SYM_NONE || g.index_of[links[i].thread] < g.index_of[c->thread])
+		if (c->thread == SYM_NONE || g->index_of[links[i].thread] < g->index_of[c->thread])
 			c->thread = links[i].thread;
 	}
+}
+
+void audit_threads(struct audit *a)
+{
+	uint32_t nsyms = symtab_count(a->syms);
+	struct registry g = {.a = a, .index_of = xmalloc((nsyms ? nsyms : 1) * sizeof(int32_t))};
+	for (uint32_t s = 0; s < nsyms; s++)
+		g.index_of[s] = -1;
+	count_responses(&g);
+	size_t nlinks;
+	struct link *links = link_containers(&g, &nlinks);
+	if (nlinks > 1)
+		qsort(links, nlinks, sizeof *links, by_thread_then_container);
+	for (size_t start = 0, end; start < nlinks; start = end) {
+		for (end = start; end < nlinks && links[end].thread == links[start].thread; end++)
+			;
+		flags(a, links + start, end - start);
+	}
+	keep_threads(&g, links, nlinks);
 	free(links);
 	free(g.index_of);
 }

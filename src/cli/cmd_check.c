@@ -193,7 +193,14 @@ static int read_figures(struct store *store, struct figures *f)
 	return 0;
 }
 
-enum outcome cmd_check(const struct global_options *global, int argc, char **argv)
+/* What the command line asks the check for. */
+struct request {
+	struct thresholds t;
+	struct window window;
+	int json, help;
+};
+
+static enum outcome parse(int argc, char **argv, struct request *r)
 {
 	static const struct option options[] = {{"max-orphan-share", required_argument, NULL, 'p'},
 	                                        {"max-orphans", required_argument, NULL, 'n'},
@@ -203,41 +210,40 @@ enum outcome cmd_check(const struct global_options *global, int argc, char **arg
 	                                        {"format", required_argument, NULL, 'f'},
 	                                        {"help", no_argument, NULL, 'h'},
 	                                        {NULL, 0, NULL, 0}};
-	struct thresholds t = {-1, -1, -1};
-	struct window window = {0};
-	int c, json = 0;
+	struct thresholds *t = &r->t;
+	int c;
 	char *end;
-
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			if (parse_percent(optarg, &t.max_share_bp))
+			if (parse_percent(optarg, &t->max_share_bp))
 				return usage_error(
 				    "check", "--max-orphan-share: '%s' is not a percentage from 0 to 100", optarg);
 			break;
 		case 'c':
-			if (parse_percent(optarg, &t.min_coverage_bp))
+			if (parse_percent(optarg, &t->min_coverage_bp))
 				return usage_error("check", "--min-coverage: '%s' is not a percentage from 0 to 100",
 				                   optarg);
 			break;
 		case 'n':
-			t.max_orphans = strtol(optarg, &end, 10);
-			if (*end || end == optarg || t.max_orphans < 0)
+			t->max_orphans = strtol(optarg, &end, 10);
+			if (*end || end == optarg || t->max_orphans < 0)
 				return usage_error("check", "--max-orphans: '%s' is not a count", optarg);
 			break;
 		case 's':
 		case 'u':
-			if (options_window("check", c, optarg, &window))
+			if (options_window("check", c, optarg, &r->window))
 				return OUTCOME_USAGE;
 			break;
 		case 'f':
 			if (strcmp(optarg, "text") && strcmp(optarg, "json"))
 				return usage_error("check", "--format: '%s' is not text or json", optarg);
-			json = !strcmp(optarg, "json");
+			r->json = !strcmp(optarg, "json");
 			break;
 		case 'h':
 			fputs(check_usage, stdout);
+			r->help = 1;
 			return OUTCOME_OK;
 		default:
 			return usage_bad_option("check", argc, argv, optopt);
@@ -245,28 +251,36 @@ enum outcome cmd_check(const struct global_options *global, int argc, char **arg
 	}
 	if (optind < argc)
 		return usage_error("check", "unexpected argument '%s'", argv[optind]);
-	if (options_window_valid("check", &window))
+	if (options_window_valid("check", &r->window))
 		return OUTCOME_USAGE;
-	if (t.max_share_bp < 0 && t.max_orphans < 0 && t.min_coverage_bp < 0)
+	if (t->max_share_bp < 0 && t->max_orphans < 0 && t->min_coverage_bp < 0)
 		return usage_error("check", "give --max-orphan-share, --max-orphans, --min-coverage or several");
+	return OUTCOME_OK;
+}
 
+enum outcome cmd_check(const struct global_options *global, int argc, char **argv)
+{
+	struct request r = {.t = {-1, -1, -1}};
+	enum outcome outcome = parse(argc, argv, &r);
+	if (outcome != OUTCOME_OK || r.help)
+		return outcome;
 	struct store *store = NULL;
 	struct figures f;
 	struct verdict v = {0};
-	enum outcome outcome = OUTCOME_FAILED;
 	struct audit_params params = {
-	    .now = global->now, .since = WINDOW_SINCE(&window), .until = WINDOW_UNTIL(&window), .period = "day"};
-	if (store_open(global->db_path, STORE_EXISTING, &store) || audit_run(store, &params) || read_figures(store, &f))
-		goto done;
-	judge(&f, &t, &v);
-	if (json)
-		print_json(&f, &t, &v, &params);
-	else
-		print_text(&f, &v);
-	outcome = v.count ? OUTCOME_THRESHOLD : OUTCOME_OK;
-	for (int i = 0; i < v.count; i++)
-		free(v.failures[i].message);
-done:
+	    .now = global->now, .since = WINDOW_SINCE(&r.window), .until = WINDOW_UNTIL(&r.window), .period = "day"};
+	outcome = OUTCOME_FAILED;
+	if (!store_open(global->db_path, STORE_EXISTING, &store) && !audit_run(store, &params) &&
+	    !read_figures(store, &f)) {
+		judge(&f, &r.t, &v);
+		if (r.json)
+			print_json(&f, &r.t, &v, &params);
+		else
+			print_text(&f, &v);
+		outcome = v.count ? OUTCOME_THRESHOLD : OUTCOME_OK;
+		for (int i = 0; i < v.count; i++)
+			free(v.failures[i].message);
+	}
 	store_free(store);
 	return outcome;
 }

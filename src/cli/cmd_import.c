@@ -39,6 +39,7 @@ struct import_state {
 	struct decode_context decode;
 	const char *path;
 	size_t documents, failed, pending;
+	size_t unreadable; /* files that could not be read at all */
 	struct decode_counts counts;
 	int64_t run_id;
 	struct buf errors; /* the first error lines, for the runs record */
@@ -213,104 +214,111 @@ static int on_cost_row(void *ctx, const struct csv_record *header, const struct 
 	return import_document(s, row->number, NULL, header, row);
 }
 
-enum outcome cmd_import(const struct global_options *global, int argc, char **argv)
+/* --parent, and where the files start in argv. OUTCOME_OK to go on (*help:
+ * --help was answered), else the usage error. */
+static enum outcome parse(int argc, char **argv, const char **parent, int *help)
 {
 	static const struct option options[] = {
 	    {"parent", required_argument, NULL, 'p'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-	const char *parent = NULL;
-	struct import_state s = {0};
-	size_t unreadable = 0;
 	int c;
-
-	int given_count = argc - 1;
-	char **given = xcalloc((size_t)argc + 1, sizeof *given);
-	memcpy(given, argv + 1, (size_t)given_count * sizeof *given);
-
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			if (strncmp(optarg, "conv_", 5) && strncmp(optarg, "resp_", 5) && strncmp(optarg, "proj_", 5)) {
-				free(given);
+			if (strncmp(optarg, "conv_", 5) && strncmp(optarg, "resp_", 5) && strncmp(optarg, "proj_", 5))
 				return usage_error("import", "--parent: '%s' is not a conv_, resp_ or proj_ ID",
 				                   optarg);
-			}
-			parent = optarg;
+			*parent = optarg;
 			break;
 		case 'h':
-			free(given);
 			fputs(import_usage, stdout);
+			*help = 1;
 			return OUTCOME_OK;
 		default:
-			free(given);
 			return usage_bad_option("import", argc, argv, optopt);
 		}
 	}
-	if (optind >= argc) {
-		free(given);
-		return usage_error("import", "no FILE given");
-	}
+	return optind < argc ? OUTCOME_OK : usage_error("import", "no FILE given");
+}
 
-	/* getopt permuted argv: the runs record keeps the arguments as given. */
-	if (store_open(global->db_path, STORE_CREATE, &s.store) ||
-	    run_begin(s.store, "import", given_count, given, &s.run_id)) {
-		store_free(s.store);
-		free(given);
-		return OUTCOME_FAILED;
+/* Imports one file ("-": stdin). 0, or -1 when the store failed (fatal). */
+static int import_file(struct import_state *s, const char *file, const char *parent)
+{
+	static const struct source_callbacks callbacks = {on_document, on_malformed, on_idle, on_page};
+	int candidates = 0;
+	char *guessed = parent ? NULL : parent_from_path(file, &candidates);
+	s->path = strcmp(file, "-") ? file : "<stdin>";
+	s->decode.parent_id = parent ? parent : guessed;
+	s->counts.without_parent = 0;
+	int rc = str_ends_with(file, ".csv") ? csv_read_file(file, on_cost_row, s) : source_read(file, &callbacks, s);
+	free(guessed);
+	if (s->fatal)
+		return -1;
+	if (s->counts.without_parent)
+		log_warn("%s: %zu item%s stored with no conversation, response or project to belong to: the file "
+		         "name holds %s; their container calls still count, but join no thread (give --parent ID)",
+		         s->path, s->counts.without_parent, s->counts.without_parent == 1 ? "" : "s",
+		         candidates ? "several different IDs" : "no conv_, resp_ or proj_ ID");
+	if (rc) {
+		if (s->error_lines++ < 20)
+			buf_printf(&s->errors, "%s\n", error_message());
+		error_print();
+		s->unreadable++;
 	}
+	return 0;
+}
+
+/* The last line and the outcome of an import that ran to its end. */
+static enum outcome outcome_of(const struct import_state *s)
+{
+	int errors = s->failed || s->unreadable;
+	if (s->documents || !errors) /* else the error below says it all */
+		log_notice("imported %zu object%s from %zu document%s (%zu new or changed)%s", s->counts.objects,
+		           s->counts.objects == 1 ? "" : "s", s->documents, s->documents == 1 ? "" : "s",
+		           s->counts.changed, errors ? "; see the errors above" : "");
+	if (!errors)
+		return OUTCOME_OK;
+	if (s->documents)
+		return OUTCOME_PARTIAL;
+	return error_set("import: nothing could be imported (%zu document%s failed, %zu file%s unreadable)", s->failed,
+	                 s->failed == 1 ? "" : "s", s->unreadable, s->unreadable == 1 ? "" : "s"),
+	       OUTCOME_FAILED;
+}
+
+enum outcome cmd_import(const struct global_options *global, int argc, char **argv)
+{
+	const char *parent = NULL;
+	struct import_state s = {0};
+	int help = 0;
+	/* getopt permutes argv: the runs record keeps the arguments as given. */
+	char **given = xcalloc((size_t)argc + 1, sizeof *given);
+	memcpy(given, argv + 1, (size_t)(argc - 1) * sizeof *given);
+	enum outcome outcome = parse(argc, argv, &parent, &help);
+	if (outcome != OUTCOME_OK || help)
+		goto done;
+	outcome = OUTCOME_FAILED;
+	if (store_open(global->db_path, STORE_CREATE, &s.store) ||
+	    run_begin(s.store, "import", argc - 1, given, &s.run_id))
+		goto done;
 	s.decode.store = s.store;
 	s.decode.project_id = global->project;
 	const char *max_mb = getenv("CNTRAUDIT_MAX_DOCUMENT_MB");
 	if (max_mb && strtol(max_mb, NULL, 10) > 0)
 		source_read_set_max_document((size_t)strtol(max_mb, NULL, 10) << 20);
-	static const struct source_callbacks callbacks = {on_document, on_malformed, on_idle, on_page};
-	for (int i = optind; i < argc; i++) {
-		int candidates = 0;
-		char *guessed = parent ? NULL : parent_from_path(argv[i], &candidates);
-		s.path = strcmp(argv[i], "-") ? argv[i] : "<stdin>";
-		s.decode.parent_id = parent ? parent : guessed;
-		s.counts.without_parent = 0;
-		int rc = str_ends_with(argv[i], ".csv") ? csv_read_file(argv[i], on_cost_row, &s)
-		                                        : source_read(argv[i], &callbacks, &s);
-		free(guessed);
-		if (s.fatal)
-			goto fatal;
-		if (s.counts.without_parent)
-			log_warn(
-			    "%s: %zu item%s stored with no conversation, response or project to belong to: the file "
-			    "name holds %s; their container calls still count, but join no thread (give --parent ID)",
-			    s.path, s.counts.without_parent, s.counts.without_parent == 1 ? "" : "s",
-			    candidates ? "several different IDs" : "no conv_, resp_ or proj_ ID");
-		if (rc) {
-			if (s.error_lines++ < 20)
-				buf_printf(&s.errors, "%s\n", error_message());
-			error_print();
-			unreadable++;
-		}
+	int failed = 0;
+	for (int i = optind; i < argc && !failed; i++)
+		failed = import_file(&s, argv[i], parent);
+	if (failed || store_commit(s.store)) {
+		/* The database itself failed: keep what was committed, lose nothing else. */
+		error_set("import stopped at %s: %s", s.path ? s.path : "the start", error_message());
+		store_rollback(s.store);
+		finish_run(&s, "failed");
+		goto done;
 	}
-	if (store_commit(s.store))
-		goto fatal;
-	finish_run(&s, s.failed || unreadable ? (s.documents ? "partial" : "failed") : "ok");
+	finish_run(&s, s.failed || s.unreadable ? (s.documents ? "partial" : "failed") : "ok");
+	outcome = outcome_of(&s);
+done:
 	store_free(s.store);
 	free(given);
-
-	if (s.documents || !(s.failed || unreadable)) /* else the error below says it all */
-		log_notice("imported %zu object%s from %zu document%s (%zu new or changed)%s", s.counts.objects,
-		           s.counts.objects == 1 ? "" : "s", s.documents, s.documents == 1 ? "" : "s", s.counts.changed,
-		           s.failed || unreadable ? "; see the errors above" : "");
-	if (!s.failed && !unreadable)
-		return OUTCOME_OK;
-	if (s.documents == 0)
-		return error_set("import: nothing could be imported (%zu document%s failed, %zu file%s unreadable)",
-		                 s.failed, s.failed == 1 ? "" : "s", unreadable, unreadable == 1 ? "" : "s"),
-		       OUTCOME_FAILED;
-	return OUTCOME_PARTIAL;
-fatal:
-	/* The database itself failed: keep what was committed, lose nothing else. */
-	error_set("import stopped at %s: %s", s.path ? s.path : "the start", error_message());
-	store_rollback(s.store);
-	finish_run(&s, "failed");
-	store_free(s.store);
-	free(given);
-	return OUTCOME_FAILED;
+	return outcome;
 }

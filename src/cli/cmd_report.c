@@ -45,44 +45,49 @@ static const char report_usage[] =
     "  --tz ZONE             UTC (default), an offset like +02:00, or a name like Europe/Paris\n"
     "  -o FILE               write to FILE instead of standard output\n";
 
-enum outcome cmd_report(const struct global_options *global, int argc, char **argv)
+/* A report asked for on the command line. */
+struct request {
+	const struct report *report;
+	const char *output, *zone, *period;
+	int format; /* -1: the report's default */
+	struct window window;
+	int help; /* --help was answered */
+};
+
+static enum outcome parse(int argc, char **argv, struct request *r)
 {
 	static const struct option options[] = {
 	    {"format", required_argument, NULL, 'f'}, {"since", required_argument, NULL, 's'},
 	    {"until", required_argument, NULL, 'u'},  {"tz", required_argument, NULL, 'z'},
 	    {"by", required_argument, NULL, 'b'},     {"output", required_argument, NULL, 'o'},
 	    {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
-	const char *output = NULL, *zone = "UTC", *period = NULL;
-	int format = -1, c;
-	struct window window = {0};
-	struct store *store = NULL;
-	enum outcome outcome = OUTCOME_FAILED;
-
+	int c;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			if ((format = render_format_parse(optarg)) < 0)
+			if ((r->format = render_format_parse(optarg)) < 0)
 				return usage_error("report", "--format: '%s' is not text, csv or json", optarg);
 			break;
 		case 's':
 		case 'u':
-			if (options_window("report", c, optarg, &window))
+			if (options_window("report", c, optarg, &r->window))
 				return OUTCOME_USAGE;
 			break;
 		case 'z':
-			zone = optarg;
+			r->zone = optarg;
 			break;
 		case 'b':
 			if (strcmp(optarg, "day") && strcmp(optarg, "month"))
 				return usage_error("report", "--by: '%s' is not day or month", optarg);
-			period = optarg;
+			r->period = optarg;
 			break;
 		case 'o':
-			output = optarg;
+			r->output = optarg;
 			break;
 		case 'h':
 			fputs(report_usage, stdout);
+			r->help = 1;
 			return OUTCOME_OK;
 		default:
 			return usage_bad_option("report", argc, argv, optopt);
@@ -92,37 +97,45 @@ enum outcome cmd_report(const struct global_options *global, int argc, char **ar
 		return usage_error("report", "no report NAME given");
 	if (optind + 1 < argc)
 		return usage_error("report", "unexpected argument '%s'", argv[optind + 1]);
-	const struct report *report = reports;
-	while (report->name && strcmp(report->name, argv[optind]))
-		report++;
-	if (!report->name)
+	r->report = reports;
+	while (r->report->name && strcmp(r->report->name, argv[optind]))
+		r->report++;
+	if (!r->report->name)
 		return usage_error(
 		    "report", "unknown report '%s' (summary, containers, orphans, threads, daily, reconcile, focus)",
 		    argv[optind]);
-	if (period && strcmp(report->name, "daily"))
+	if (r->period && strcmp(r->report->name, "daily"))
 		return usage_error("report", "--by applies to the daily report only");
-	if (options_window_valid("report", &window))
+	if (options_window_valid("report", &r->window))
 		return OUTCOME_USAGE;
-	if (timestamp_zone_set(zone))
+	if (timestamp_zone_set(r->zone))
 		return usage_error("report", "--tz: %s", error_message());
+	return OUTCOME_OK;
+}
 
+enum outcome cmd_report(const struct global_options *global, int argc, char **argv)
+{
+	struct request r = {.zone = "UTC", .format = -1};
+	enum outcome outcome = parse(argc, argv, &r);
+	if (outcome != OUTCOME_OK || r.help)
+		return outcome;
+	const struct report *report = r.report;
 	struct audit_params params = {
 	    .now = global->now,
-	    .since = WINDOW_SINCE(&window),
-	    .until = WINDOW_UNTIL(&window),
-	    .period = period ? period : "day",
+	    .since = WINDOW_SINCE(&r.window),
+	    .until = WINDOW_UNTIL(&r.window),
+	    .period = r.period ? r.period : "day",
 	};
+	struct render_meta meta = {
+	    .report = report->name, .now = global->now, .since = params.since, .until = params.until, .zone = r.zone};
 	/* The orphans report is the containers report of one classification. */
 	struct store_param only = {":only", report->only_classification};
-	struct render_meta meta = {
-	    .report = report->name, .now = global->now, .since = params.since, .until = params.until, .zone = zone};
-	if (store_open(global->db_path, STORE_EXISTING, &store) || audit_run(store, &params))
-		goto done;
-	if (render_query(store, report->query, &only, report->only_classification ? 1 : 0, output,
-	                 format < 0 ? report->default_format : (enum render_format)format, &meta))
-		goto done;
-	outcome = OUTCOME_OK;
-done:
+	struct store *store = NULL;
+	outcome = OUTCOME_FAILED;
+	if (!store_open(global->db_path, STORE_EXISTING, &store) && !audit_run(store, &params) &&
+	    !render_query(store, report->query, &only, report->only_classification ? 1 : 0, r.output,
+	                  r.format < 0 ? report->default_format : (enum render_format)r.format, &meta))
+		outcome = OUTCOME_OK;
 	store_free(store);
 	return outcome;
 }

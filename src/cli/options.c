@@ -114,29 +114,16 @@ static const char *env_or(const char *name, const char *fallback)
 	return v && *v ? v : fallback;
 }
 
-int options_parse_global(int argc, char **argv, struct global_options *g)
+/* The environment's settings: the defaults the options then override. -1
+ * with a usage error when one is not valid. */
+static int read_environment(struct global_options *g, const char **now)
 {
-	static const struct option long_options[] = {
-	    {"db", required_argument, NULL, 'd'},
-	    {"base-url", required_argument, NULL, 'b'},
-	    {"project", required_argument, NULL, 'p'},
-	    {"org", required_argument, NULL, 'o'},
-	    {"now", required_argument, NULL, 'n'},
-	    {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, 'V'},
-	    {"allow-insecure-http", no_argument, NULL, 'I'},
-	    {NULL, 0, NULL, 0},
-	};
-	int insecure = 0;
-	const char *now = env_or("CNTRAUDIT_NOW", NULL);
-	const char *log = env_or("CNTRAUDIT_LOG", NULL);
-	int verbosity = 0, quiet = 0, c;
-
+	const char *log = env_or("CNTRAUDIT_LOG", NULL), *busy = env_or("CNTRAUDIT_BUSY_TIMEOUT", NULL);
+	*now = env_or("CNTRAUDIT_NOW", NULL);
 	g->db_path = env_or("CNTRAUDIT_DB", "./cntraudit.db");
 	g->base_url = env_or("OPENAI_BASE_URL", "https://api.openai.com/v1");
 	g->project = env_or("OPENAI_PROJECT_ID", "default");
 	g->org = env_or("OPENAI_ORG_ID", NULL);
-	const char *busy = env_or("CNTRAUDIT_BUSY_TIMEOUT", NULL);
 	if (busy) {
 		char *end;
 		long seconds = strtol(busy, &end, 10);
@@ -153,7 +140,52 @@ int options_parse_global(int argc, char **argv, struct global_options *g)
 			return usage_error(NULL, "CNTRAUDIT_LOG='%s' is not quiet, warn, info or debug", log), -1;
 		log_set_level(level);
 	}
+	return 0;
+}
 
+/* What the options and the environment say together. -1 with a usage error. */
+static int check_global(struct global_options *g, int insecure, const char *now)
+{
+	if (!*g->db_path)
+		return usage_error(NULL, "--db: empty path"), -1;
+	if (strncmp(g->base_url, "https://", 8) && strncmp(g->base_url, "http://", 7))
+		return usage_error(NULL, "--base-url: '%s' is not an http:// or https:// URL", g->base_url), -1;
+	if (!strncmp(g->base_url, "http://", 7) && !insecure && !loopback_url(g->base_url))
+		return usage_error(NULL,
+		                   "--base-url: '%s' would carry the keys unencrypted: use https://, or "
+		                   "--allow-insecure-http",
+		                   g->base_url),
+		       -1;
+	if (g->org && !*g->org)
+		return usage_error(NULL, "--org: empty organization ID"), -1;
+	if (!*g->project)
+		return usage_error(NULL, "--project: empty label"), -1;
+	if (!now) {
+		g->now = (int64_t)time(NULL);
+		return 0;
+	}
+	if (timestamp_parse(now, &g->now))
+		return usage_error(NULL, "--now: %s", error_message()), -1;
+	return 0;
+}
+
+int options_parse_global(int argc, char **argv, struct global_options *g)
+{
+	static const struct option long_options[] = {
+	    {"db", required_argument, NULL, 'd'},
+	    {"base-url", required_argument, NULL, 'b'},
+	    {"project", required_argument, NULL, 'p'},
+	    {"org", required_argument, NULL, 'o'},
+	    {"now", required_argument, NULL, 'n'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {"allow-insecure-http", no_argument, NULL, 'I'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *now;
+	int insecure = 0, verbosity = 0, quiet = 0, c;
+	if (read_environment(g, &now))
+		return -1;
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+qvh", long_options, NULL)) != -1) {
@@ -197,25 +229,5 @@ int options_parse_global(int argc, char **argv, struct global_options *g)
 		log_set_level(LOG_QUIET);
 	else if (verbosity)
 		log_set_level(verbosity >= 2 ? LOG_DEBUG : LOG_INFO);
-	if (!*g->db_path)
-		return usage_error(NULL, "--db: empty path"), -1;
-	if (strncmp(g->base_url, "https://", 8) && strncmp(g->base_url, "http://", 7))
-		return usage_error(NULL, "--base-url: '%s' is not an http:// or https:// URL", g->base_url), -1;
-	if (!strncmp(g->base_url, "http://", 7) && !insecure && !loopback_url(g->base_url))
-		return usage_error(NULL,
-		                   "--base-url: '%s' would carry the keys unencrypted: use https://, or "
-		                   "--allow-insecure-http",
-		                   g->base_url),
-		       -1;
-	if (g->org && !*g->org)
-		return usage_error(NULL, "--org: empty organization ID"), -1;
-	if (!*g->project)
-		return usage_error(NULL, "--project: empty label"), -1;
-	if (now) {
-		if (timestamp_parse(now, &g->now))
-			return usage_error(NULL, "--now: %s", error_message()), -1;
-	} else {
-		g->now = (int64_t)time(NULL);
-	}
-	return optind;
+	return check_global(g, insecure, now) ? -1 : optind;
 }

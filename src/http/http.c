@@ -408,6 +408,62 @@ void http_start(struct http_client *c)
 	curl_multi_perform(c->multi, &running);
 }
 
+/* A finished transfer: retried when it may be, else handed to done. The
+ * request is freed either way; done's result. */
+static int finish(struct http_client *c, CURLMsg *msg, http_done_fn done, void *ctx)
+{
+	struct request *r;
+	long status = 0;
+	CURLcode code = msg->data.result;
+	curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&r);
+	curl_easy_getinfo(msg->easy_handle, CURLINFO_RESPONSE_CODE, &status);
+	if (code != CURLE_OK)
+		status = 0;
+	release(c, r);
+	/* A server that echoes a key gets it back as a fingerprint, before
+	 * anything of its reply is logged, retried on or stored. */
+	if (redact_buf(c->redactor, &r->body) || r->echoed)
+		log_warn("%s: the server sent the key back: it was replaced by its fingerprint before "
+		         "anything was stored",
+		         r->path);
+	int too_long_a_wait = r->retry_after_ms > c->config.max_wait_ms;
+	if ((status == 0 || status >= 300) && retryable(status, code) && !r->too_large && !too_long_a_wait &&
+	    r->tries < c->config.max_tries) {
+		long delay = backoff_ms(c, r);
+		char *why = describe_failure(c, status, r, code);
+		log_info("retrying %s in %ld ms (try %d of %d): %s", r->path, delay, r->tries + 1, c->config.max_tries,
+		         why);
+		free(why);
+		r->not_before_ms = now_ms() + delay;
+		c->retries++;
+		enqueue(c, r);
+		return 0;
+	}
+	char *why = status >= 200 && status < 300 && !r->too_large ? NULL : describe_failure(c, status, r, code);
+	if (why && too_long_a_wait && retryable(status, code)) {
+		char *longer = xasprintf("%s; the server asks to wait %s%lld s, more than the %ld s cntraudit "
+		                         "waits: not retried",
+		                         why, r->retry_after_ms == INT64_MAX ? "over " : "",
+		                         (long long)(r->retry_after_ms / 1000), c->config.max_wait_ms / 1000);
+		free(why);
+		why = longer;
+	}
+	struct http_result result = {
+	    .path = r->path,
+	    .status = status,
+	    .body = r->body.data ? r->body.data : "",
+	    .body_len = r->body.len,
+	    .request_id = r->request_id,
+	    .error = why,
+	    .tries = r->tries,
+	    .user = r->user,
+	};
+	int rc = done(ctx, &result);
+	free(why);
+	request_free(r);
+	return rc;
+}
+
 int http_run(struct http_client *c, http_done_fn done, void *ctx, volatile int *interrupted)
 {
 	int rc = 0;
@@ -415,70 +471,17 @@ int http_run(struct http_client *c, http_done_fn done, void *ctx, volatile int *
 		int64_t wake = start_ready(c, now_ms());
 		int running, finished = 0;
 		curl_multi_perform(c->multi, &running);
-
 		CURLMsg *msg;
 		int left;
-		while (!rc && (msg = curl_multi_info_read(c->multi, &left)) != NULL) {
-			if (msg->msg != CURLMSG_DONE)
-				continue;
-			finished = 1;
-			struct request *r;
-			long status = 0;
-			CURLcode code = msg->data.result;
-			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&r);
-			curl_easy_getinfo(msg->easy_handle, CURLINFO_RESPONSE_CODE, &status);
-			if (code != CURLE_OK)
-				status = 0;
-			release(c, r);
-			/* A server that echoes a key gets it back as a fingerprint, before
-			 * anything of its reply is logged, retried on or stored. */
-			if (redact_buf(c->redactor, &r->body) || r->echoed)
-				log_warn("%s: the server sent the key back: it was replaced by its fingerprint before "
-				         "anything was stored",
-				         r->path);
-			int too_long_a_wait = r->retry_after_ms > c->config.max_wait_ms;
-			if ((status == 0 || status >= 300) && retryable(status, code) && !r->too_large &&
-			    !too_long_a_wait && r->tries < c->config.max_tries) {
-				long delay = backoff_ms(c, r);
-				char *why = describe_failure(c, status, r, code);
-				log_info("retrying %s in %ld ms (try %d of %d): %s", r->path, delay, r->tries + 1,
-				         c->config.max_tries, why);
-				free(why);
-				r->not_before_ms = now_ms() + delay;
-				c->retries++;
-				enqueue(c, r);
-				continue;
+		while (!rc && (msg = curl_multi_info_read(c->multi, &left)) != NULL)
+			if (msg->msg == CURLMSG_DONE) {
+				finished = 1;
+				rc = finish(c, msg, done, ctx);
 			}
-			char *why = status >= 200 && status < 300 && !r->too_large
-			                ? NULL
-			                : describe_failure(c, status, r, code);
-			if (why && too_long_a_wait && retryable(status, code)) {
-				char *longer =
-				    xasprintf("%s; the server asks to wait %s%lld s, more than the %ld s cntraudit "
-				              "waits: not retried",
-				              why, r->retry_after_ms == INT64_MAX ? "over " : "",
-				              (long long)(r->retry_after_ms / 1000), c->config.max_wait_ms / 1000);
-				free(why);
-				why = longer;
-			}
-			struct http_result result = {
-			    .path = r->path,
-			    .status = status,
-			    .body = r->body.data ? r->body.data : "",
-			    .body_len = r->body.len,
-			    .request_id = r->request_id,
-			    .error = why,
-			    .tries = r->tries,
-			    .user = r->user,
-			};
-			rc = done(ctx, &result);
-			free(why);
-			request_free(r);
-		}
-		/* Wait only when nothing finished: a reply that arrived within the
-		 * perform above must not sit out the poll timeout. */
 		if (!finished && !rc && c->config.before_wait)
 			rc = c->config.before_wait(c->config.wait_ctx);
+		/* Wait only when nothing finished: a reply that arrived within the
+		 * perform above must not sit out the poll timeout. */
 		if (!finished && !rc) {
 			long timeout = 100;
 			int64_t now = now_ms();

@@ -483,101 +483,132 @@ static void *parse_lines(void *arg)
 
 /* Delivers the rest of a JSON Lines file, parsed by worker threads (or by
  * the caller alone when no thread can start). */
+/* The caller's side of the pipeline: it delivers lines in file order and
+ * parses while it waits. */
+struct caller {
+	struct pipeline *p;
+	const struct source_callbacks *cb;
+	void *ctx;
+	char *line_buf;
+	size_t line_cap;
+	int alone; /* no worker could start: the caller reads and parses every line */
+	int idled; /* the caller was told the input is silent, and nothing came since */
+	int rc;    /* a callback's nonzero result: the rest is read through, not delivered */
+};
+
+/* Stops the workers (with the lock held). */
+static void stop_workers(struct pipeline *p)
+{
+	if (!p->stop) {
+		p->stop = 1;
+		pthread_cond_broadcast(&p->emptied);
+	}
+}
+
+/* Waits (with the lock held) for slot to be filled, up to IDLE_AFTER_MS the
+ * first time, then tells the caller's idle callback the input is silent. */
+static void wait_for_slot(struct caller *c, const struct parsed *slot)
+{
+	struct pipeline *p = c->p;
+	if (!c->cb->idle || c->idled || c->rc) {
+		pthread_cond_wait(&p->filled, &p->lock);
+		return;
+	}
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_nsec += IDLE_AFTER_MS * 1000000L;
+	until.tv_sec += until.tv_nsec / 1000000000L;
+	until.tv_nsec %= 1000000000L;
+	if (pthread_cond_timedwait(&p->filled, &p->lock, &until) != ETIMEDOUT || slot->ready)
+		return;
+	c->idled = 1;
+	pthread_mutex_unlock(&p->lock);
+	c->rc = c->cb->idle(c->ctx);
+	pthread_mutex_lock(&p->lock);
+	if (c->rc) /* the caller failed while idle: let the workers go */
+		stop_workers(p);
+}
+
+/* The next line to deliver (with the lock held), parsing later ones while
+ * it is not ready; NULL when every worker is done and every line delivered. */
+static struct parsed *next_slot(struct caller *c)
+{
+	struct pipeline *p = c->p;
+	struct parsed *slot = &p->slot[p->deliver % QUEUE];
+	while (!slot->ready && (p->workers || c->alone))
+		if (!parse_next(p, &c->line_buf, &c->line_cap, !c->cb->idle || c->alone)) {
+			if (c->alone && !slot->ready)
+				break; /* alone, and at the end */
+			if (!slot->ready)
+				wait_for_slot(c, slot);
+		}
+	return slot->ready ? slot : NULL;
+}
+
+/* Delivers item (without the lock) unless the caller has stopped. */
+static void deliver_item(struct caller *c, struct parsed *item)
+{
+	if (!c->rc) {
+		if (item->long_line)
+			c->rc = deliver_long(c->cb, c->ctx, item->text, item->len, item->line);
+		else if (item->doc)
+			c->rc = deliver(c->cb, c->ctx, item->doc, item->line, item->text, item->len);
+		else
+			c->cb->malformed(c->ctx, item->line, item->why);
+	}
+	if (item->long_line)
+		free(item->text);
+	json_arena_reset(item->arena);
+}
+
+/* Delivers the rest of a JSON Lines file, parsed by worker threads (or by
+ * the caller alone when no thread can start). */
 static int read_lines_in_parallel(struct line_reader *reader, size_t line, const char *path,
                                   const struct source_callbacks *cb, void *ctx)
 {
 	struct pipeline p = {.reader = reader, .line = line};
+	struct caller c = {.p = &p, .cb = cb, .ctx = ctx};
 	pthread_t worker[MAX_WORKERS];
 	/* The caller's core stores (and parses while it waits); the others parse. */
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	int wanted = parsers ? parsers : cores < 2 ? 1 : cores > MAX_WORKERS ? MAX_WORKERS : (int)cores - 1;
-	int started = 0, rc = 0;
-	char *line_buf = NULL;
-	size_t line_cap = 0;
+	int started = 0;
 	pthread_mutex_init(&p.lock, NULL);
 	pthread_cond_init(&p.filled, NULL);
 	pthread_cond_init(&p.emptied, NULL);
 	pthread_mutex_lock(&p.lock);
 	while (started < wanted && !pthread_create(&worker[started], NULL, parse_lines, &p))
 		p.workers = ++started;
-	pthread_mutex_unlock(&p.lock);
-
-	pthread_mutex_lock(&p.lock);
-	int idled = 0; /* the caller was told the input is silent, and nothing came since */
-	for (;;) {
-		struct parsed *slot = &p.slot[p.deliver % QUEUE];
-		/* Waiting for the next line? Parse a later one meanwhile; with no
-		 * worker (none could start), parse every line here. */
-		while (!slot->ready && (p.workers || !started))
-			if (!parse_next(&p, &line_buf, &line_cap, !cb->idle || !started)) {
-				if (!started && !slot->ready)
-					break; /* alone, and at the end */
-				if (slot->ready)
-					continue;
-				if (!cb->idle || idled || rc) {
-					pthread_cond_wait(&p.filled, &p.lock);
-					continue;
-				}
-				struct timespec until;
-				clock_gettime(CLOCK_REALTIME, &until);
-				until.tv_nsec += IDLE_AFTER_MS * 1000000L;
-				until.tv_sec += until.tv_nsec / 1000000000L;
-				until.tv_nsec %= 1000000000L;
-				if (pthread_cond_timedwait(&p.filled, &p.lock, &until) != ETIMEDOUT || slot->ready)
-					continue;
-				idled = 1;
-				pthread_mutex_unlock(&p.lock);
-				rc = cb->idle(ctx);
-				pthread_mutex_lock(&p.lock);
-				if (rc) { /* the caller failed while idle: let the workers go */
-					p.stop = 1;
-					pthread_cond_broadcast(&p.emptied);
-				}
-			}
-		if (!slot->ready) /* every worker is done, and every line delivered */
-			break;
+	c.alone = started == 0;
+	for (struct parsed *slot; (slot = next_slot(&c));) {
 		struct parsed item = *slot;
 		slot->ready = 0;
-		idled = 0;
+		c.idled = 0;
 		p.deliver++;
 		p.ahead_bytes -= item.len;
 		pthread_cond_broadcast(&p.emptied);
 		pthread_mutex_unlock(&p.lock);
-
-		if (!rc) {
-			if (item.long_line)
-				rc = deliver_long(cb, ctx, item.text, item.len, item.line);
-			else if (item.doc)
-				rc = deliver(cb, ctx, item.doc, item.line, item.text, item.len);
-			else
-				cb->malformed(ctx, item.line, item.why);
-		}
-		if (item.long_line)
-			free(item.text);
-		json_arena_reset(item.arena);
-
+		deliver_item(&c, &item);
 		pthread_mutex_lock(&p.lock);
 		if (p.spare_count < QUEUE + 1)
 			p.spare[p.spare_count++] = item.arena;
 		else
 			json_arena_free(item.arena);
-		if (rc && !p.stop) { /* the caller stopped: let the workers go */
-			p.stop = 1;
-			pthread_cond_broadcast(&p.emptied);
-		}
+		if (c.rc) /* the caller stopped: let the workers go */
+			stop_workers(&p);
 	}
 	pthread_mutex_unlock(&p.lock);
-	free(line_buf);
+	free(c.line_buf);
 	for (int i = 0; i < started; i++)
 		pthread_join(worker[i], NULL);
 	while (p.spare_count)
 		json_arena_free(p.spare[--p.spare_count]);
-	if (!rc && p.read_errno)
-		rc = error_set("cannot read %s: %s", path, strerror(p.read_errno));
+	if (!c.rc && p.read_errno)
+		c.rc = error_set("cannot read %s: %s", path, strerror(p.read_errno));
 	pthread_mutex_destroy(&p.lock);
 	pthread_cond_destroy(&p.filled);
 	pthread_cond_destroy(&p.emptied);
-	return rc;
+	return c.rc;
 }
 
 int source_read(const char *path, const struct source_callbacks *cb, void *ctx)

@@ -381,91 +381,95 @@ static int store_migrate(struct store *store, int readonly)
 	return 0;
 }
 
+/* The file at path, made ready for SQLite: refused when it is no database
+ * file, created (0600: it holds account data) when missing and mode allows.
+ * 0 and *is_new (no page written yet), or -1 with the error set. */
+static int prepare_file(const char *path, enum store_mode mode, int *is_new)
+{
+	struct stat st;
+	if (stat(path, &st) == 0) {
+		if (S_ISDIR(st.st_mode))
+			return error_set("cannot open database %s: it is a directory", path);
+		/* SQLite would write its journal beside a device (/dev/null-journal). */
+		if (!S_ISREG(st.st_mode))
+			return error_set("cannot open database %s: it is not a regular file", path);
+		if (mode == STORE_EXISTING && st.st_size == 0)
+			return error_set("database %s is empty: nothing was imported or collected into it yet", path);
+		*is_new = st.st_size == 0; /* the page size may still be chosen */
+		return 0;
+	}
+	if (mode == STORE_EXISTING)
+		return error_set(
+		    "no database at %s (run 'cntraudit import' or 'cntraudit collect' first, or pass --db)", path);
+	int fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+	if (fd < 0 && errno != EEXIST) /* EEXIST: another process created it a moment ago */
+		return error_set("cannot create database %s: %s", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	*is_new = 1;
+	return 0;
+}
+
+/* The connection. Read-only for reports: a WAL database in a folder we
+ * cannot write has no -shm to read through, so then the file is read as it
+ * is, an immutable snapshot (no one can be writing it: we may not, and
+ * neither may the folder). 0, or -1 with the error set. */
+static int connect_file(struct store *store, int readonly)
+{
+	/* One connection, one thread at a time: no per-call mutex. */
+	int flags = (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX;
+	if (sqlite3_open_v2(store->path, &store->db, flags, NULL) != SQLITE_OK)
+		return error_set("cannot open database %s: %s", store->path,
+		                 store->db ? sqlite3_errmsg(store->db) : "out of memory");
+	sqlite3_extended_result_codes(store->db, 1);
+	sqlite3_busy_handler(store->db, on_busy, store);
+	if (!readonly || access(store->path, W_OK) == 0 || !store_exec_ref(store, "sql/store/open.sql#readable"))
+		return 0;
+	char *uri = sqlite3_mprintf("file:%s?immutable=1", store->path);
+	sqlite3_close(store->db);
+	store->db = NULL;
+	int rc = sqlite3_open_v2(uri, &store->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
+	sqlite3_free(uri);
+	if (rc != SQLITE_OK)
+		return error_set("cannot open database %s read-only: %s", store->path,
+		                 store->db ? sqlite3_errmsg(store->db) : "out of memory");
+	sqlite3_extended_result_codes(store->db, 1);
+	return 0;
+}
+
+/* Whether a container.deleted marker is stored (then upserts consult them). */
+static int read_markers(struct store *store)
+{
+	sqlite3_stmt *markers;
+	if (store_prepare(store, "sql/store/open.sql#has_markers", &markers))
+		return -1;
+	int rc = sqlite3_step(markers);
+	if (rc == SQLITE_ROW)
+		store->container_markers = sqlite3_column_int(markers, 0);
+	else
+		error_set("cannot open database %s: %s", store->path, sqlite3_errmsg(store->db));
+	sqlite3_finalize(markers);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
 int store_open(const char *path, enum store_mode mode, struct store **out)
 {
 	struct store *store = xcalloc(1, sizeof *store);
-	struct stat st;
-	int created = 0;
 	/* Reports never write: not a row, not the journal mode, not a schema. */
-	int readonly = mode == STORE_EXISTING;
-	/* One connection, one thread at a time: no per-call mutex. */
-	int flags = (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX;
-
+	int readonly = mode == STORE_EXISTING, is_new = 0;
 	store->path = xstrdup(path);
-	if (stat(path, &st) == 0) {
-		if (S_ISDIR(st.st_mode)) {
-			error_set("cannot open database %s: it is a directory", path);
-			goto fail;
-		}
-		/* SQLite would write its journal beside a device (/dev/null-journal). */
-		if (!S_ISREG(st.st_mode)) {
-			error_set("cannot open database %s: it is not a regular file", path);
-			goto fail;
-		}
-		if (readonly && st.st_size == 0) {
-			error_set("database %s is empty: nothing was imported or collected into it yet", path);
-			goto fail;
-		}
-		created = st.st_size == 0; /* new: the page size may still be chosen */
-	} else if (mode == STORE_EXISTING) {
-		error_set("no database at %s (run 'cntraudit import' or 'cntraudit collect' first, or pass --db)",
-		          path);
+	if (prepare_file(path, mode, &is_new) || connect_file(store, readonly))
 		goto fail;
-	} else {
-		/* Create it ourselves so it is born 0600: it holds account data. */
-		created = 1;
-		int fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
-		if (fd < 0 && errno == EEXIST) {
-			created = 0; /* another process created it a moment ago */
-		} else if (fd < 0) {
-			error_set("cannot create database %s: %s", path, strerror(errno));
-			goto fail;
-		} else {
-			close(fd);
-		}
-	}
-	if (sqlite3_open_v2(path, &store->db, flags, NULL) != SQLITE_OK) {
-		error_set("cannot open database %s: %s", path, store->db ? sqlite3_errmsg(store->db) : "out of memory");
-		goto fail;
-	}
-	sqlite3_extended_result_codes(store->db, 1);
-	sqlite3_busy_handler(store->db, on_busy, store);
-	if (readonly && access(path, W_OK) != 0 && store_exec_ref(store, "sql/store/open.sql#readable")) {
-		/* A WAL database in a folder we cannot write has no -shm to read
-		 * through: read the file as it is, as an immutable snapshot (no
-		 * one can be writing it: we may not, and neither may the folder). */
-		char *uri = sqlite3_mprintf("file:%s?immutable=1", path);
-		sqlite3_close(store->db);
-		store->db = NULL;
-		int rc = sqlite3_open_v2(uri, &store->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
-		                         NULL);
-		sqlite3_free(uri);
-		if (rc != SQLITE_OK) {
-			error_set("cannot open database %s read-only: %s", path,
-			          store->db ? sqlite3_errmsg(store->db) : "out of memory");
-			goto fail;
-		}
-	}
 	if (sqlite3_create_function(store->db, "rule_word", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_rule_word,
 	                            NULL, NULL) != SQLITE_OK) {
 		error_set("cannot open database %s: %s", path, sqlite3_errmsg(store->db));
 		goto fail;
 	}
-	if ((created && store_exec_ref(store, "sql/store/open.sql#new_database")) ||
+	if ((is_new && store_exec_ref(store, "sql/store/open.sql#new_database")) ||
 	    (!readonly && (exec_waiting(store, "sql/store/open.sql#journal") ||
 	                   store_exec_ref(store, "sql/store/open.sql#writer"))) ||
-	    store_exec_ref(store, "sql/store/open.sql#any") || store_migrate(store, readonly))
+	    store_exec_ref(store, "sql/store/open.sql#any") || store_migrate(store, readonly) || read_markers(store))
 		goto fail;
-	sqlite3_stmt *markers;
-	if (store_prepare(store, "sql/store/open.sql#has_markers", &markers))
-		goto fail;
-	if (sqlite3_step(markers) != SQLITE_ROW) {
-		sqlite3_finalize(markers);
-		error_set("cannot open database %s: %s", path, sqlite3_errmsg(store->db));
-		goto fail;
-	}
-	store->container_markers = sqlite3_column_int(markers, 0);
-	sqlite3_finalize(markers);
 	*out = store;
 	return 0;
 fail:
