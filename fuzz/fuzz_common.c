@@ -43,7 +43,8 @@ struct store *fuzz_store(void)
 		snprintf(db, sizeof db, "%s/fuzz.db", folder);
 		if (store_open(db, STORE_CREATE, &store))
 			abort(); /* a fresh scratch database must open */
-		sqlite3_exec(store_db(store), "PRAGMA synchronous = OFF", NULL, NULL, NULL); /* speed: a scratch database */
+		sqlite3_exec(store_db(store), "PRAGMA synchronous = OFF", NULL, NULL,
+		             NULL); /* speed: a scratch database */
 	}
 	error_clear();
 	return store;

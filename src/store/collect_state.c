@@ -103,19 +103,27 @@ int store_link_label_project(struct store *store, const char *label, const char 
 	           : 0;
 }
 
-int store_cursor_get(struct store *store, const char *resource, char **after)
+/* The text of the first column for key (NULL when there is no row or it
+ * is NULL): 0 and *out (owned), or -1. */
+static int text_by_key(struct store *store, const char *ref, const char *key, const char *what, char **out)
 {
-	sqlite3_stmt *st = store_statement(store, COLLECT_SQL "cursor_get");
-	*after = NULL;
+	sqlite3_stmt *st = store_statement(store, ref);
+	*out = NULL;
 	if (!st)
 		return -1;
-	store_bind_text(st, 1, resource);
-	int rc = store_row(store, st, "the collect cursor");
+	store_bind_text(st, 1, key);
+	int rc = store_row(store, st, what);
 	if (rc == 1) {
-		*after = xstrdup((const char *)sqlite3_column_text(st, 0));
+		if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+			*out = xstrdup((const char *)sqlite3_column_text(st, 0));
 		sqlite3_reset(st);
 	}
 	return rc < 0 ? -1 : 0;
+}
+
+int store_cursor_get(struct store *store, const char *resource, char **after)
+{
+	return text_by_key(store, COLLECT_SQL "cursor_get", resource, "the collect cursor", after);
 }
 
 int store_cursor_set(struct store *store, const char *resource, const char *after)
@@ -155,18 +163,7 @@ int store_add_not_found(struct store *store, const char *kind, const char *id, i
 
 int store_previous_response(struct store *store, const char *id, char **previous)
 {
-	sqlite3_stmt *st = store_statement(store, COLLECT_SQL "previous_response");
-	*previous = NULL;
-	if (!st)
-		return -1;
-	store_bind_text(st, 1, id);
-	int rc = store_row(store, st, "the store");
-	if (rc == 1) {
-		if (sqlite3_column_type(st, 0) != SQLITE_NULL)
-			*previous = xstrdup((const char *)sqlite3_column_text(st, 0));
-		sqlite3_reset(st);
-	}
-	return rc < 0 ? -1 : 0;
+	return text_by_key(store, COLLECT_SQL "previous_response", id, "the store", previous);
 }
 
 int store_earliest_container(struct store *store, int64_t *at)

@@ -10,6 +10,8 @@
 #   stdout-has: TEXT         standard output contains this text somewhere
 #   stdout-lacks: TEXT       standard output does not contain this text
 #   stdout-lines: N          standard output has exactly N lines
+#   stdout-golden: NAME      standard output is exactly tests/cli/golden/NAME ({tmp} written
+#                            as is); UPDATE_GOLDEN=1 rewrites the file instead: review the diff
 #   stderr: TEXT             standard error contains this line (fixed string)
 #   stderr-has: TEXT         standard error contains this text somewhere
 #   stderr-lines: N          standard error has exactly N lines
@@ -25,12 +27,10 @@
 # The database is {tmp}/audit.db, passed as CNTRAUDIT_DB.
 set -u
 bin=$1 case_file=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. tests/lib.sh "$(basename "$case_file")"
 export CNTRAUDIT_DB=$tmp/audit.db
 unset CNTRAUDIT_NOW CNTRAUDIT_LOG OPENAI_BASE_URL OPENAI_PROJECT_ID OPENAI_ORG_ID
-failures=0 checks=0 ran=0
-fail() { echo "FAIL [$(basename "$case_file")] $*"; failures=$((failures + 1)); }
+ran=0
 sub() { local s=${1//\{tmp\}/$tmp}; printf '%s' "${s//\{bin\}/$bin}"; }
 
 run_main() {
@@ -67,6 +67,11 @@ while IFS= read -r line || [ -n "$line" ]; do
     stdout) checks=$((checks + 1)); grep -qFx -- "$(sub "$value")" "$tmp/stdout" || fail "stdout lacks the line: $value" ;;
     stdout-has) checks=$((checks + 1)); grep -qF -- "$(sub "$value")" "$tmp/stdout" || fail "stdout lacks: $value" ;;
     stdout-lacks) checks=$((checks + 1)); ! grep -qF -- "$(sub "$value")" "$tmp/stdout" || fail "stdout has: $value" ;;
+    stdout-golden)
+      checks=$((checks + 1)) golden=tests/cli/golden/$value
+      sed "s#$tmp#{tmp}#g" "$tmp/stdout" >"$tmp/stdout.golden"
+      if [ -n "${UPDATE_GOLDEN:-}" ]; then cp "$tmp/stdout.golden" "$golden"; fi
+      cmp -s "$tmp/stdout.golden" "$golden" || fail "stdout differs from $golden: $(diff "$golden" "$tmp/stdout.golden" 2>&1 | head -20)" ;;
     stdout-lines) checks=$((checks + 1)); n=$(wc -l <"$tmp/stdout"); [ "$n" = "$value" ] || fail "stdout has $n lines, expected $value" ;;
     stderr) checks=$((checks + 1)); grep -qFx -- "$(sub "$value")" "$tmp/stderr" || fail "stderr lacks the line: $value; stderr: $(head -c 600 "$tmp/stderr")" ;;
     stderr-has) checks=$((checks + 1)); grep -qF -- "$(sub "$value")" "$tmp/stderr" || fail "stderr lacks: $value; stderr: $(head -c 600 "$tmp/stderr")" ;;
@@ -88,5 +93,4 @@ done <"$case_file"
 
 [ "$ran" = 1 ] || fail "the case never ran the binary (no exit: line)"
 [ "$checks" -gt 1 ] || fail "the case checks only the exit code: say what the output must be"
-[ "$failures" = 0 ] && echo "ok [$(basename "$case_file")] $checks checks"
-exit $((failures > 0))
+finish

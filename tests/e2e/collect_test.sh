@@ -6,28 +6,11 @@
 # Usage: collect_test.sh CNTRAUDIT FAKE_API CASE     (run from the source root)
 set -u
 bin=$1 fake=$2 case_name=$3
-tmp=$(mktemp -d)
-fake_pid=""
-cleanup() { [ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
-failures=0 checks=0
-fail() { echo "FAIL [$case_name] $*"; failures=$((failures + 1)); }
-check() { checks=$((checks + 1)); }
+. tests/lib.sh "$case_name"
 export OPENAI_API_KEY=test-project-key OPENAI_ADMIN_KEY=test-admin-key
 export CNTRAUDIT_RETRY_BASE_MS=20 CNTRAUDIT_TIMEOUT_MS=3000
 unset OPENAI_BASE_URL OPENAI_PROJECT_ID OPENAI_ORG_ID CNTRAUDIT_LOG CNTRAUDIT_NOW
 
-# start_fake ARGS...: a fresh server logging to $tmp/requests.log
-start_fake() {
-  [ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null && wait "$fake_pid" 2>/dev/null
-  rm -f "$tmp/port"
-  : >"$tmp/requests.log"
-  "$fake" --port-file "$tmp/port" --log "$tmp/requests.log" "$@" &
-  fake_pid=$!
-  for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.05; done
-  [ -s "$tmp/port" ] || { fail "the fake API did not start"; exit 1; }
-  url="http://127.0.0.1:$(cat "$tmp/port")/v1"
-}
 collect() { "$bin" --db "$tmp/collected.db" --base-url "$url" collect "$@" --no-progress; }
 reports() { # DB NOW OUTDIR: every report, for comparison
   mkdir -p "$3"
@@ -62,7 +45,6 @@ no_key_written() { # the key in no report, no evidence file, no runs record, nor
   check; ! grep -rqa -e test-project-key -e test-admin-key "$tmp/pack" || fail "a key leaked into the evidence"
   no_key_anywhere
 }
-elapsed_ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 scenario_ids() { cat fixtures/"$1"/api/* | grep -oE '(resp|conv)_[A-Za-z0-9]{8,}' | sort -u >"$tmp/ids.txt"; }
 
 case $case_name in
@@ -126,71 +108,6 @@ retry-after)
   elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
   check; [ "$elapsed" -ge 950 ] || fail "retried after $elapsed ms, before Retry-After's 1 s"
   expect_err "1 retry"
-  ;;
-persistent-failure)
-  # A response that always fails: listed, the rest stored, exit 3.
-  start_fake --fixture fixtures/forum-repetitive --fault "/responses/resp_062c9abf58c3e2fb00690909ccfd:503:0"
-  scenario_ids forum-repetitive
-  CNTRAUDIT_MAX_TRIES=3 collect responses --from "$tmp/ids.txt" >"$tmp/out" 2>"$tmp/err"
-  expect_exit $? 3
-  expect_err "cntraudit: cannot fetch /responses/resp_062c9abf58c3e2fb00690909ccfdd8819593f0397865b2703d: HTTP 503 (The server had an error processing your request.)"
-  expect_err "5 objects stored (5 new or changed), 0 not found, 1 failed"
-  check; [ "$(log_count 'resp_062c9abf58c3e2fb00690909ccfd')" = 3 ] || fail "not tried exactly 3 times"
-  check; [ "$(sqlite3 "$tmp/collected.db" "SELECT status || ' ' || failed FROM runs")" = "partial 1" ] || fail "runs record wrong"
-  ;;
-not-found)
-  start_fake --fixture fixtures/forum-repetitive
-  collect responses resp_062c9abf58c3e2fb00690909a6ee3c81959c18e4f8c3e22008 resp_doesnotexist0000000000 2>"$tmp/err"
-  expect_exit $? 0
-  expect_err "1 object stored (1 new or changed), 1 not found, 0 failed"
-  check; [ "$(sqlite3 "$tmp/collected.db" "SELECT id || ' ' || kind FROM not_found")" = "resp_doesnotexist0000000000 response" ] || fail "404 not recorded"
-  collect responses resp_doesnotexist0000000000 2>"$tmp/err"; expect_exit $? 0
-  expect_err "fetching 0"
-  ;;
-chain)
-  # previous_response_id parents are fetched unless --no-chain.
-  start_fake --fixture fixtures/healthy-reuse
-  last=$(tail -1 fixtures/healthy-reuse/api/responses.jsonl | jq -r .id)
-  collect responses --no-chain "$last" 2>"$tmp/err"; expect_exit $? 0
-  check; [ "$(sqlite3 "$tmp/collected.db" 'SELECT count(*) FROM responses')" = 1 ] || fail "--no-chain followed the chain"
-  collect responses "$last" 2>"$tmp/err"; expect_exit $? 0
-  check; [ "$(sqlite3 "$tmp/collected.db" 'SELECT count(*) FROM responses')" = 5 ] || fail "the chain was not followed to its root"
-  ;;
-auth)
-  start_fake --fixture fixtures/forum-repetitive --echo-auth
-  OPENAI_API_KEY=sk-wrong-key-abcd collect containers >"$tmp/out" 2>"$tmp/err"
-  expect_exit $? 1
-  expect_err "cntraudit: cannot fetch /containers?order=asc&limit=100: HTTP 401 (Incorrect API key provided:"
-  check; ! grep -q "sk-wrong-key-abcd" "$tmp/err" || fail "the wrong key was echoed into the error"
-  OPENAI_API_KEY=test-admin-key collect containers >"$tmp/out" 2>"$tmp/err"
-  expect_exit $? 1
-  expect_err "HTTP 403 (Admin API keys cannot be used for non-administration endpoints.)"
-  OPENAI_ADMIN_KEY=test-project-key collect usage --since 2025-11-01 >"$tmp/out" 2>"$tmp/err"
-  expect_exit $? 1
-  expect_err "HTTP 403 (You have insufficient permissions"
-  OPENAI_API_KEY= collect containers >"$tmp/out" 2>"$tmp/err"
-  expect_exit $? 1
-  expect_err "cntraudit: collect containers needs OPENAI_API_KEY in the environment (a project key)"
-  no_key_anywhere
-  ;;
-observer-effect)
-  # Listing never touches a live container; --with-files does, and says so.
-  start_fake --fixture fixtures/repetitive-creation --fixture fixtures/healthy-reuse
-  collect containers 2>"$tmp/err"; expect_exit $? 0
-  check; ! grep -qE 'GET /v1/containers/cntr_' "$tmp/requests.log" || fail "a container was retrieved individually"
-  check; ! grep -q TOUCH "$tmp/requests.log" || fail "a live container was touched"
-  collect containers --with-files 2>"$tmp/err"; expect_exit $? 0
-  expect_err "collect --with-files: listing files of 4 live containers refreshes their last_active_at"
-  check; [ "$(grep -c TOUCH "$tmp/requests.log")" = 4 ] || fail "expected 4 touches with --with-files"
-  ;;
-headers)
-  start_fake --fixture fixtures/forum-repetitive
-  "$bin" --db "$tmp/collected.db" --base-url "$url" --project proj_abc123 --org org-xyz -vv collect containers --no-progress 2>"$tmp/err"
-  expect_exit $? 0
-  check; grep -q "GET /v1/containers?order=asc&limit=100 key=project project=proj_abc123 org=org-xyz" "$tmp/requests.log" || fail "headers not sent: $(cat "$tmp/requests.log")"
-  expect_err "cntraudit: debug: GET $url/containers?order=asc&limit=100 (key redacted)"
-  no_key_anywhere
-  check; [ "$(sqlite3 "$tmp/collected.db" "SELECT count(*) FROM containers WHERE project_id = 'proj_abc123' AND request_id LIKE 'req_%'")" = 6 ] || fail "project label or x-request-id not stored"
   ;;
 kill)
   # SIGKILL at several points, then rerun: the same data as an uninterrupted run.
@@ -285,25 +202,6 @@ progress)
   collect containers 2>"$tmp/err"; expect_exit $? 0
   check; ! grep -qE 'containers: [0-9]+ \(' "$tmp/err" || fail "progress drawn on a pipe"
   ;;
-usage-errors)
-  start_fake --fixture fixtures/forum-repetitive
-  collect containers --jobs 0 2>"$tmp/err"; expect_exit $? 2
-  expect_err "cntraudit: collect: --jobs: '0' is not a number from 1 to 256 (see 'cntraudit collect --help')"
-  collect usage 2>"$tmp/err"; expect_exit $? 2
-  expect_err "collect usage needs --since"
-  collect responses 2>"$tmp/err"; expect_exit $? 2
-  expect_err "no response IDs: give them as arguments, with --from or with --scan"
-  collect responses not-an-id 2>"$tmp/err"; expect_exit $? 2
-  expect_err "'not-an-id' is not a resp_ ID"
-  printf 'resp_0123456789abcdef\nbogus line\n' >"$tmp/ids"
-  collect responses --from "$tmp/ids" 2>"$tmp/err"; expect_exit $? 2
-  expect_err "--from: $tmp/ids:2: 'bogus' is not a resp_ or conv_ ID"
-  collect everything 2>"$tmp/err"; expect_exit $? 2
-  expect_err "unknown collection 'everything'"
-  collect containers --since 2026-02-30 2>"$tmp/err"; expect_exit $? 2
-  expect_err "--since: invalid time '2026-02-30': no such date"
-  check; [ "$(wc -l <"$tmp/requests.log")" = 0 ] || fail "a usage error sent a request"
-  ;;
 cursors)
   # Cursors are opaque and go into URLs percent-encoded: container IDs with
   # '+', '&' and '=' as after cursors, and the Usage and Costs APIs'
@@ -322,40 +220,6 @@ cursors)
   check; [ "$(sqlite3 "$tmp/collected.db" "SELECT count(*) FROM usage_sessions")" = 3 ] || fail "usage pages after the first were not fetched"
   check; [ "$(sqlite3 "$tmp/collected.db" "SELECT count(*) FROM costs")" = 4 ] || fail "costs pages after the first were not fetched"
   check; grep -q 'page=page_+/+/' "$tmp/requests.log" || fail "no page cursor was followed"
-  ;;
-stuck-cursor)
-  # A listing whose cursor never advances ends after at most one wasted
-  # request, with one line, exit 3; the other listings still run.
-  start_fake --fixture fixtures/forum-repetitive --fixture fixtures/grouped-projects --page-size 2 --fault "/containers?:stuck:0"
-  scenario_ids forum-repetitive
-  collect all --from "$tmp/ids.txt" --since 2025-11-01 >"$tmp/out" 2>"$tmp/err"; expect_exit $? 3
-  expect_err "the listing does not advance: last_id"
-  check; [ "$(log_count 'GET /v1/containers?')" = 2 ] || fail "the stuck listing was asked $(log_count 'GET /v1/containers?') times"
-  check; [ "$(grep -c 'does not advance' "$tmp/err")" = 1 ] || fail "not one line: $(cat "$tmp/err")"
-  check; [ "$(sqlite3 "$tmp/collected.db" 'SELECT count(*) FROM responses')" = 6 ] || fail "the responses were not collected after the stuck listing"
-  start_fake --fixture fixtures/grouped-projects --page-size 1 --fault "/organization/usage:stuck:0"
-  collect usage --since 2026-08-01 2>"$tmp/err"; expect_exit $? 3
-  expect_err "the listing does not advance: next_page 'page_"
-  check; [ "$(log_count 'GET /v1/organization/usage')" = 2 ] || fail "the stuck usage listing was asked $(log_count 'GET /v1/organization/usage') times"
-  check; [ "$(log_count 'GET /v1/organization/costs')" -ge 1 ] || fail "costs were not collected after the stuck usage listing"
-  ;;
-refused-resume)
-  # A saved resume cursor the server refuses (its container gone) is dropped
-  # with a warning and the listing starts again.
-  start_fake --fixture fixtures/forum-repetitive
-  collect containers 2>"$tmp/err"; expect_exit $? 0
-  sqlite3 "$tmp/collected.db" "INSERT OR REPLACE INTO collect_cursors VALUES ('containers', 'cntr_gone000000000000000000')"
-  collect containers 2>"$tmp/err"; expect_exit $? 0
-  expect_err "warning: collect containers: the saved cursor cntr_gone000000000000000000 was refused: listing again from the start"
-  check; [ "$(sqlite3 "$tmp/collected.db" 'SELECT count(*) FROM containers')" = 6 ] || fail "containers lost"
-  check; [ "$(sqlite3 "$tmp/collected.db" 'SELECT count(*) FROM collect_cursors')" = 0 ] || fail "the refused cursor was kept"
-  ;;
-wrong-id)
-  # A body whose id is not the one asked for is a failed item, never stored in its place.
-  start_fake --fixture fixtures/forum-repetitive --fault "/responses/resp_062c9abf58c3e2fb00690909a6ee:wrong-id:0"
-  collect responses --no-chain resp_062c9abf58c3e2fb00690909a6ee3c81959c18e4f8c3e22008 2>"$tmp/err"; expect_exit $? 3
-  expect_err "cannot fetch /responses/resp_062c9abf58c3e2fb00690909a6ee3c81959c18e4f8c3e22008: the reply is response 'resp_"
-  check; [ "$(sqlite3 "$tmp/collected.db" 'SELECT count(*) FROM responses')" = 0 ] || fail "the wrong response was stored"
   ;;
 key-project)
   # With an admin key, collect learns which project the project key belongs
@@ -397,17 +261,6 @@ key-echoed)
   expect_err "Incorrect API key provided: [key …-key], sent as [key …-key]"
   expect_err "xxxxxxxxx[key …"
   no_key_written
-  ;;
-key-pasted)
-  # A key with a line break (a pasting mistake) or a space is refused before
-  # anything is sent: no header injection, no half-collected account.
-  start_fake --fixture fixtures/forum-repetitive
-  OPENAI_API_KEY=$'test-project-key\n' collect containers 2>"$tmp/err"; expect_exit $? 2
-  expect_err "OPENAI_API_KEY ends with a line break (pasted with a trailing newline?)"
-  OPENAI_ADMIN_KEY=$'test-admin-key\r\nX-Injected: 1' collect usage --since 2025-11-01 2>"$tmp/err"; expect_exit $? 2
-  expect_err "OPENAI_ADMIN_KEY holds a control character at character 15"
-  check; [ "$(wc -l <"$tmp/requests.log")" = 0 ] || fail "a request was sent: $(cat "$tmp/requests.log")"
-  check; [ ! -e "$tmp/collected.db" ] || fail "a database was made"
   ;;
 key-memory)
   # While a key is in memory: no core dump, and the environment no longer holds it.
@@ -456,43 +309,6 @@ bombs-in-2gb)
     check; [ "$(tail -1 "$tmp/rss")" -lt 900000 ] || fail "$f: peak RSS $(tail -1 "$tmp/rss") kB"
   done
   ;;
-trickle)
-  # A body trickling at 2 bytes a second is a stall (below 1 KiB/s for the
-  # stall timeout): retried, then failed, in bounded time.
-  start_fake --fixture fixtures/forum-repetitive --fault "/responses/resp_062c9abf58c3e2fb00690909a6ee:trickle:0"
-  start=$(date +%s%N)
-  CNTRAUDIT_TIMEOUT_MS=1500 CNTRAUDIT_MAX_TRIES=2 collect responses resp_062c9abf58c3e2fb00690909a6ee3c81959c18e4f8c3e22008 2>"$tmp/err"
-  expect_exit $? 3
-  expect_err "Operation too slow"
-  check; [ "$(elapsed_ms "$start")" -lt 10000 ] || fail "took $(elapsed_ms "$start") ms"
-  ;;
-retry-after-long)
-  # A server asking to wait more than 60 s fails the item at once, saying how
-  # long it asked; absurd values neither overflow nor sleep.
-  for f in retry-day retry-huge retry-ms-huge; do
-    start_fake --fixture fixtures/forum-repetitive --fault "/responses/resp_062c9abf58c3e2fb00690909a6ee:$f:0"
-    start=$(date +%s%N)
-    collect responses resp_062c9abf58c3e2fb00690909a6ee3c81959c18e4f8c3e22008 2>"$tmp/err"; expect_exit $? 3
-    check; [ "$(elapsed_ms "$start")" -lt 5000 ] || fail "$f: waited $(elapsed_ms "$start") ms"
-    check; [ "$(log_count 'GET /v1/responses/')" = 1 ] || fail "$f: retried"
-    case $f in
-    retry-day) expect_err "the server asks to wait 86400 s, more than the 60 s cntraudit waits: not retried" ;;
-    *) expect_err "the server asks to wait over 9223372036854775 s, more than the 60 s cntraudit waits" ;;
-    esac
-  done
-  ;;
-wrong-key-stops)
-  # A refused key ends the whole collect at the first refusal: a handful of
-  # requests, one line, exit 1, instead of every ID failing on its own.
-  "$fake" --synthetic 0:2000:0 --seed 4 --dump "$tmp/dump"
-  jq -r .id "$tmp/dump/responses.jsonl" >"$tmp/ids.txt"
-  start_fake --synthetic 0:2000:0 --seed 4
-  OPENAI_API_KEY=sk-wrong-key-0000 collect responses --from "$tmp/ids.txt" --no-chain --jobs 8 2>"$tmp/err"
-  expect_exit $? 1
-  check; [ "$(log_count 'GET /v1/responses/')" -le 16 ] || fail "$(log_count 'GET /v1/responses/') requests with a refused key"
-  check; [ "$(grep -c 'HTTP 401' "$tmp/err")" = 1 ] || fail "not one line: $(grep -c 'HTTP 401' "$tmp/err") lines"
-  expect_err "the key is refused, so nothing more is asked"
-  ;;
 file-limit)
   # --jobs beyond the open-file limit is capped with a warning, not 1,000
   # "Couldn't connect" failures.
@@ -534,6 +350,4 @@ writers-side-by-side)
   fail "unknown case"
   ;;
 esac
-[ "$checks" -gt 0 ] || fail "no checks ran"
-[ "$failures" = 0 ] && echo "ok [$case_name] $checks checks"
-exit $((failures > 0))
+finish

@@ -5,11 +5,7 @@
 # Usage: concurrency_test.sh CNTRAUDIT CASE      (from the source root)
 set -u
 bin=$1 case_name=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0 checks=0
-fail() { echo "FAIL [concurrency $case_name] $*"; failures=$((failures + 1)); }
-check() { checks=$((checks + 1)); }
+. tests/lib.sh "concurrency $case_name"
 unset CNTRAUDIT_LOG CNTRAUDIT_DB CNTRAUDIT_BUSY_TIMEOUT
 count() { sqlite3 "$1" "SELECT count(*) FROM containers"; }
 latest=$(ls sql/migrations/*.sql | sed 's|.*/0*||; s|_.*||' | sort -n | tail -1)
@@ -63,6 +59,4 @@ silent-pipe)
   fail "unknown case"
   ;;
 esac
-[ "$checks" -gt 0 ] || fail "no checks ran"
-[ "$failures" = 0 ] && echo "ok [concurrency $case_name] $checks checks"
-exit $((failures > 0))
+finish

@@ -8,11 +8,8 @@
 # Usage: csv_safety_test.sh CNTRAUDIT CSV_CHECK   (from the source root)
 set -u
 bin=$1 check=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. tests/lib.sh csv-safety
 export CNTRAUDIT_DB=$tmp/audit.db CNTRAUDIT_NOW=2026-03-01
-failures=0
-fail() { echo "FAIL [csv-safety] $*"; failures=$((failures + 1)); }
 T=1767261600
 cat >"$tmp/hostile.jsonl" <<JSON
 {"object":"container","id":"=cntr_formula","name":"=HYPERLINK(\"http://evil.example\",\"x\")","created_at":$T,"status":"-running","last_active_at":$((T + 60)),"memory_limit":"1g"}
@@ -39,5 +36,5 @@ done
 # The hostile values did reach the reports (guarded), and numbers stayed bare.
 grep -q "^'=cntr_formula,'-proj,\"'=HYPERLINK" "$tmp/containers.csv" || fail "guarded values missing from containers.csv"
 grep -q ",-0.490000," "$tmp/reconcile.csv" 2>/dev/null || grep -q "0.010000" "$tmp/reconcile.csv" || fail "reconcile lost its numbers"
-[ "$failures" = 0 ] && echo "ok [csv-safety] $((n + 3)) CSV reports and the evidence CSVs checked"
-exit $((failures > 0))
+checks=$((n + 3))
+finish "$checks CSV reports and the evidence CSVs checked"

@@ -8,11 +8,7 @@
 set -u
 bin=$1 scenario=$2 update=${3:-}
 dir=fixtures/$scenario
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0 checks=0
-fail() { echo "FAIL [evidence $scenario] $*"; failures=$((failures + 1)); }
-check() { checks=$((checks + 1)); }
+. tests/lib.sh "evidence $scenario"
 run() { "$bin" --db "$tmp/audit.db" --now "$(cat "$dir/now")" "$@"; }
 verify() { (cd "$1" && jq -r '.files[] | "\(.sha256)  \(.path)"' MANIFEST.json | sha256sum --quiet -c -); }
 
@@ -45,5 +41,4 @@ if [ "$update" = --update ]; then
 elif [ -d "$dir/golden-evidence" ]; then
   check; diff -r "$dir/golden-evidence" "$tmp/first" || fail "the pack differs from golden-evidence/"
 fi
-[ "$failures" = 0 ] && echo "ok [evidence $scenario] $checks checks"
-exit $((failures > 0))
+finish

@@ -5,12 +5,8 @@
 # Usage: fault_test.sh CNTRAUDIT CASE      (from the source root)
 set -u
 bin=$1 case_name=$2
-tmp=$(mktemp -d)
+. tests/lib.sh "fault $case_name"
 chmod 755 "$tmp"
-trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
-failures=0 checks=0
-fail() { echo "FAIL [fault $case_name] $*"; failures=$((failures + 1)); }
-check() { checks=$((checks + 1)); }
 db=$tmp/audit.db
 export CNTRAUDIT_DB=$db CNTRAUDIT_NOW=2025-11-04
 unset CNTRAUDIT_LOG
@@ -115,6 +111,4 @@ invalid-utf8)
   ;;
 *) fail "unknown case" ;;
 esac
-[ "$checks" -gt 0 ] || fail "no checks ran"
-[ "$failures" = 0 ] && echo "ok [fault $case_name] $checks checks"
-exit $((failures > 0))
+finish

@@ -13,13 +13,10 @@
 set -u
 bin=$1 scenario=$2 update=${3:-}
 dir=fixtures/$scenario
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. tests/lib.sh "$scenario"
 db=$tmp/audit.db
 now=$(cat "$dir/now")
-failures=0
 
-fail() { echo "FAIL [$scenario] $*"; failures=$((failures + 1)); }
 run() { "$bin" --db "$db" --now "$now" "$@"; }
 format_of() { case $1 in txt) echo text ;; *) echo "$1" ;; esac; }
 
@@ -65,5 +62,4 @@ diff -r "$tmp/first" "$tmp/second" >/dev/null || fail "a report changed after re
 
 checks=$(ls "$dir"/expect/*.tsv "$dir"/golden/* 2>/dev/null | wc -l)
 [ "$checks" -gt 0 ] || fail "no expect/ or golden/ files: this scenario checks nothing"
-[ "$failures" = 0 ] && echo "ok [$scenario] $checks expectation and golden files, re-import unchanged"
-exit $((failures > 0))
+finish "$checks expectation and golden files, re-import unchanged"

@@ -6,11 +6,7 @@
 # Usage: limits_test.sh CNTRAUDIT CASE      (from the source root)
 set -u
 bin=$1 case_name=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0 checks=0
-fail() { echo "FAIL [limits $case_name] $*"; failures=$((failures + 1)); }
-check() { checks=$((checks + 1)); }
+. tests/lib.sh "limits $case_name"
 unset CNTRAUDIT_LOG CNTRAUDIT_DB CNTRAUDIT_MAX_DOCUMENT_MB
 export CNTRAUDIT_NOW=2026-12-01
 limited() { (ulimit -v 2000000; exec /usr/bin/time -f %M -o "$tmp/rss" "$@"); }
@@ -71,6 +67,4 @@ no-threads)
   fail "unknown case"
   ;;
 esac
-[ "$checks" -gt 0 ] || fail "no checks ran"
-[ "$failures" = 0 ] && echo "ok [limits $case_name] $checks checks"
-exit $((failures > 0))
+finish

@@ -9,18 +9,12 @@
 set -u
 bin=$1 oracle=$2 fake=$3 case=$4
 sql=tests/oracle/audit.sql
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0 checked=0
+. tests/lib.sh "oracle $case"
 
-check() { # DB NOW LABEL: the engine and the oracle agree at NOW
+agree() { # DB NOW LABEL: the engine and the oracle agree at NOW
   local out
-  if ! out=$("$oracle" "$1" "$sql" "$2" 2>&1); then
-    echo "FAIL [$3, now $2]"
-    echo "$out" | head -n 25
-    failures=$((failures + 1))
-  fi
-  checked=$((checked + 1))
+  check
+  out=$("$oracle" "$1" "$sql" "$2" 2>&1) || fail "$3, now $2: $(echo "$out" | head -n 25)"
 }
 import() { # DB FILES...: a fresh store from API files
   local db=$1
@@ -36,7 +30,7 @@ fixtures)
     import "$tmp/f.db" "$dir"/api/*
     now=$(date -u -d "$(cat "$dir/now")" +%s)
     for at in "$now" $((now - 3600)) $((now + 86400 * 400)) 0; do
-      check "$tmp/f.db" "$at" "$(basename "$dir")"
+      agree "$tmp/f.db" "$at" "$(basename "$dir")"
     done
   done
   ;;
@@ -49,7 +43,7 @@ synthetic)
     first=$(sqlite3 "$tmp/s.db" "SELECT min(created_at) FROM containers")
     last=$(sqlite3 "$tmp/s.db" "SELECT max(created_at) FROM containers")
     for at in "$first" $(((first + last) / 2)) "$last" $((last + 86400)); do
-      check "$tmp/s.db" "$at" "synthetic $spec"
+      agree "$tmp/s.db" "$at" "synthetic $spec"
     done
   done
   ;;
@@ -60,7 +54,7 @@ random)
     base=$(awk -v seed="$seed" -f tests/oracle/random_store.awk | sqlite3 -bail "$tmp/r.db") ||
       { echo "FAIL: random store $seed"; exit 1; }
     for at in "$base" $((base + 1800)) $((base + 7200)) $((base + 86400 * 30)); do
-      check "$tmp/r.db" "$at" "random seed $seed"
+      agree "$tmp/r.db" "$at" "random seed $seed"
     done
   done
   ;;
@@ -69,5 +63,4 @@ random)
   exit 2
   ;;
 esac
-echo "$case: $checked comparisons, $failures failed"
-[ "$checked" -gt 0 ] && [ "$failures" -eq 0 ]
+finish "$checks comparisons"

@@ -15,12 +15,7 @@
 set -u
 bin=$1 fake=$2 case_name=$3
 validate=tests/schemas/validate.py
-tmp=$(mktemp -d)
-fake_pid=""
-cleanup() { [ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
-failures=0 checks=0
-fail() { echo "FAIL [schema $case_name] $*"; failures=$((failures + 1)); }
+. tests/lib.sh "schema $case_name"
 valid() { # FILE...: every document in them validates
   checks=$((checks + 1))
   "$validate" "$@" >"$tmp/invalid" 2>"$tmp/count" || fail "$(head -5 "$tmp/invalid") ($(cat "$tmp/count"))"
@@ -119,6 +114,4 @@ fake-live)
   fail "unknown case"
   ;;
 esac
-[ "$checks" -gt 0 ] || fail "no checks ran"
-[ "$failures" = 0 ] && echo "ok [schema $case_name] $checks checks"
-exit $((failures > 0))
+finish
