@@ -175,6 +175,19 @@ int store_exec_ref(struct store *store, const char *ref)
 	return rc;
 }
 
+/* Runs ref on a path that is already failing or ending: a rollback after an
+ * error keeps the first error, a snapshot's end has nothing left to lose. */
+static void exec_quietly(struct store *store, const char *ref)
+{
+	const char *sql;
+	size_t len;
+	if (embedded_sql_part(ref, &sql, &len) == 0) {
+		char *text = xstrndup(sql, len);
+		sqlite3_exec(store->db, text, NULL, NULL, NULL);
+		free(text);
+	}
+}
+
 int store_prepare(struct store *store, const char *ref, sqlite3_stmt **st)
 {
 	const char *sql;
@@ -264,44 +277,44 @@ int store_row(struct store *store, sqlite3_stmt *st, const char *what)
 
 int store_begin(struct store *store)
 {
-	return sqlite3_get_autocommit(store->db) ? exec_text(store, "BEGIN IMMEDIATE") : 0;
+	return sqlite3_get_autocommit(store->db) ? store_exec_ref(store, "sql/store/transaction.sql#write") : 0;
 }
 
 int store_commit(struct store *store)
 {
-	return sqlite3_get_autocommit(store->db) ? 0 : exec_text(store, "COMMIT");
+	return sqlite3_get_autocommit(store->db) ? 0 : store_exec_ref(store, "sql/store/transaction.sql#commit");
 }
 
 int store_snapshot_begin(struct store *store)
 {
-	return exec_text(store, "BEGIN");
+	return store_exec_ref(store, "sql/store/transaction.sql#snapshot");
 }
 
 void store_snapshot_end(struct store *store)
 {
 	if (!sqlite3_get_autocommit(store->db))
-		sqlite3_exec(store->db, "COMMIT", NULL, NULL, NULL);
+		exec_quietly(store, "sql/store/transaction.sql#commit");
 }
 
 void store_rollback(struct store *store)
 {
 	if (!sqlite3_get_autocommit(store->db))
-		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+		exec_quietly(store, "sql/store/transaction.sql#rollback");
 }
 
 int store_savepoint(struct store *store)
 {
-	return exec_text(store, "SAVEPOINT document");
+	return store_exec_ref(store, "sql/store/transaction.sql#document");
 }
 
 int store_savepoint_release(struct store *store)
 {
-	return exec_text(store, "RELEASE document");
+	return store_exec_ref(store, "sql/store/transaction.sql#document_done");
 }
 
 void store_savepoint_rollback(struct store *store)
 {
-	sqlite3_exec(store->db, "ROLLBACK TO document; RELEASE document", NULL, NULL, NULL);
+	exec_quietly(store, "sql/store/transaction.sql#document_undo");
 }
 
 sqlite3 *store_db(struct store *store)
