@@ -1,18 +1,18 @@
 -- The store's upserts, one part per kind of API object (src/store/upsert.c
--- binds them by position). Keyed by API ID: storing the same object twice
+-- binds them by name). Keyed by API ID: storing the same object twice
 -- changes nothing, and a newer copy replaces an older one as each part says.
 
 -- name: container
 -- A newer copy replaces an older one: a later last_active_at, or a later
--- status (anything live < expired < deleted). ?11: a container.deleted
+-- status (anything live < expired < deleted). :markers: a container.deleted
 -- marker is stored somewhere, so the one naming this container (whichever
 -- came first) makes it deleted; the lookup runs only then.
 INSERT INTO containers(id, project_id, name, memory_limit, status, created_at, last_active_at,
                        expires_after_minutes, raw, request_id)
-VALUES (?1, ?2, ?3, ?4,
-        coalesce(CASE WHEN ?11 THEN (SELECT 'deleted' FROM deletions
-                                     WHERE id = ?1 AND object = 'container.deleted') END, ?5),
-        ?6, ?7, ?8, ?9, ?10)
+VALUES (:id, :project_id, :name, :memory_limit,
+        coalesce(CASE WHEN :markers THEN (SELECT 'deleted' FROM deletions
+                                     WHERE id = :id AND object = 'container.deleted') END, :status),
+        :created_at, :last_active_at, :expires_after_minutes, :raw, :request_id)
 ON CONFLICT(id) DO UPDATE SET
   name = excluded.name, memory_limit = excluded.memory_limit, status = excluded.status,
   created_at = excluded.created_at, last_active_at = excluded.last_active_at,
@@ -29,7 +29,7 @@ WHERE excluded.raw <> containers.raw
 -- stored one was unfinished.
 INSERT INTO responses(id, project_id, status, created_at, completed_at, previous_response_id,
                       conversation_id, requests_container_auto, raw, request_id)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+VALUES (:id, :project_id, :status, :created_at, :completed_at, :previous_response_id, :conversation_id, :requests_container_auto, :raw, :request_id)
 ON CONFLICT(id) DO UPDATE SET
   status = excluded.status, created_at = excluded.created_at, completed_at = excluded.completed_at,
   previous_response_id = excluded.previous_response_id, conversation_id = excluded.conversation_id,
@@ -41,13 +41,13 @@ WHERE excluded.raw <> responses.raw
 
 -- name: reference
 INSERT OR IGNORE INTO container_references(referrer_id, container_id, kind, referrer_kind)
-VALUES (?1, ?2, ?3, ?4)
+VALUES (:referrer_id, :container_id, :kind, :referrer_kind)
 
 -- name: container_call
 -- What is known of a call only grows: its response, conversation or
 -- replaying response once learned stays; a status may change.
 INSERT INTO container_calls(id, container_id, status, response_id, conversation_id, context_response_id, kind)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+VALUES (:id, :container_id, :status, :response_id, :conversation_id, :context_response_id, :kind)
 ON CONFLICT(id) DO UPDATE SET
   response_id = coalesce(container_calls.response_id, excluded.response_id),
   conversation_id = coalesce(container_calls.conversation_id, excluded.conversation_id),
@@ -59,19 +59,19 @@ WHERE (container_calls.response_id IS NULL AND excluded.response_id IS NOT NULL)
    OR (excluded.status IS NOT NULL AND excluded.status IS NOT container_calls.status)
 
 -- name: item
-INSERT INTO items(id, type, parent_id, raw, request_id) VALUES (?1, ?2, ?3, ?4, ?5)
+INSERT INTO items(id, type, parent_id, raw, request_id) VALUES (:id, :type, :parent_id, :raw, :request_id)
 ON CONFLICT(id) DO UPDATE SET
   parent_id = coalesce(items.parent_id, excluded.parent_id), raw = excluded.raw,
   request_id = coalesce(excluded.request_id, items.request_id)
 WHERE excluded.raw <> items.raw OR (items.parent_id IS NULL AND excluded.parent_id IS NOT NULL)
 
 -- name: conversation
-INSERT INTO conversations(id, project_id, created_at, raw) VALUES (?1, ?2, ?3, ?4)
+INSERT INTO conversations(id, project_id, created_at, raw) VALUES (:id, :project_id, :created_at, :raw)
 ON CONFLICT(id) DO UPDATE SET created_at = excluded.created_at, raw = excluded.raw
 WHERE excluded.raw <> conversations.raw
 
 -- name: usage
-INSERT INTO usage_sessions(bucket_start, bucket_end, project_id, num_sessions, raw) VALUES (?1, ?2, ?3, ?4, ?5)
+INSERT INTO usage_sessions(bucket_start, bucket_end, project_id, num_sessions, raw) VALUES (:bucket_start, :bucket_end, :project_id, :num_sessions, :raw)
 ON CONFLICT DO UPDATE SET
   bucket_end = excluded.bucket_end, num_sessions = excluded.num_sessions, raw = excluded.raw
 WHERE excluded.raw <> usage_sessions.raw
@@ -79,7 +79,7 @@ WHERE excluded.raw <> usage_sessions.raw
 -- name: cost
 INSERT INTO costs(bucket_start, bucket_end, project_id, line_item, api_key_id, amount_micros, currency,
                   quantity, quantity_unit, raw)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+VALUES (:bucket_start, :bucket_end, :project_id, :line_item, :api_key_id, :amount_micros, :currency, :quantity, :quantity_unit, :raw)
 ON CONFLICT DO UPDATE SET
   bucket_end = excluded.bucket_end, amount_micros = excluded.amount_micros, currency = excluded.currency,
   quantity = excluded.quantity, quantity_unit = excluded.quantity_unit, raw = excluded.raw
@@ -87,7 +87,7 @@ WHERE excluded.raw <> costs.raw
 
 -- name: container_file
 INSERT INTO container_files(id, container_id, created_at, bytes, path, source, raw, request_id)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+VALUES (:id, :container_id, :created_at, :bytes, :path, :source, :raw, :request_id)
 ON CONFLICT(id) DO UPDATE SET
   container_id = excluded.container_id, created_at = excluded.created_at, bytes = excluded.bytes,
   path = excluded.path, source = excluded.source, raw = excluded.raw,
@@ -95,24 +95,24 @@ ON CONFLICT(id) DO UPDATE SET
 WHERE excluded.raw <> container_files.raw
 
 -- name: deletion
-INSERT INTO deletions(id, object, raw, request_id) VALUES (?1, ?2, ?3, ?4)
+INSERT INTO deletions(id, object, raw, request_id) VALUES (:id, :object, :raw, :request_id)
 ON CONFLICT(id) DO UPDATE SET
   object = excluded.object, raw = excluded.raw, request_id = coalesce(excluded.request_id, deletions.request_id)
 WHERE excluded.raw <> deletions.raw
 
 -- name: delete_container
 -- A container.deleted marker stored after its container.
-UPDATE containers SET status = 'deleted' WHERE id = ?1 AND status <> 'deleted'
+UPDATE containers SET status = 'deleted' WHERE id = :id AND status <> 'deleted'
 
 -- name: project
-INSERT INTO projects(id, name, status, created_at, raw, request_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+INSERT INTO projects(id, name, status, created_at, raw, request_id) VALUES (:id, :name, :status, :created_at, :raw, :request_id)
 ON CONFLICT(id) DO UPDATE SET
   name = excluded.name, status = excluded.status, created_at = excluded.created_at, raw = excluded.raw,
   request_id = coalesce(excluded.request_id, projects.request_id)
 WHERE excluded.raw <> projects.raw
 
 -- name: project_api_key
-INSERT INTO project_api_keys(id, project_id, redacted_value, name, raw, request_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+INSERT INTO project_api_keys(id, project_id, redacted_value, name, raw, request_id) VALUES (:id, :project_id, :redacted_value, :name, :raw, :request_id)
 ON CONFLICT(id) DO UPDATE SET
   project_id = coalesce(excluded.project_id, project_api_keys.project_id),
   redacted_value = excluded.redacted_value, name = excluded.name, raw = excluded.raw,

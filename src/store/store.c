@@ -131,6 +131,8 @@ int store_error(struct store *store, const char *what)
 
 int store_failed(struct store *store)
 {
+	if (store->broken)
+		return 1;
 	switch (sqlite3_errcode(store->db) & 0xFF) {
 	case SQLITE_FULL:
 	case SQLITE_READONLY:
@@ -204,6 +206,13 @@ int store_prepare(struct store *store, const char *ref, sqlite3_stmt **st)
 
 sqlite3_stmt *store_statement(struct store *store, const char *ref)
 {
+	return store_statement_checked(store, ref, NULL, NULL);
+}
+
+/* The statement of ref prepared and kept, or NULL with the error set. */
+static sqlite3_stmt *prepare_kept(struct store *store, const char *ref, int (*check)(sqlite3_stmt *st, const void *ctx),
+                                  const void *ctx)
+{
 	for (int i = 0; i < store->cached; i++) /* the same literal: no string compared, per object stored */
 		if (store->cache[i].ref == ref)
 			return store->cache[i].st;
@@ -225,8 +234,21 @@ sqlite3_stmt *store_statement(struct store *store, const char *ref)
 		error_set("cannot prepare %s: %s", ref, sqlite3_errmsg(store->db));
 		return NULL;
 	}
+	if (check && check(st, ctx)) {
+		sqlite3_finalize(st);
+		return NULL;
+	}
 	store->cache[store->cached].ref = ref;
 	store->cache[store->cached++].st = st;
+	return st;
+}
+
+sqlite3_stmt *store_statement_checked(struct store *store, const char *ref,
+                                      int (*check)(sqlite3_stmt *st, const void *ctx), const void *ctx)
+{
+	sqlite3_stmt *st = prepare_kept(store, ref, check, ctx);
+	if (!st)
+		store->broken = 1; /* the build's SQL, not the data: stop */
 	return st;
 }
 

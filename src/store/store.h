@@ -52,7 +52,8 @@ int store_savepoint(struct store *store);
 int store_savepoint_release(struct store *store);
 void store_savepoint_rollback(struct store *store);
 /* Nonzero when the last failure was the database's (full disk, read-only,
- * I/O error, corruption, lock), not the data's: stop rather than go on. */
+ * I/O error, corruption, lock, a statement of this build that cannot be
+ * prepared), not the data's: stop rather than go on. */
 int store_failed(struct store *store);
 /* This process's row in runs: a lock-wait failure names the other writer's,
  * never its own. */

@@ -23,12 +23,18 @@ struct store {
 	int64_t run_id;          /* this process's row in runs, or 0 */
 	int64_t wait_started_ms; /* the lock wait under way (on_busy) */
 	int gave_up;             /* the last lock wait ran out of time */
+	int broken;              /* a kept statement could not be prepared: no document is to blame */
 };
 
 /* An embedded statement (store_prepare) prepared once and kept (ref must outlive the store: a string
  * literal); reset after each use by store_run / store_row_done. NULL with
  * the error set. */
 sqlite3_stmt *store_statement(struct store *store, const char *ref);
+/* store_statement, where check(st, ctx) must return 0 (else -1 with the
+ * error set) when the statement is first prepared: for statements whose
+ * parameters a caller binds from a table. */
+sqlite3_stmt *store_statement_checked(struct store *store, const char *ref,
+                                      int (*check)(sqlite3_stmt *st, const void *ctx), const void *ctx);
 /* NULL binds SQL NULL. */
 void store_bind_text(sqlite3_stmt *st, int i, const char *s);
 void store_bind_int(sqlite3_stmt *st, int i, const int64_t *v);
