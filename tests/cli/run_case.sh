@@ -70,6 +70,10 @@ while IFS= read -r line || [ -n "$line" ]; do
     stdout-golden)
       checks=$((checks + 1)) golden=tests/cli/golden/$value
       sed "s#$tmp#{tmp}#g" "$tmp/stdout" >"$tmp/stdout.golden"
+      # The clock is an input: a golden holding today's date was written by the wall clock.
+      if [ -z "$now" ] && grep -qF "$(date -u +%Y-%m-%d)" "$tmp/stdout.golden"; then
+        fail "stdout holds today's date, the case fixes no clock: add now: or setup:"
+      fi
       if [ -n "${UPDATE_GOLDEN:-}" ]; then cp "$tmp/stdout.golden" "$golden"; fi
       cmp -s "$tmp/stdout.golden" "$golden" || fail "stdout differs from $golden: $(diff "$golden" "$tmp/stdout.golden" 2>&1 | head -20)" ;;
     stdout-lines) checks=$((checks + 1)); n=$(wc -l <"$tmp/stdout"); [ "$n" = "$value" ] || fail "stdout has $n lines, expected $value" ;;
