@@ -52,19 +52,58 @@ FROM audit_window WHERE classification = 'orphan'
 GROUP BY pricing_rule, tier, unpriced ORDER BY 1, 2, unpriced
 
 -- name: raw_containers
--- Each raw/ file: its name, and the object's bytes exactly as stored.
-SELECT c.id, c.raw FROM audit_window w JOIN containers c ON c.id = w.container_id
+-- Each raw/ file: its name, the object's bytes exactly as stored, and what
+-- its MANIFEST.json entry says of it beyond its bytes (JSON): when it was
+-- created, or the bucket a usage or cost result belongs to (the result
+-- itself carries no date), and the x-request-id of the reply it came in.
+SELECT c.id, c.raw,
+       json_object('object', 'container', 'created_at', iso_time(c.created_at), 'request_id', c.request_id)
+FROM audit_window w JOIN containers c ON c.id = w.container_id
 WHERE w.classification = 'orphan' ORDER BY c.id
 
 -- name: raw_responses
-SELECT DISTINCT r.id, r.raw FROM audit_window w JOIN responses r ON r.id = w.attributed_response_id
+SELECT DISTINCT r.id, r.raw,
+       json_object('object', 'response', 'created_at', iso_time(r.created_at), 'request_id', r.request_id)
+FROM audit_window w JOIN responses r ON r.id = w.attributed_response_id
 WHERE w.classification = 'orphan' ORDER BY r.id
 
 -- name: raw_usage
-SELECT date(bucket_start, 'unixepoch') || '_' || iif(project_id = '', 'all-projects', project_id), raw
+SELECT date(bucket_start, 'unixepoch') || '_' || iif(project_id = '', 'all-projects', project_id), raw,
+       json_object('object', 'usage result', 'bucket_start', iso_time(bucket_start),
+                   'bucket_end', iso_time(bucket_end), 'project_id', nullif(project_id, ''))
 FROM audit_usage_window ORDER BY 1
 
 -- name: raw_costs
 SELECT date(bucket_start, 'unixepoch') || '_' || iif(project_id = '', 'all-projects', project_id)
-       || '_' || line_item || iif(api_key_id = '', '', '_' || api_key_id), raw
+       || '_' || line_item || iif(api_key_id = '', '', '_' || api_key_id), raw,
+       json_object('object', 'cost result', 'bucket_start', iso_time(bucket_start),
+                   'bucket_end', iso_time(bucket_end), 'project_id', nullif(project_id, ''),
+                   'line_item', line_item)
 FROM audit_cost_window WHERE container_line ORDER BY 1
+
+-- name: request_days
+-- REQUEST.txt's table, one row per UTC day with orphans: their count and
+-- estimated charge (unpriced ones apart), what the Costs API billed on
+-- container lines that day (NULL when it has no figure for it), and the
+-- amount asked for: the estimate, but never more than was billed that day.
+WITH orphans AS (
+  SELECT date(created_at, 'unixepoch') AS day, count(*) AS orphans,
+         coalesce(sum(estimated_cost_usd), 0) AS estimated, coalesce(sum(unpriced), 0) AS unpriced
+  FROM audit_window WHERE classification = 'orphan' GROUP BY 1),
+billed AS (
+  SELECT date(bucket_start, 'unixepoch') AS day, sum(amount_micros) AS billed
+  FROM audit_cost_window WHERE container_line GROUP BY 1)
+SELECT o.day, o.orphans, o.estimated, o.unpriced, b.billed,
+       iif(b.billed IS NULL, o.estimated, min(o.estimated, b.billed)) AS asked
+FROM orphans o LEFT JOIN billed b USING (day)
+ORDER BY o.day
+
+-- name: request_projects
+-- The projects of the orphans: each label and the OpenAI project it stands
+-- for (itself when it is a proj_ ID; else what collect learned; NULL when
+-- nothing is known).
+SELECT DISTINCT w.project_id,
+       iif(w.project_id LIKE 'proj\_%' ESCAPE '\', w.project_id,
+           (SELECT group_concat(lp.project_id, ', ') FROM label_projects lp WHERE lp.label = w.project_id))
+FROM audit_window w WHERE w.classification = 'orphan'
+ORDER BY 1

@@ -12,19 +12,25 @@
 #include <stdio.h>
 
 static const char evidence_usage[] =
-    "usage: cntraudit evidence --out DIR [--since TIME] [--until TIME] [--force]\n\n"
-    "Writes a folder a support engineer can verify: SUMMARY.txt (one page), orphans.csv,\n"
-    "containers.csv, threads.csv, reconcile.csv, raw/ (the API objects cited, as stored) and\n"
-    "MANIFEST.json (SHA-256 of every file). DIR must be new or empty; --force replaces a\n"
-    "previous pack's files in it. Same database and --now: identical files.\n";
+    "usage: cntraudit evidence --out DIR [--since TIME] [--until TIME] [--force] [--archive FILE.tar.gz]\n\n"
+    "Writes a folder a support engineer can verify: REQUEST.txt (the refund request, ready to\n"
+    "paste into a ticket), SUMMARY.txt (one page), orphans.csv, containers.csv, threads.csv,\n"
+    "reconcile.csv, raw/ (the API objects cited, as stored), MANIFEST.json and SHA256SUMS\n"
+    "(check with: sha256sum -c SHA256SUMS). DIR must be new or empty; --force replaces a\n"
+    "previous pack's files in it. --archive also writes the pack as one .tar.gz to attach.\n"
+    "The global --org ID names the organization in the request. Same database, options and\n"
+    "--now: identical files.\n";
 
 enum outcome cmd_evidence(const struct global_options *global, int argc, char **argv)
 {
-	static const struct option options[] = {
-	    {"out", required_argument, NULL, 'o'},   {"since", required_argument, NULL, 's'},
-	    {"until", required_argument, NULL, 'u'}, {"force", no_argument, NULL, 'f'},
-	    {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
-	struct evidence_options o = {.now = global->now};
+	static const struct option options[] = {{"out", required_argument, NULL, 'o'},
+	                                        {"since", required_argument, NULL, 's'},
+	                                        {"until", required_argument, NULL, 'u'},
+	                                        {"force", no_argument, NULL, 'f'},
+	                                        {"archive", required_argument, NULL, 'a'},
+	                                        {"help", no_argument, NULL, 'h'},
+	                                        {NULL, 0, NULL, 0}};
+	struct evidence_options o = {.now = global->now, .organization = global->org};
 	struct window window = {0};
 	int c;
 	optind = 0;
@@ -40,6 +46,11 @@ enum outcome cmd_evidence(const struct global_options *global, int argc, char **
 			break;
 		case 'f':
 			o.force = 1;
+			break;
+		case 'a':
+			if (!*optarg)
+				return usage_error("evidence", "--archive: empty file name");
+			o.archive = optarg;
 			break;
 		case 'h':
 			fputs(evidence_usage, stdout);
@@ -63,10 +74,8 @@ enum outcome cmd_evidence(const struct global_options *global, int argc, char **
 	enum outcome outcome = OUTCOME_FAILED;
 	if (!store_open(global->db_path, STORE_EXISTING, &store) && !audit_run(store, &params) &&
 	    !evidence_write(store, &o)) {
-		log_notice(
-		    "evidence written to %s (check it with: cd %s && jq -r '.files[] | \"\\(.sha256)  \\(.path)\"' "
-		    "MANIFEST.json | sha256sum -c)",
-		    o.dir, o.dir);
+		log_notice("evidence written to %s%s%s (check it with: cd %s && sha256sum -c SHA256SUMS)", o.dir,
+		           o.archive ? " and " : "", o.archive ? o.archive : "", o.dir);
 		outcome = OUTCOME_OK;
 	}
 	store_free(store);

@@ -1,6 +1,8 @@
 #include "evidence.h"
 
 #include "error.h"
+#include "evidence_archive.h"
+#include "evidence_request.h"
 #include "evidence_summary.h"
 #include "money.h"
 #include "render.h"
@@ -22,10 +24,17 @@
 /* The pack's folders, parents first. */
 static const char *const folders[] = {"raw", "raw/containers", "raw/responses", "raw/usage", "raw/costs", NULL};
 
+/* A file of the pack: its path relative to the folder, and what its
+ * MANIFEST.json entry says of it beyond its bytes (a JSON object's text, or
+ * NULL). */
+struct pack_file {
+	char *path, *about;
+};
+
 struct pack {
 	const struct evidence_options *o;
 	struct store *store;
-	char **files; /* paths relative to the folder, in writing order */
+	struct pack_file *files; /* in writing order */
 	size_t count, cap;
 };
 
@@ -34,16 +43,16 @@ static char *in_pack(const struct pack *p, const char *relative)
 	return xasprintf("%s/%s", p->o->dir, relative);
 }
 
-static void remember(struct pack *p, const char *relative)
+static void remember(struct pack *p, const char *relative, const char *about)
 {
 	if (p->count == p->cap) {
 		p->cap = p->cap ? p->cap * 2 : 64;
 		p->files = xrealloc(p->files, p->cap * sizeof *p->files);
 	}
-	p->files[p->count++] = xstrdup(relative);
+	p->files[p->count++] = (struct pack_file){xstrdup(relative), about ? xstrdup(about) : NULL};
 }
 
-static int write_file(struct pack *p, const char *relative, const void *data, size_t len)
+static int write_file(struct pack *p, const char *relative, const void *data, size_t len, const char *about)
 {
 	char *path = in_pack(p, relative);
 	/* New, never through a symlink: the folder was emptied of its own files. */
@@ -70,7 +79,7 @@ static int write_file(struct pack *p, const char *relative, const void *data, si
 		error_set("cannot write %s: %s", path, strerror(errno));
 		goto done;
 	}
-	remember(p, relative);
+	remember(p, relative, about);
 	rc = 0;
 done:
 	free(path);
@@ -107,10 +116,11 @@ static char **previous_files(const char *dir)
 		          dir);
 		return NULL;
 	}
-	char **out = xcalloc(json_array_size(files) + 2, sizeof *out);
+	char **out = xcalloc(json_array_size(files) + 3, sizeof *out);
 	size_t n = 0, i;
 	const json_t *file;
 	out[n++] = xstrdup("MANIFEST.json");
+	out[n++] = xstrdup("SHA256SUMS");
 	json_array_foreach (files, i, file) {
 		const char *relative = json_string_value(json_object_get(file, "path"));
 		if (!relative || strstr(relative, "..") || relative[0] == '/')
@@ -250,7 +260,7 @@ static int report(struct pack *p, const char *relative, const char *query, const
 		chmod(path, 0600);
 	free(path);
 	if (!rc)
-		remember(p, relative);
+		remember(p, relative, NULL);
 	return rc;
 }
 
@@ -267,7 +277,8 @@ static char *safe_name(const char *s)
 }
 
 /* Writes column 1 (raw, byte for byte) of each row of the pack's query
- * part as folder/<name>.json, name from column 0. */
+ * part as folder/<name>.json, name from column 0, column 2 what its
+ * manifest entry says of it. */
 static int raw_objects(struct pack *p, const char *folder, const char *part)
 {
 	struct store_rows *rows;
@@ -281,7 +292,7 @@ static int raw_objects(struct pack *p, const char *folder, const char *part)
 		const char *raw = store_rows_text(rows, 1, &len);
 		char *name = safe_name(store_rows_text(rows, 0, NULL));
 		char *relative = xasprintf("%s/%s.json", folder, name);
-		rc = write_file(p, relative, raw, len);
+		rc = write_file(p, relative, raw, len, store_rows_text(rows, 2, NULL));
 		free(relative);
 		free(name);
 		if (rc)
@@ -293,7 +304,37 @@ static int raw_objects(struct pack *p, const char *folder, const char *part)
 
 static int compare_paths(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const struct pack_file *)a)->path, ((const struct pack_file *)b)->path);
+}
+
+/* The SHA-256 and size of a file of the pack. */
+static int digest(struct pack *p, const char *relative, char hex[SHA256_HEX], json_int_t *bytes)
+{
+	char *path = in_pack(p, relative);
+	struct stat st;
+	int rc = sha256_file(path, hex) || stat(path, &st);
+	free(path);
+	*bytes = rc ? 0 : (json_int_t)st.st_size;
+	return rc ? -1 : 0;
+}
+
+/* SHA256SUMS: every other file, as sha256sum -c reads it. Written last. */
+static int sums(struct pack *p)
+{
+	struct buf b = {0};
+	int rc = 0;
+	qsort(p->files, p->count, sizeof *p->files, compare_paths);
+	for (size_t i = 0; !rc && i < p->count; i++) {
+		char hex[SHA256_HEX];
+		json_int_t bytes;
+		rc = digest(p, p->files[i].path, hex, &bytes);
+		if (!rc)
+			buf_printf(&b, "%s  %s\n", hex, p->files[i].path);
+	}
+	if (!rc)
+		rc = write_file(p, "SHA256SUMS", b.data, b.len, NULL);
+	buf_free(&b);
+	return rc;
 }
 
 static int manifest(struct pack *p, const struct evidence_figures *f)
@@ -304,6 +345,7 @@ static int manifest(struct pack *p, const struct evidence_figures *f)
 	json_object_set_new(m, "tool", json_string("cntraudit " CNTRAUDIT_VERSION));
 	json_object_set_new(m, "manifest_version", json_integer(1));
 	json_object_set_new(m, "audit_now", json_string(now));
+	json_object_set_new(m, "organization", p->o->organization ? json_string(p->o->organization) : json_null());
 	if (p->o->since)
 		timestamp_format(*p->o->since, since);
 	if (p->o->until)
@@ -325,17 +367,18 @@ static int manifest(struct pack *p, const struct evidence_figures *f)
 	json_t *files = json_array();
 	for (size_t i = 0; i < p->count; i++) {
 		char hex[SHA256_HEX];
-		char *path = in_pack(p, p->files[i]);
-		struct stat st;
-		int rc = sha256_file(path, hex) || stat(path, &st);
-		free(path);
-		if (rc) {
+		json_int_t bytes;
+		if (digest(p, p->files[i].path, hex, &bytes)) {
 			json_decref(files);
 			json_decref(m);
 			return -1;
 		}
-		json_array_append_new(files, json_pack("{s:s, s:I, s:s}", "path", p->files[i], "bytes",
-		                                       (json_int_t)st.st_size, "sha256", hex));
+		json_t *entry = json_pack("{s:s, s:I, s:s}", "path", p->files[i].path, "bytes", bytes, "sha256", hex);
+		json_t *about = p->files[i].about ? json_loads(p->files[i].about, 0, NULL) : NULL;
+		if (about)
+			json_object_update(entry, about);
+		json_decref(about);
+		json_array_append_new(files, entry);
 	}
 	json_object_set_new(m, "files", files);
 	char *out = json_dumps(m, JSON_INDENT(2));
@@ -344,8 +387,41 @@ static int manifest(struct pack *p, const struct evidence_figures *f)
 	buf_puts(&b, out);
 	buf_putc(&b, '\n');
 	free(out);
-	int rc = write_file(p, "MANIFEST.json", b.data, b.len);
+	int rc = write_file(p, "MANIFEST.json", b.data, b.len, NULL);
 	buf_free(&b);
+	return rc;
+}
+
+/* --archive: every file of the pack under a top folder named as the pack's. */
+static int compare_strings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int archive_pack(struct pack *p)
+{
+	size_t n_folders = 0, count = 0;
+	while (folders[n_folders])
+		n_folders++;
+	char **paths = xcalloc(p->count + n_folders, sizeof *paths);
+	for (size_t i = 0; i < n_folders; i++)
+		paths[count++] = xasprintf("%s/", folders[i]);
+	for (size_t i = 0; i < p->count; i++)
+		paths[count++] = xstrdup(p->files[i].path);
+	qsort(paths, count, sizeof *paths, compare_strings);
+	char *dir = xstrdup(p->o->dir);
+	size_t n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		dir[--n] = '\0';
+	const char *slash = strrchr(dir, '/');
+	const char *top = slash && slash[1] ? slash + 1 : dir;
+	if (!strcmp(top, ".") || !strcmp(top, "..") || !strcmp(top, "/"))
+		top = "evidence";
+	int rc = evidence_archive(p->o->dir, top, paths, count, p->o->archive, p->o->now);
+	free(dir);
+	for (size_t i = 0; i < count; i++)
+		free(paths[i]);
+	free(paths);
 	return rc;
 }
 
@@ -353,7 +429,7 @@ int evidence_write(struct store *store, const struct evidence_options *o)
 {
 	struct pack p = {.o = o, .store = store};
 	struct evidence_figures f = {0};
-	struct buf summary = {0};
+	struct buf summary = {0}, request = {0};
 	int rc = -1;
 	if (prepare_folder(&p) || report(&p, "orphans.csv", "reports/containers.sql", "orphan") ||
 	    report(&p, "containers.csv", "reports/containers.sql", NULL) ||
@@ -362,14 +438,20 @@ int evidence_write(struct store *store, const struct evidence_options *o)
 	    raw_objects(&p, "raw/containers", "raw_containers") || raw_objects(&p, "raw/responses", "raw_responses") ||
 	    raw_objects(&p, "raw/usage", "raw_usage") || raw_objects(&p, "raw/costs", "raw_costs") ||
 	    evidence_figures_read(store, &f) || evidence_summary(store, &f, o->now, &summary) ||
-	    write_file(&p, "SUMMARY.txt", summary.data, summary.len) || manifest(&p, &f))
+	    write_file(&p, "SUMMARY.txt", summary.data, summary.len, NULL) ||
+	    evidence_request(store, &f, o, &request) ||
+	    write_file(&p, "REQUEST.txt", request.data, request.len, NULL) || manifest(&p, &f) || sums(&p) ||
+	    (o->archive && archive_pack(&p)))
 		goto done;
 	rc = 0;
 done:
 	evidence_figures_free(&f);
 	buf_free(&summary);
-	for (size_t i = 0; i < p.count; i++)
-		free(p.files[i]);
+	buf_free(&request);
+	for (size_t i = 0; i < p.count; i++) {
+		free(p.files[i].path);
+		free(p.files[i].about);
+	}
 	free(p.files);
 	return rc;
 }

@@ -1,10 +1,12 @@
 /* The evidence pack for a refund request: a folder a support engineer can
- * verify without this tool. SUMMARY.txt (one page, plain words), the
- * orphans, containers, threads and reconcile reports as CSV, the raw API
- * JSON of every object cited (byte for byte as stored), and MANIFEST.json
- * (tool version, audit time, window, price tables, key fingerprints, and
- * the SHA-256 of every file). The same database and --now give identical
- * files. The audit must have run (audit_run) on store first. */
+ * verify without this tool. REQUEST.txt (the request itself, a letter),
+ * SUMMARY.txt (one page, plain words), the orphans, containers, threads and
+ * reconcile reports as CSV, the raw API JSON of every object cited (byte for
+ * byte as stored), MANIFEST.json (tool version, audit time, organization,
+ * window, price tables, key fingerprints, and each file's SHA-256, size and
+ * dates) and SHA256SUMS (for sha256sum -c); with an archive, the same as one
+ * .tar.gz. The same database, options and --now give identical files. The
+ * audit must have run (audit_run) on store first. */
 #ifndef CNTRAUDIT_EVIDENCE_H
 #define CNTRAUDIT_EVIDENCE_H
 
@@ -17,6 +19,8 @@ struct evidence_options {
 	int force;                    /* --force: replace a previous pack's files */
 	int64_t now;                  /* the audit's now */
 	const int64_t *since, *until; /* the window */
+	const char *organization;     /* --org, for REQUEST.txt and the manifest; NULL when not given */
+	const char *archive;          /* --archive FILE.tar.gz, or NULL */
 };
 
 /* 0, or -1 with the error set. Files are 0600, folders 0700. */

@@ -212,9 +212,10 @@ int evidence_summary(struct store *store, const struct evidence_figures *f, int6
 	              "  - Containers are tied to responses by time, not by an identifier: for a response\n"
 	              "    that ran no code, the API never says which container auto mode created.\n");
 	buf_printf(b, "\nFILES\n"
+	              "  REQUEST.txt  the refund request, ready to paste into a support ticket\n"
 	              "  orphans.csv, containers.csv, threads.csv, reconcile.csv  the reports (CSV, RFC 4180)\n"
 	              "  raw/  every API object cited, exactly as stored (JSON)\n"
-	              "  MANIFEST.json  SHA-256 of every file. Check with:\n"
-	              "    jq -r '.files[] | \"\\(.sha256)  \\(.path)\"' MANIFEST.json | sha256sum -c\n");
+	              "  MANIFEST.json  each file's size, SHA-256, dates and x-request-id; the options\n"
+	              "  SHA256SUMS  check every file with: sha256sum -c SHA256SUMS\n");
 	return 0;
 }
