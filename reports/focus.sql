@@ -1,24 +1,23 @@
--- focus: container charges as FOCUS 1.2 (FinOps Open Cost and Usage
--- Specification) rows, for cost tools that read FOCUS. Two kinds of row:
---  * one per container created in the window: this audit's estimate, in
---    ListCost and EffectiveCost; BilledCost is empty because we are not the
---    invoicing party (FOCUS reserves it for invoiced figures);
---  * one per Costs API result on a code interpreter / container / shell line
---    item: OpenAI's billed figure, in BilledCost (and EffectiveCost).
--- Charge periods are UTC days. Audit findings are in x_ columns.
--- Columns: BilledCost, BillingCurrency, ChargeCategory, ChargeClass,
--- ChargeDescription, ChargeFrequency, ChargePeriodStart, ChargePeriodEnd,
--- ConsumedQuantity, ConsumedUnit, EffectiveCost, InvoiceIssuerName, ListCost,
--- ListUnitPrice, PricingCategory, PricingQuantity, PricingUnit, ProviderName,
--- PublisherName, ResourceId, ResourceName, ResourceType, ServiceCategory,
--- ServiceName, SkuId, SkuPriceId, SubAccountId, x_Source, x_Classification,
--- x_Reason, x_AttributedResponseId, x_Attribution, x_PricingRule,
--- x_PriceTableVersion, x_Accruing, x_Unpriced.
--- FOCUS names are kept as they are, so money is formatted here with usd()
--- (dollars, 6 decimals). Unpriced containers have empty costs and
--- x_Unpriced = true (FOCUS wants a number there; we will not invent one).
-SELECT NULL AS BilledCost,
+-- focus (--dataset estimates, the default): this audit's estimate of each
+-- container's charge as a FOCUS 1.2 dataset (FinOps Open Cost and Usage
+-- Specification), one row per priced container created in the window. It is
+-- not billing: BilledCost is 0 on every row (cntraudit issues no invoice),
+-- and the estimate is the list, contracted and effective cost (OpenAI's
+-- published price, no discount known). The billed figures are their own
+-- dataset (focus_billed.sql), so summing any cost column of one export counts
+-- each dollar once. An unpriced container cannot be a FOCUS row (its costs
+-- may not be null): it is left out, and the command says how many.
+-- Columns ending in Cost or UnitPrice are money (micro-dollars here; decimals
+-- in CSV, numbers in JSON). Charge periods are UTC days, billing periods UTC
+-- calendar months. BillingAccountId is the organization (--org), or
+-- 'unknown-organization' when none was given (the command warns). Audit
+-- findings are in x_ columns.
+SELECT 0 AS BilledCost,
+       coalesce(:billing_account, 'unknown-organization') AS BillingAccountId,
+       NULL AS BillingAccountName,
        'USD' AS BillingCurrency,
+       strftime('%Y-%m-01T00:00:00Z', created_at, 'unixepoch') AS BillingPeriodStart,
+       strftime('%Y-%m-01T00:00:00Z', created_at, 'unixepoch', 'start of month', '+1 month') AS BillingPeriodEnd,
        'Usage' AS ChargeCategory,
        NULL AS ChargeClass,
        printf('Code Interpreter container %s (%s, %s)', container_id, tier, pricing_rule) AS ChargeDescription,
@@ -27,10 +26,12 @@ SELECT NULL AS BilledCost,
        strftime('%Y-%m-%dT00:00:00Z', created_at, 'unixepoch', '+1 day') AS ChargePeriodEnd,
        billable_units AS ConsumedQuantity,
        rule_word(pricing_rule, 'focus_unit') AS ConsumedUnit,
-       usd(estimated_cost_usd) AS EffectiveCost,
+       estimated_cost_usd AS ContractedCost,
+       unit_price_micros AS ContractedUnitPrice,
+       estimated_cost_usd AS EffectiveCost,
        'OpenAI' AS InvoiceIssuerName,
-       usd(estimated_cost_usd) AS ListCost,
-       usd(unit_price_micros) AS ListUnitPrice,
+       estimated_cost_usd AS ListCost,
+       unit_price_micros AS ListUnitPrice,
        'Standard' AS PricingCategory,
        billable_units AS PricingQuantity,
        rule_word(pricing_rule, 'focus_unit') AS PricingUnit,
@@ -41,8 +42,9 @@ SELECT NULL AS BilledCost,
        'Container' AS ResourceType,
        'AI and Machine Learning' AS ServiceCategory,
        'Code Interpreter' AS ServiceName,
+       'Other (AI and Machine Learning)' AS ServiceSubcategory,
        'code-interpreter-container-' || tier AS SkuId,
-       iif(unpriced, NULL, 'code-interpreter-container-' || tier || '-' || pricing_rule) AS SkuPriceId,
+       'code-interpreter-container-' || tier || '-' || pricing_rule AS SkuPriceId,
        project_id AS SubAccountId,
        'cntraudit-estimate' AS x_Source,
        classification AS x_Classification,
@@ -51,16 +53,7 @@ SELECT NULL AS BilledCost,
        attribution AS x_Attribution,
        pricing_rule AS x_PricingRule,
        price_version AS x_PriceTableVersion,
-       iif(accruing, 'true', 'false') AS x_Accruing,
-       iif(unpriced, 'true', 'false') AS x_Unpriced
+       iif(accruing, 'true', 'false') AS x_Accruing
 FROM audit_window
-UNION ALL
-SELECT usd(amount_micros), upper(coalesce(currency, 'usd')), 'Usage', NULL,
-       'OpenAI Costs API: ' || line_item, 'Usage-Based',
-       strftime('%Y-%m-%dT%H:%M:%SZ', bucket_start, 'unixepoch'),
-       strftime('%Y-%m-%dT%H:%M:%SZ', coalesce(bucket_end, bucket_start + 86400), 'unixepoch'),
-       quantity, quantity_unit, usd(amount_micros), 'OpenAI', NULL, NULL, 'Standard', quantity, quantity_unit,
-       'OpenAI', 'OpenAI', NULL, NULL, NULL, 'AI and Machine Learning', 'Code Interpreter', NULL, NULL,
-       project_id, 'openai-costs-api', NULL, NULL, NULL, NULL, NULL, NULL, 'false', 'false'
-FROM audit_cost_window WHERE container_line
-ORDER BY ChargePeriodStart, x_Source, ResourceId, ChargeDescription;
+WHERE NOT unpriced
+ORDER BY ChargePeriodStart, ResourceId;

@@ -10,6 +10,8 @@ enum column_kind render_name_kind(const char *name)
 {
 	if (str_ends_with(name, "_usd"))
 		return COLUMN_MONEY;
+	if (str_ends_with(name, "Cost") || str_ends_with(name, "UnitPrice"))
+		return COLUMN_DECIMAL;
 	if (str_ends_with(name, "_at"))
 		return COLUMN_TIME;
 	return COLUMN_TEXT;
@@ -32,7 +34,7 @@ const char *render_cell(const struct store_rows *rows, int i, enum column_kind k
 		*len = 0;
 		return NULL;
 	}
-	if (kind == COLUMN_MONEY && type == CELL_INTEGER) {
+	if ((kind == COLUMN_MONEY || kind == COLUMN_DECIMAL) && type == CELL_INTEGER) {
 		money_format(store_rows_int(rows, i), scratch);
 		*len = strlen(scratch);
 		return scratch;

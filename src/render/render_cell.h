@@ -5,12 +5,15 @@
 
 #include "rows.h"
 
-enum column_kind { COLUMN_TEXT, COLUMN_NUMBER, COLUMN_MONEY, COLUMN_TIME };
+/* COLUMN_MONEY: a name ending in _usd, dollars with 6 decimals, a string
+ * in JSON; COLUMN_DECIMAL: a FOCUS cost or unit price (a name ending in Cost
+ * or UnitPrice), the same text, a number in JSON (FOCUS says Decimal). */
+enum column_kind { COLUMN_TEXT, COLUMN_NUMBER, COLUMN_MONEY, COLUMN_DECIMAL, COLUMN_TIME };
 
 #define RENDER_CELL_MAX 64
 
-/* A column's kind from its name alone: COLUMN_MONEY, COLUMN_TIME, or
- * COLUMN_TEXT when the name says nothing. Names do not change between
+/* A column's kind from its name alone: COLUMN_MONEY, COLUMN_DECIMAL,
+ * COLUMN_TIME, or COLUMN_TEXT when the name says nothing. Names do not change between
  * rows: look them up once per query. */
 enum column_kind render_name_kind(const char *name);
 /* A cell's kind from its column's name kind and the cell's type. */

@@ -1,17 +1,20 @@
-/* JSON: one object, {"schema_version":2, "report", "generated_by", "now",
- * "since", "until", "time_zone", "rows":[...]}, one row object per line.
- * Money is a string with six decimals (exact; never a float), times are ISO
- * 8601 strings, counts are numbers, NULL is null. */
+/* JSON: one object, {"schema_version":3, "report", "generated_by", "now",
+ * "since", "until", "time_zone", "columns":[names, in order], "rows":[...]},
+ * one row object per line (an empty report still names its columns).
+ * Money is a string with six decimals (exact; never a float), but a FOCUS
+ * cost is that decimal written as a number (still exact: the digits, not a
+ * double); times are ISO 8601 strings, counts are numbers, NULL is null. */
 #include "render_cell.h"
 #include "render_formats.h"
 
 #include "timestamp.h"
+#include "xalloc.h"
 
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define JSON_SCHEMA_VERSION 2
+#define JSON_SCHEMA_VERSION 3
 
 json_t *render_json_time(const int64_t *t)
 {
@@ -22,21 +25,32 @@ json_t *render_json_time(const int64_t *t)
 	return json_string(out);
 }
 
-static json_t *cell_value(const struct store_rows *st, int i)
+/* JSON text of one value (jansson's, so strings are escaped as it does). */
+static void put_value(struct buf *b, json_t *value)
+{
+	char *text = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
+	buf_puts(b, text ? text : "null");
+	free(text);
+	json_decref(value);
+}
+
+static void put_cell(struct buf *b, const struct store_rows *st, int i, enum column_kind named)
 {
 	char scratch[RENDER_CELL_MAX];
 	enum cell_type type = store_rows_type(st, i);
-	enum column_kind kind = render_column_kind(render_name_kind(store_rows_name(st, i)), type);
+	enum column_kind kind = render_column_kind(named, type);
 	size_t len;
 	const char *text = render_cell(st, i, kind, scratch, &len);
 	if (!text)
-		return json_null();
-	if (kind == COLUMN_NUMBER && type == CELL_INTEGER)
-		return json_integer(store_rows_int(st, i));
-	if (kind == COLUMN_NUMBER)
-		return json_real(store_rows_real(st, i));
-	json_t *s = json_stringn(text, len);
-	return s ? s : json_null(); /* not valid UTF-8: cannot be represented */
+		buf_puts(b, "null");
+	else if (kind == COLUMN_DECIMAL && type == CELL_INTEGER)
+		buf_append(b, text, len); /* "0.030000": a JSON number as it is */
+	else if (kind == COLUMN_NUMBER && type == CELL_INTEGER)
+		put_value(b, json_integer(store_rows_int(st, i)));
+	else if (kind == COLUMN_NUMBER)
+		put_value(b, json_real(store_rows_real(st, i)));
+	else
+		put_value(b, json_stringn(text, len)); /* NULL (null) when not valid UTF-8: cannot be represented */
 }
 
 int render_json(FILE *out, struct store_rows *st, const struct render_meta *meta)
@@ -49,6 +63,10 @@ int render_json(FILE *out, struct store_rows *st, const struct render_meta *meta
 	json_object_set_new(head, "since", render_json_time(meta->since));
 	json_object_set_new(head, "until", render_json_time(meta->until));
 	json_object_set_new(head, "time_zone", json_string(meta->zone ? meta->zone : "UTC"));
+	json_t *names = json_array();
+	for (int i = 0; i < store_rows_columns(st); i++)
+		json_array_append_new(names, json_string(store_rows_name(st, i)));
+	json_object_set_new(head, "columns", names);
 	char *text = json_dumps(head, JSON_COMPACT);
 	json_decref(head);
 	/* Reopen the object to stream the rows into it. */
@@ -56,15 +74,34 @@ int render_json(FILE *out, struct store_rows *st, const struct render_meta *meta
 	free(text);
 
 	int columns = store_rows_columns(st), rc, first = 1;
+	enum column_kind *named = xcalloc((size_t)columns + 1, sizeof *named);
+	char **keys = xcalloc((size_t)columns + 1, sizeof *keys);
+	for (int i = 0; i < columns; i++) {
+		named[i] = render_name_kind(store_rows_name(st, i));
+		json_t *key = json_string(store_rows_name(st, i));
+		keys[i] = key ? json_dumps(key, JSON_ENCODE_ANY) : xstrdup("\"\"");
+		json_decref(key);
+	}
+	struct buf row = {0};
 	while ((rc = store_rows_next(st)) == 1) {
-		json_t *row = json_object();
-		for (int i = 0; i < columns; i++)
-			json_object_set_new(row, store_rows_name(st, i), cell_value(st, i));
-		fputs(first ? "\n" : ",\n", out);
-		json_dumpf(row, out, JSON_COMPACT | JSON_REAL_PRECISION(15));
-		json_decref(row);
+		buf_reset(&row);
+		buf_puts(&row, first ? "\n{" : ",\n{");
+		for (int i = 0; i < columns; i++) {
+			if (i)
+				buf_putc(&row, ',');
+			buf_puts(&row, keys[i]);
+			buf_putc(&row, ':');
+			put_cell(&row, st, i, named[i]);
+		}
+		buf_putc(&row, '}');
+		fwrite(row.data, 1, row.len, out);
 		first = 0;
 	}
 	fputs("\n]}\n", out);
+	buf_free(&row);
+	for (int i = 0; i < columns; i++)
+		free(keys[i]);
+	free(keys);
+	free(named);
 	return rc;
 }

@@ -123,7 +123,7 @@ int render_text(FILE *out, struct store_rows *st, const struct render_meta *meta
 			size_t len;
 			const char *text = render_cell(st, i, kind, scratch, &len);
 			char *cell = display(text ? text : (kind == COLUMN_MONEY ? "unpriced" : ""));
-			numeric[i] |= kind == COLUMN_NUMBER || kind == COLUMN_MONEY;
+			numeric[i] |= kind == COLUMN_NUMBER || kind == COLUMN_MONEY || kind == COLUMN_DECIMAL;
 			if (display_width(cell) > width[i])
 				width[i] = display_width(cell);
 			cells[rows * (size_t)columns + (size_t)i] = cell;
