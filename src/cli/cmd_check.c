@@ -24,7 +24,7 @@
 
 static const char check_usage[] =
     "usage: cntraudit check [--max-orphan-share PCT] [--max-orphans N] [--min-coverage PCT]\n"
-    "                       [--since TIME] [--until TIME] [--format text|json]\n\n"
+    "                       [--since TIME] [--until TIME] [--format text|json] [--json]\n\n"
     "Exits 4 and prints the offending figures when, among the containers created in the\n"
     "window, the orphans exceed N, their share of the estimated container cost exceeds PCT\n"
     "percent, or the share judged (not outside coverage) is below --min-coverage percent\n"
@@ -208,6 +208,7 @@ static enum outcome parse(int argc, char **argv, struct request *r)
 	                                        {"since", required_argument, NULL, 's'},
 	                                        {"until", required_argument, NULL, 'u'},
 	                                        {"format", required_argument, NULL, 'f'},
+	                                        {"json", no_argument, NULL, 'j'},
 	                                        {"help", no_argument, NULL, 'h'},
 	                                        {NULL, 0, NULL, 0}};
 	struct thresholds *t = &r->t;
@@ -240,6 +241,9 @@ static enum outcome parse(int argc, char **argv, struct request *r)
 			if (strcmp(optarg, "text") && strcmp(optarg, "json"))
 				return usage_error("check", "--format: '%s' is not text or json", optarg);
 			r->json = !strcmp(optarg, "json");
+			break;
+		case 'j':
+			r->json = 1;
 			break;
 		case 'h':
 			fputs(check_usage, stdout);

@@ -12,23 +12,26 @@
 #include <getopt.h>
 #include <stdio.h>
 
-static const char prices_usage[] = "usage: cntraudit prices [--format text|csv|json] [-o FILE]\n"
+static const char prices_usage[] = "usage: cntraudit prices [--format text|csv|json] [--json] [--wide] [-o FILE]\n"
                                    "       cntraudit prices --import FILE.csv\n\n"
                                    "Lists the price table, or loads rows from a CSV file with a header row and the\n"
                                    "columns the listing has: version, rule, memory_limit, effective_from,\n"
                                    "effective_until, unit, unit_price_usd (rule, memory_limit, effective_from and\n"
                                    "unit_price_usd are required). A row replaces the row of the same memory_limit and\n"
-                                   "effective_from, and closes the day before it an earlier open row of its tier.\n";
+                                   "effective_from, and closes the day before it an earlier open row of its tier.\n"
+                                   "--json is --format json; --wide shows every column of the text table.\n";
 
 enum outcome cmd_prices(const struct global_options *global, int argc, char **argv)
 {
 	static const struct option options[] = {{"format", required_argument, NULL, 'f'},
 	                                        {"import", required_argument, NULL, 'i'},
 	                                        {"output", required_argument, NULL, 'o'},
+	                                        {"json", no_argument, NULL, 'j'},
+	                                        {"wide", no_argument, NULL, 'w'},
 	                                        {"help", no_argument, NULL, 'h'},
 	                                        {NULL, 0, NULL, 0}};
 	const char *import = NULL, *output = NULL;
-	int format = RENDER_TEXT, c;
+	int format = RENDER_TEXT, wide = 0, c;
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
@@ -36,6 +39,12 @@ enum outcome cmd_prices(const struct global_options *global, int argc, char **ar
 		case 'f':
 			if ((format = render_format_parse(optarg)) < 0)
 				return usage_error("prices", "--format: '%s' is not text, csv or json", optarg);
+			break;
+		case 'j':
+			format = RENDER_JSON;
+			break;
+		case 'w':
+			wide = 1;
 			break;
 		case 'i':
 			import = optarg;
@@ -68,7 +77,7 @@ enum outcome cmd_prices(const struct global_options *global, int argc, char **ar
 	}
 
 	struct store *store = NULL;
-	struct render_meta meta = {.report = "prices", .now = global->now, .zone = "UTC"};
+	struct render_meta meta = {.report = "prices", .now = global->now, .zone = "UTC", .wide = wide};
 	if (store_open(global->db_path, STORE_CREATE, &store))
 		return OUTCOME_FAILED;
 	int rc = render_query(store, "sql/commands/prices.sql", NULL, 0, output, (enum render_format)format, &meta);

@@ -40,7 +40,8 @@ static const struct report focus_datasets[] = {
 
 static const char report_usage[] =
     "usage: cntraudit report NAME [--format text|csv|json] [--since TIME] [--until TIME]\n"
-    "                             [--tz ZONE] [--by day|month] [--dataset estimates|billed] [-o FILE]\n\n"
+    "                             [--tz ZONE] [--by day|month] [--dataset estimates|billed] [--json]\n"
+    "                             [--wide] [-o FILE]\n\n"
     "Reports (default format):\n"
     "  summary     one-page overview: classification, orphan share, threads, pricing (text)\n"
     "  containers  one row per container, with classification, attribution and cost (csv)\n"
@@ -52,6 +53,8 @@ static const char report_usage[] =
     "              this audit's estimate per container) or billed (OpenAI's Costs API results) (csv)\n\n"
     "  --since/--until TIME  show containers created in [since, until)\n"
     "  --tz ZONE             UTC (default), an offset like +02:00, or a name like Europe/Paris\n"
+    "  --json                --format json\n"
+    "  --wide                text: every column, every cell whole (the default fits 80 columns)\n"
     "  -o FILE               write to FILE instead of standard output\n";
 
 /* A report asked for on the command line. */
@@ -60,6 +63,7 @@ struct request {
 	const char *output, *zone, *period;
 	const struct report *dataset; /* focus: estimates or billed */
 	int format;                   /* -1: the report's default */
+	int wide;                     /* --wide */
 	struct window window;
 	int help; /* --help was answered */
 };
@@ -73,6 +77,8 @@ static enum outcome parse(int argc, char **argv, struct request *r)
 	                                        {"by", required_argument, NULL, 'b'},
 	                                        {"output", required_argument, NULL, 'o'},
 	                                        {"dataset", required_argument, NULL, 'd'},
+	                                        {"json", no_argument, NULL, 'j'},
+	                                        {"wide", no_argument, NULL, 'w'},
 	                                        {"help", no_argument, NULL, 'h'},
 	                                        {NULL, 0, NULL, 0}};
 	int c;
@@ -98,6 +104,12 @@ static enum outcome parse(int argc, char **argv, struct request *r)
 			break;
 		case 'o':
 			r->output = optarg;
+			break;
+		case 'j':
+			r->format = RENDER_JSON;
+			break;
+		case 'w':
+			r->wide = 1;
 			break;
 		case 'd':
 			for (r->dataset = focus_datasets; r->dataset->name && strcmp(r->dataset->name, optarg);)
@@ -126,6 +138,10 @@ static enum outcome parse(int argc, char **argv, struct request *r)
 		    argv[optind]);
 	if (r->period && strcmp(r->report->name, "daily"))
 		return usage_error("report", "--by applies to the daily report only");
+	if (r->wide && r->format >= 0 && r->format != RENDER_TEXT)
+		return usage_error("report", "--wide is for the text format");
+	if (r->wide)
+		r->format = RENDER_TEXT; /* a wide table is a text table, whatever the report's default */
 	if (r->dataset && strcmp(r->report->name, "focus"))
 		return usage_error("report", "--dataset applies to the focus report only");
 	if (options_window_valid("report", &r->window))
@@ -174,8 +190,12 @@ enum outcome cmd_report(const struct global_options *global, int argc, char **ar
 	    .until = WINDOW_UNTIL(&r.window),
 	    .period = r.period ? r.period : "day",
 	};
-	struct render_meta meta = {
-	    .report = report->name, .now = global->now, .since = params.since, .until = params.until, .zone = r.zone};
+	struct render_meta meta = {.report = report->name,
+	                           .now = global->now,
+	                           .since = params.since,
+	                           .until = params.until,
+	                           .zone = r.zone,
+	                           .wide = r.wide};
 	/* The orphans report is the containers report of one classification;
 	 * FOCUS names the organization as the billing account. */
 	struct store_param param = focus ? (struct store_param){":billing_account", global->org}

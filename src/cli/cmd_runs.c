@@ -9,9 +9,12 @@
 
 enum outcome cmd_runs(const struct global_options *global, int argc, char **argv)
 {
-	static const struct option options[] = {
-	    {"format", required_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-	int format = RENDER_TEXT, c;
+	static const struct option options[] = {{"format", required_argument, NULL, 'f'},
+	                                        {"json", no_argument, NULL, 'j'},
+	                                        {"wide", no_argument, NULL, 'w'},
+	                                        {"help", no_argument, NULL, 'h'},
+	                                        {NULL, 0, NULL, 0}};
+	int format = RENDER_TEXT, wide = 0, c;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		switch (c) {
@@ -19,9 +22,16 @@ enum outcome cmd_runs(const struct global_options *global, int argc, char **argv
 			if ((format = render_format_parse(optarg)) < 0)
 				return usage_error("runs", "--format: '%s' is not text, csv or json", optarg);
 			break;
+		case 'j':
+			format = RENDER_JSON;
+			break;
+		case 'w':
+			wide = 1;
+			break;
 		case 'h':
-			fputs("usage: cntraudit runs [--format text|csv|json]\n\n"
-			      "Lists every collect and import: when, what, options, counts, status, first errors.\n",
+			fputs("usage: cntraudit runs [--format text|csv|json] [--json] [--wide]\n\n"
+			      "Lists every collect and import: when, what, options, counts, status, first errors.\n"
+			      "--json is --format json; --wide shows every column of the text table, whole.\n",
 			      stdout);
 			return OUTCOME_OK;
 		default:
@@ -31,7 +41,7 @@ enum outcome cmd_runs(const struct global_options *global, int argc, char **argv
 	if (optind < argc)
 		return usage_error("runs", "unexpected argument '%s'", argv[optind]);
 	struct store *store = NULL;
-	struct render_meta meta = {.report = "runs", .now = global->now, .zone = "UTC"};
+	struct render_meta meta = {.report = "runs", .now = global->now, .zone = "UTC", .wide = wide};
 	if (store_open(global->db_path, STORE_EXISTING, &store))
 		return OUTCOME_FAILED;
 	int rc = render_query(store, "sql/commands/runs.sql", NULL, 0, NULL, (enum render_format)format, &meta);

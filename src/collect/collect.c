@@ -167,6 +167,7 @@ void collector_fail(struct collector *c, const char *fmt, ...)
 	buf_vprintf(&b, fmt, ap);
 	va_end(ap);
 	progress_end(&c->progress);
+	log_status_clear();
 	fprintf(stderr, "cntraudit: %s\n", b.data);
 	remember_error(c, b.data);
 	c->counts.failed++;

@@ -1,5 +1,8 @@
 #include "progress.h"
 
+#include "log.h"
+#include "xalloc.h"
+
 #include <stdio.h>
 #include <time.h>
 
@@ -28,22 +31,24 @@ void progress_update(struct progress *p, size_t done, size_t total, uint64_t ret
 	p->last_ms = now;
 	double seconds = (double)(now - p->start_ms) / 1000.0;
 	double rate = seconds > 0 ? (double)done / seconds : 0;
-	fprintf(stderr, "\r\033[Kcntraudit: %s: %zu", p->what, done);
+	struct buf line = {0};
+	buf_printf(&line, "cntraudit: %s: %zu", p->what, done);
 	if (total)
-		fprintf(stderr, " of %zu", total);
-	fprintf(stderr, " (%.0f/s", rate);
+		buf_printf(&line, " of %zu", total);
+	buf_printf(&line, " (%.0f/s", rate);
 	if (total && rate > 0 && done < total)
-		fprintf(stderr, ", ETA %.0f s", (double)(total - done) / rate);
+		buf_printf(&line, ", ETA %.0f s", (double)(total - done) / rate);
 	if (retries)
-		fprintf(stderr, ", %llu retries", (unsigned long long)retries);
-	fputc(')', stderr);
-	fflush(stderr);
+		buf_printf(&line, ", %llu retries", (unsigned long long)retries);
+	buf_putc(&line, ')');
+	log_status(line.data);
+	buf_free(&line);
 	p->drawn = 1;
 }
 
 void progress_end(struct progress *p)
 {
 	if (p->drawn)
-		fputs("\r\033[K", stderr);
+		log_status_clear();
 	p->drawn = 0;
 }

@@ -21,6 +21,7 @@ struct render_meta {
 	int64_t now;                  /* the audit's now */
 	const int64_t *since, *until; /* the window, NULL = open */
 	const char *zone;             /* --tz as given */
+	int wide;                     /* text: every column, every cell whole (--wide) */
 };
 
 /* -1 when name is not text, csv or json. */

@@ -1,8 +1,14 @@
-/* Text: for people. Tables are aligned columns, long cells cut to 60
- * characters with "...", control characters shown as spaces; the summary
- * is laid out as titled sections. NULL money shows as "unpriced". */
+/* Text: for people, in an 80-column terminal. A table shows the columns
+ * that matter most to a reader of its report (the rest with --wide, or in
+ * CSV and JSON), API IDs shortened in the middle, the widest text columns
+ * cut with "…" until the line fits, money summed in a total row; control
+ * characters are shown as spaces and NULL money as "unpriced". --wide shows
+ * every column and every cell whole. The summary is titled sections of
+ * figures, each detail on its own wrapped line. */
+#define _GNU_SOURCE /* strcasestr */
 #include "render_cell.h"
 #include "render_formats.h"
+#include "render_text_cell.h"
 
 #include "money.h"
 #include "timestamp.h"
@@ -11,40 +17,33 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TEXT_CELL_WIDTH 60
+#define MIN_CUT 8 /* a text column is never cut below this (or its header) */
 
-/* A cell made fit for a terminal line: at most TEXT_CELL_WIDTH characters
- * (UTF-8 aware), control characters as spaces. */
-static char *display(const char *text)
+/* IDs (already shortened), times and days are never cut: a cut one would
+ * read as another. */
+static int cuttable(const char *name)
 {
-	struct buf b = {0};
-	size_t chars = 0;
-	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-		if ((*p & 0xC0) != 0x80 && ++chars > TEXT_CELL_WIDTH - 3) {
-			buf_puts(&b, "...");
-			break;
-		}
-		buf_putc(&b, *p < 0x20 || *p == 0x7F ? ' ' : (char)*p);
-	}
-	return buf_detach(&b);
+	static const char *const whole[] = {"_id", "Id", "_at", "Start", "End", "day", "period", "from", "until"};
+	for (size_t i = 0; i < sizeof whole / sizeof *whole; i++)
+		if (str_ends_with(name, whole[i]))
+			return 0;
+	return 1;
 }
 
-static size_t display_width(const char *s)
-{
-	size_t n = 0;
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
-}
-
-static void pad(FILE *out, const char *s, size_t width, int right)
-{
-	size_t w = display_width(s);
-	if (right)
-		fprintf(out, "%*s%s", (int)(width - w), "", s);
-	else
-		fprintf(out, "%s%*s", s, (int)(width - w), "");
-}
+/* The columns a report's text table shows, in order (all when not listed). */
+static const struct {
+	const char *report;
+	const char *columns[8];
+} narrow[] = {
+    {"containers", {"container_id", "created_at", "classification", "estimated_cost_usd"}},
+    {"orphans", {"container_id", "created_at", "attribution", "estimated_cost_usd"}},
+    {"threads", {"thread_id", "flags", "estimated_cost_usd", "orphan_cost_usd"}},
+    {"daily", {"period", "project_id", "containers", "orphan", "estimated_cost_usd", "orphan_cost_usd"}},
+    {"reconcile", {"day", "project_id", "estimated_cost_usd", "billed_cost_usd", "note"}},
+    {"focus", {"ResourceId", "ChargePeriodStart", "x_LineItem", "BilledCost", "EffectiveCost"}},
+    {"prices", {"rule", "memory_limit", "effective_from", "effective_until", "unit_price_usd"}},
+    {"runs", {"id", "command", "started_at", "status", "objects", "failed", "errors"}},
+};
 
 static void write_header(FILE *out, const struct render_meta *meta)
 {
@@ -57,96 +56,278 @@ static void write_header(FILE *out, const struct render_meta *meta)
 			timestamp_format(*meta->since, a);
 		if (meta->until)
 			timestamp_format(*meta->until, b);
-		fprintf(out, ", window %s to %s", a, b);
+		fprintf(out, ",\n  window %s to %s", a, b);
 	}
 	fputs(")\n\n", out);
 }
 
-/* The summary's rows are (section, item, count, amount_usd, detail). */
+#define SUMMARY_ITEM  38
+#define SUMMARY_COUNT 8
+#define SUMMARY_MONEY 14
+
+/* The summary's rows are (section, item, count, amount_usd, detail): the
+ * item and its figures on one line, the detail below it, wrapped. */
 static int render_summary(FILE *out, struct store_rows *st, const struct render_meta *meta)
 {
 	char section[128] = "", money[MONEY_MAX + 1];
+	struct buf detail = {0};
 	int rc;
 	write_header(out, meta);
 	while ((rc = store_rows_next(st)) == 1) {
 		const char *name = store_rows_text(st, 0, NULL);
-		char *item = display(store_rows_text(st, 1, NULL));
-		const char *detail = store_rows_type(st, 4) == CELL_NULL ? NULL : store_rows_text(st, 4, NULL);
+		char *item = text_display(store_rows_text(st, 1, NULL), meta->wide);
 		if (strcmp(section, name)) {
 			fprintf(out, "%s%s\n", section[0] ? "\n" : "", name);
 			snprintf(section, sizeof section, "%s", name);
 		}
+		int figures = store_rows_type(st, 2) != CELL_NULL || store_rows_type(st, 3) != CELL_NULL;
+		char *shown = meta->wide || !figures ? xstrdup(item) : text_cut(item, SUMMARY_ITEM);
 		fputs("  ", out);
-		pad(out, item, 54, 0);
-		if (store_rows_type(st, 2) != CELL_NULL)
-			fprintf(out, " %8lld", (long long)store_rows_int(st, 2));
-		else
-			fprintf(out, " %8s", "");
-		if (store_rows_type(st, 3) != CELL_NULL) {
-			money[0] = '$';
-			money_format(store_rows_int(st, 3), money + 1);
-			fprintf(out, "  %14s", money);
+		if (figures) {
+			text_pad(out, shown, SUMMARY_ITEM, 0);
+			if (store_rows_type(st, 2) != CELL_NULL)
+				fprintf(out, " %*lld", SUMMARY_COUNT, (long long)store_rows_int(st, 2));
+			else
+				fprintf(out, " %*s", SUMMARY_COUNT, "");
+			if (store_rows_type(st, 3) != CELL_NULL) {
+				money[0] = '$';
+				money_format(store_rows_int(st, 3), money + 1);
+				fprintf(out, "  %*s", SUMMARY_MONEY, money);
+			}
+		} else if (store_rows_type(st, 4) != CELL_NULL) {
+			char *words = text_display(store_rows_text(st, 4, NULL), meta->wide);
+			int fits = meta->wide || 2 + SUMMARY_ITEM + 1 + text_width(words) <= TEXT_COLUMNS;
+			if (fits && text_width(shown) <= SUMMARY_ITEM) {
+				text_pad(out, shown, SUMMARY_ITEM, 0);
+				fprintf(out, " %s", words);
+				figures = -1; /* the detail is said */
+			} else {
+				fputs(shown, out);
+			}
+			free(words);
 		} else {
-			fprintf(out, "  %14s", "");
+			fputs(shown, out);
 		}
-		if (detail)
-			fprintf(out, "  %s", detail);
 		fputc('\n', out);
+		if (figures >= 0 && store_rows_type(st, 4) != CELL_NULL) {
+			char *words = text_display(store_rows_text(st, 4, NULL), meta->wide);
+			buf_reset(&detail);
+			if (meta->wide)
+				buf_printf(&detail, "      %s\n", words);
+			else
+				text_wrap(&detail, words, 6);
+			fputs(detail.data ? detail.data : "", out);
+			free(words);
+		}
+		free(shown);
 		free(item);
 	}
+	buf_free(&detail);
 	return rc;
+}
+
+/* A text table being laid out: every cell of every shown column. */
+struct table {
+	int columns;     /* of the query */
+	int *shown;      /* query column of each shown column, in order */
+	int n_shown;     /* before fitting */
+	int fitted;      /* shown columns that fit the terminal */
+	size_t *width;   /* per shown column */
+	int *numeric;    /* per shown column: right-aligned */
+	int *money;      /* per shown column: summed in the total row */
+	int64_t *total;  /* per shown column: micro-dollars */
+	int *unpriced;   /* per shown column: empty costs left out of the total */
+	int *overflow;   /* per shown column: the total does not fit */
+	char **cells;    /* rows × n_shown */
+	struct buf line; /* the line being written */
+	size_t rows, cap;
+};
+
+/* Which columns the table shows: the report's narrow list (those the query
+ * has), or every column when wide or not listed. */
+static void choose_columns(struct table *t, struct store_rows *st, const struct render_meta *meta)
+{
+	t->shown = xcalloc((size_t)t->columns + 1, sizeof *t->shown);
+	for (size_t r = 0; !meta->wide && r < sizeof narrow / sizeof *narrow; r++) {
+		if (strcmp(narrow[r].report, meta->report))
+			continue;
+		for (int c = 0; c < 8 && narrow[r].columns[c]; c++)
+			for (int i = 0; i < t->columns; i++)
+				if (!strcmp(store_rows_name(st, i), narrow[r].columns[c]))
+					t->shown[t->n_shown++] = i;
+		if (t->n_shown)
+			return;
+	}
+	for (int i = 0; i < t->columns; i++)
+		t->shown[t->n_shown++] = i;
+}
+
+static void add_row(struct table *t, struct store_rows *st, const enum column_kind *named, int wide)
+{
+	char scratch[RENDER_CELL_MAX];
+	if ((t->rows + 1) * (size_t)t->n_shown > t->cap) {
+		t->cap = t->cap ? t->cap * 2 : (size_t)t->n_shown * 64;
+		t->cells = xrealloc(t->cells, t->cap * sizeof *t->cells);
+	}
+	for (int s = 0; s < t->n_shown; s++) {
+		int i = t->shown[s];
+		enum column_kind kind = render_column_kind(named[i], store_rows_type(st, i));
+		size_t len;
+		const char *text = render_cell(st, i, kind, scratch, &len);
+		int is_money = kind == COLUMN_MONEY || kind == COLUMN_DECIMAL;
+		char *cell = text_display(text ? text : (is_money ? "unpriced" : ""), wide);
+		t->numeric[s] |= kind == COLUMN_NUMBER || is_money;
+		t->money[s] |= is_money && !strcasestr(store_rows_name(st, i), "price"); /* costs add up, prices do not */
+		if (is_money && store_rows_type(st, i) == CELL_INTEGER) {
+			if (__builtin_add_overflow(t->total[s], store_rows_int(st, i), &t->total[s]))
+				t->overflow[s] = 1;
+		} else if (is_money) {
+			t->unpriced[s]++;
+		}
+		if (text_width(cell) > t->width[s])
+			t->width[s] = text_width(cell);
+		t->cells[t->rows * (size_t)t->n_shown + (size_t)s] = cell;
+	}
+	t->rows++;
+}
+
+static size_t line_width(const struct table *t, int n)
+{
+	size_t w = 0;
+	for (int s = 0; s < n; s++)
+		w += t->width[s] + (s ? 2 : 0);
+	return w;
+}
+
+/* Cuts the widest text column a character at a time (never below MIN_CUT
+ * or its header) until the line fits; if it cannot, leaves out columns from
+ * the right. */
+static void fit(struct table *t, struct store_rows *st)
+{
+	t->fitted = t->n_shown;
+	while (line_width(t, t->fitted) > TEXT_COLUMNS) {
+		int widest = -1;
+		for (int s = 0; s < t->fitted; s++) {
+			size_t floor = strlen(store_rows_name(st, t->shown[s]));
+			floor = floor > MIN_CUT ? floor : MIN_CUT;
+			if (!t->numeric[s] && cuttable(store_rows_name(st, t->shown[s])) && t->width[s] > floor &&
+			    (widest < 0 || t->width[s] > t->width[widest]))
+				widest = s;
+		}
+		if (widest >= 0)
+			t->width[widest]--;
+		else
+			t->fitted--;
+	}
+}
+
+/* Shown column s of a line: padded to its width, then the separator; the
+ * last one ends the line, without trailing spaces. */
+static void cell_out(FILE *out, struct table *t, int s, const char *text)
+{
+	struct buf *line = &t->line;
+	size_t w = text_width(text), gap = w < t->width[s] ? t->width[s] - w : 0;
+	if (t->numeric[s])
+		buf_printf(line, "%*s", (int)gap, "");
+	buf_puts(line, text);
+	if (!t->numeric[s])
+		buf_printf(line, "%*s", (int)gap, "");
+	if (s + 1 < t->fitted) {
+		buf_puts(line, "  ");
+		return;
+	}
+	while (line->len && line->data[line->len - 1] == ' ')
+		line->len--;
+	fwrite(line->data, 1, line->len, out);
+	fputc('\n', out);
+	buf_reset(line);
+}
+
+static void write_total(FILE *out, struct table *t)
+{
+	char money[MONEY_MAX + 1];
+	int any = 0, unpriced = 0;
+	for (int s = 0; s < t->fitted; s++) {
+		any |= t->money[s];
+		unpriced = unpriced > t->unpriced[s] ? unpriced : t->unpriced[s];
+	}
+	if (!any || t->rows < 2)
+		return;
+	for (int s = 0; s < t->fitted; s++) {
+		const char *cell = "";
+		if (t->money[s] && t->overflow[s])
+			cell = "overflow";
+		else if (t->money[s]) {
+			money_format(t->total[s], money);
+			cell = money;
+		}
+		cell_out(out, t, s, s == 0 && !t->money[s] ? "total" : cell);
+	}
+	if (unpriced)
+		fprintf(out, "(the total leaves out %d unpriced cost%s)\n", unpriced, unpriced == 1 ? "" : "s");
+}
+
+static void write_table(FILE *out, struct table *t, struct store_rows *st)
+{
+	for (int s = 0; s < t->fitted; s++) {
+		char *name = text_cut(store_rows_name(st, t->shown[s]), t->width[s]);
+		cell_out(out, t, s, name);
+		free(name);
+	}
+	for (size_t r = 0; r < t->rows; r++)
+		for (int s = 0; s < t->fitted; s++) {
+			char *cell = text_cut(t->cells[r * (size_t)t->n_shown + (size_t)s], t->width[s]);
+			cell_out(out, t, s, cell);
+			free(cell);
+		}
+	write_total(out, t);
+	fprintf(out, "\n%zu row%s", t->rows, t->rows == 1 ? "" : "s");
+	if (t->fitted < t->columns)
+		fprintf(out, "; %d more column%s with --wide, or --format csv", t->columns - t->fitted,
+		        t->columns - t->fitted == 1 ? "" : "s");
+	fputc('\n', out);
 }
 
 int render_text(FILE *out, struct store_rows *st, const struct render_meta *meta)
 {
 	if (!strcmp(meta->report, "summary"))
 		return render_summary(out, st, meta);
-
-	int columns = store_rows_columns(st), rc;
-	size_t *width = xcalloc((size_t)columns, sizeof *width);
-	int *numeric = xcalloc((size_t)columns, sizeof *numeric);
-	char **cells = NULL, scratch[RENDER_CELL_MAX];
-	size_t rows = 0, cap = 0;
-
-	enum column_kind *named = xcalloc((size_t)columns + 1, sizeof *named);
-	for (int i = 0; i < columns; i++) {
-		width[i] = strlen(store_rows_name(st, i));
+	struct table t = {.columns = store_rows_columns(st)};
+	size_t n = (size_t)t.columns + 1;
+	enum column_kind *named = xcalloc(n, sizeof *named);
+	for (int i = 0; i < t.columns; i++)
 		named[i] = render_name_kind(store_rows_name(st, i));
+	choose_columns(&t, st, meta);
+	t.width = xcalloc(n, sizeof *t.width);
+	t.numeric = xcalloc(n, sizeof *t.numeric);
+	t.money = xcalloc(n, sizeof *t.money);
+	t.total = xcalloc(n, sizeof *t.total);
+	t.unpriced = xcalloc(n, sizeof *t.unpriced);
+	t.overflow = xcalloc(n, sizeof *t.overflow);
+	for (int s = 0; s < t.n_shown; s++)
+		t.width[s] = strlen(store_rows_name(st, t.shown[s]));
+	int rc;
+	while ((rc = store_rows_next(st)) == 1)
+		add_row(&t, st, named, meta->wide);
+	if (rc == 0) {
+		if (!meta->wide)
+			fit(&t, st);
+		else
+			t.fitted = t.n_shown;
+		write_header(out, meta);
+		write_table(out, &t, st);
 	}
-	while ((rc = store_rows_next(st)) == 1) {
-		if ((rows + 1) * (size_t)columns > cap) {
-			cap = cap ? cap * 2 : (size_t)columns * 64;
-			cells = xrealloc(cells, cap * sizeof *cells);
-		}
-		for (int i = 0; i < columns; i++) {
-			enum column_kind kind = render_column_kind(named[i], store_rows_type(st, i));
-			size_t len;
-			const char *text = render_cell(st, i, kind, scratch, &len);
-			char *cell = display(text ? text : (kind == COLUMN_MONEY ? "unpriced" : ""));
-			numeric[i] |= kind == COLUMN_NUMBER || kind == COLUMN_MONEY || kind == COLUMN_DECIMAL;
-			if (display_width(cell) > width[i])
-				width[i] = display_width(cell);
-			cells[rows * (size_t)columns + (size_t)i] = cell;
-		}
-		rows++;
-	}
-	write_header(out, meta);
-	for (int i = 0; i < columns; i++) {
-		pad(out, store_rows_name(st, i), width[i], numeric[i]);
-		fputs(i + 1 < columns ? "  " : "\n", out);
-	}
-	for (size_t r = 0; r < rows; r++) {
-		for (int i = 0; i < columns; i++) {
-			char *cell = cells[r * (size_t)columns + (size_t)i];
-			pad(out, cell, width[i], numeric[i]);
-			fputs(i + 1 < columns ? "  " : "\n", out);
-			free(cell);
-		}
-	}
-	fprintf(out, "\n%zu row%s\n", rows, rows == 1 ? "" : "s");
-	free(cells);
-	free(width);
-	free(numeric);
+	for (size_t i = 0; i < t.rows * (size_t)t.n_shown; i++)
+		free(t.cells[i]);
+	free(t.cells);
+	free(t.shown);
+	free(t.width);
+	free(t.numeric);
+	free(t.money);
+	free(t.total);
+	free(t.unpriced);
+	free(t.overflow);
+	buf_free(&t.line);
 	free(named);
 	return rc;
 }

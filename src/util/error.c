@@ -1,5 +1,6 @@
 #include "error.h"
 
+#include "log.h"
 #include "xalloc.h"
 
 #include <stdio.h>
@@ -32,6 +33,7 @@ void error_clear(void)
 
 void error_print(void)
 {
+	log_status_clear();
 	fprintf(stderr, "cntraudit: %s\n", error_message());
 	error_clear();
 }

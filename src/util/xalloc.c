@@ -1,11 +1,14 @@
 #include "xalloc.h"
 
+#include "log.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 void out_of_memory(size_t size)
 {
+	log_status_clear();
 	fprintf(stderr, "cntraudit: out of memory (allocating %zu bytes)\n", size);
 	abort();
 }

@@ -206,6 +206,16 @@ progress)
   script -qec "'$bin' --db '$tmp/collected.db' --base-url '$url' collect containers" /dev/null >"$tmp/tty" 2>&1
   check; grep -qE 'cntraudit: containers: [0-9]+ \([0-9]+/s\)' "$tmp/tty" || fail "no progress line on a terminal: $(head -c 300 "$tmp/tty")"
   rm -f "$tmp"/collected.db*
+  # Every other line erases the progress line first: here the note on the
+  # key's project, logged while the responses' progress is drawn (it was
+  # written after it: "...ETA 0 s, 3 retries)cntraudit: collect: the project key ...").
+  "$fake" --synthetic 3000:3000:100 --seed 3 --dump "$tmp/dump" >/dev/null
+  grep -ho '"id":"resp_[^"]*"' "$tmp"/dump/responses*.jsonl | cut -d'"' -f4 >"$tmp/ids.txt"
+  start_fake --synthetic 3000:3000:100 --seed 3 --latency-ms 5 --fault "resp_:500:3"
+  script -qec "'$bin' --db '$tmp/collected.db' --base-url '$url' collect all --from '$tmp/ids.txt'" /dev/null >"$tmp/tty" 2>&1
+  check; grep -q 'responses: [0-9]* of 3000' "$tmp/tty" || fail "no responses progress: $(tail -c 300 "$tmp/tty")"
+  check; ! grep -q ')cntraudit: ' "$tmp/tty" || fail "a line written over the progress line: $(grep -ao '.\{40\})cntraudit: .\{40\}' "$tmp/tty" | head -2)"
+  rm -f "$tmp"/collected.db*
   script -qec "'$bin' --db '$tmp/collected.db' --base-url '$url' collect containers --no-progress" /dev/null >"$tmp/tty" 2>&1
   check; ! grep -qE 'cntraudit: containers: [0-9]+ \(' "$tmp/tty" || fail "progress drawn despite --no-progress"
   rm -f "$tmp"/collected.db*

@@ -99,7 +99,8 @@ huge-string)
   check; [ "$(sqlite3 "$db" "SELECT length(name) FROM containers WHERE id = 'cntr_huge'")" = 100000000 ] || fail "the name was not stored whole"
   "$bin" report containers | grep '^cntr_huge,' | cut -d, -f3 | tr -d '\n' | wc -c >"$tmp/len"
   check; [ "$(cat "$tmp/len")" = 100000000 ] || fail "CSV did not print the name whole ($(cat "$tmp/len") bytes)"
-  "$bin" report containers --format text | grep -q 'AAAAAAAAA\.\.\.' || fail "text did not cut the name"
+  "$bin" report containers --format text --wide | grep -q 'AAAAAAAAA' || fail "--wide did not print the name"
+  check; [ "$("$bin" report containers --format text | wc -c)" -lt 4096 ] || fail "the 80-column text table printed the name"
   check
   ;;
 invalid-utf8)

@@ -6,7 +6,8 @@
 #  2. every fixtures/S/expect/REPORT.tsv (hand-worked: a header naming report
 #     columns, then the expected rows) must equal those columns of the report;
 #  3. every fixtures/S/golden/REPORT.FORMAT (txt = text) must equal the report;
-#  4. importing the same files again must change nothing: no new or changed
+#  4. every text report fits 80 columns;
+#  5. importing the same files again must change nothing: no new or changed
 #     object, and every report byte-identical.
 # Run from the source root. Usage: fixture_test.sh BINARY SCENARIO [--update]
 # (--update rewrites the golden files from the current output: review the diff.)
@@ -53,6 +54,14 @@ for out in "$tmp"/first/*; do
   name=$(basename "$out")
   if [ "$update" = --update ]; then cp "$out" "$dir/golden/$name"
   else diff -u "$dir/golden/$name" "$out" || fail "golden $name differs"; fi
+done
+
+# Every text report fits an 80-column terminal (characters, not bytes).
+for args in "summary" "containers" "orphans" "threads" "daily" "daily --by month" "reconcile" "focus" \
+  "focus --dataset billed"; do
+  run report $args --format text >"$tmp/text.out" 2>/dev/null || fail "report $args --format text failed"
+  widest=$(python3 -c 'import sys; print(max([len(l.rstrip("\n")) for l in open(sys.argv[1], encoding="utf-8")] + [0]))' "$tmp/text.out")
+  [ "$widest" -le 80 ] || fail "report $args --format text is $widest columns wide: $(grep -m1 -E '.{81}' "$tmp/text.out")"
 done
 
 run import "$dir"/api/* >/dev/null 2>"$tmp/again.err"
