@@ -49,15 +49,17 @@ enum outcome usage_error(const char *command, const char *fmt, ...) __attribute_
 enum outcome usage_bad_option(const char *command, int argc, char **argv, int optopt_value);
 /* --since/--until, for the commands that take a window. */
 struct window {
+	const char *since_text, *until_text; /* as given, parsed by options_window_valid */
 	int64_t since, until;
 	int has_since, has_until;
 };
 #define WINDOW_SINCE(w) ((w)->has_since ? &(w)->since : NULL)
 #define WINDOW_UNTIL(w) ((w)->has_until ? &(w)->until : NULL)
-/* In a command's getopt loop: c is 's' (--since) or 'u' (--until). 0, or
- * -1 with a usage error set. */
+/* In a command's getopt loop: c is 's' (--since) or 'u' (--until). 0. */
 int options_window(const char *command, int c, const char *value, struct window *w);
-/* After the loop: -1 with a usage error when --until is not after --since. */
-int options_window_valid(const char *command, const struct window *w);
+/* After the loop, once the report zone is set (a bare date or month is that
+ * zone's midnight): parses the window; -1 with a usage error when a time is
+ * not valid or --until is not after --since. */
+int options_window_valid(const char *command, struct window *w);
 
 #endif

@@ -51,8 +51,9 @@ struct run {
 	struct collect_options o;
 	struct collect_keys keys;
 	struct collector c;
-	int64_t since; /* collect all's --since when none was given: the oldest container's day */
-	int help;      /* --help was answered */
+	struct window window; /* --since/--until: o.since and o.until point into it */
+	int64_t since;        /* collect all's --since when none was given: the oldest container's day */
+	int help;             /* --help was answered */
 };
 
 static int usage_since(struct run *r)
@@ -140,7 +141,7 @@ static enum outcome parse(int argc, char **argv, struct run *r)
 	    {"no-chain", no_argument, NULL, 'n'},    {"with-files", no_argument, NULL, 'w'},
 	    {"jobs", required_argument, NULL, 'j'},  {"no-progress", no_argument, NULL, 'P'},
 	    {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
-	struct window window = {0};
+	struct window *window = &r->window;
 	const char *from = NULL;
 	int c, what = -1;
 	optind = 0;
@@ -148,7 +149,7 @@ static enum outcome parse(int argc, char **argv, struct run *r)
 		switch (c) {
 		case 's':
 		case 'u':
-			if (options_window("collect", c, optarg, &window))
+			if (options_window("collect", c, optarg, window))
 				return OUTCOME_USAGE;
 			break;
 		case 'f':
@@ -206,12 +207,12 @@ static enum outcome parse(int argc, char **argv, struct run *r)
 	}
 	if (from && id_sources_read_from(from, &r->o.responses, &r->o.conversations))
 		return usage_error("collect", "--from: %s", error_message());
-	r->o.since = WINDOW_SINCE(&window);
-	r->o.until = WINDOW_UNTIL(&window);
+	if (options_window_valid("collect", window))
+		return OUTCOME_USAGE;
+	r->o.since = WINDOW_SINCE(window);
+	r->o.until = WINDOW_UNTIL(window);
 	if (what == WHAT_USAGE && !r->o.since)
 		return usage_error("collect", "collect usage needs --since");
-	if (options_window_valid("collect", &window))
-		return OUTCOME_USAGE;
 	if ((what == WHAT_RESPONSES || what == WHAT_CONVERSATIONS) &&
 	    !(what == WHAT_RESPONSES ? r->o.responses.count : r->o.conversations.count))
 		return usage_error("collect", "no %s IDs: give them as arguments, with --from or with --scan",

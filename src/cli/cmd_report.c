@@ -41,7 +41,7 @@ static const struct report focus_datasets[] = {
 static const char report_usage[] =
     "usage: cntraudit report NAME [--format text|csv|json] [--since TIME] [--until TIME]\n"
     "                             [--tz ZONE] [--by day|month] [--dataset estimates|billed] [--json]\n"
-    "                             [--wide] [-o FILE]\n\n"
+    "                             [--wide] [--spreadsheet-times] [-o FILE]\n\n"
     "Reports (default format):\n"
     "  summary     one-page overview: classification, orphan share, threads, pricing (text)\n"
     "  containers  one row per container, with classification, attribution and cost (csv)\n"
@@ -51,7 +51,10 @@ static const char report_usage[] =
     "  reconcile   per UTC day and project: estimated vs Usage API sessions vs Costs API dollars (csv)\n"
     "  focus       container charges as a FOCUS 1.2 dataset: --dataset estimates (default:\n"
     "              this audit's estimate per container) or billed (OpenAI's Costs API results) (csv)\n\n"
-    "  --since/--until TIME  show containers created in [since, until)\n"
+    "  --since/--until TIME  show containers created in [since, until): --until is exclusive; a\n"
+    "                        date (YYYY-MM-DD, YYYYMMDD) or month (YYYY-MM) is midnight in --tz\n"
+    "                        (--since 2025-11 --until 2025-12 is November)\n"
+    "  --spreadsheet-times   CSV: times as YYYY-MM-DD HH:MM:SS in --tz, for spreadsheets\n"
     "  --tz ZONE             UTC (default), an offset like +02:00, or a name like Europe/Paris\n"
     "  --json                --format json\n"
     "  --wide                text: every column, every cell whole (the default fits 80 columns)\n"
@@ -64,23 +67,20 @@ struct request {
 	const struct report *dataset; /* focus: estimates or billed */
 	int format;                   /* -1: the report's default */
 	int wide;                     /* --wide */
+	int spreadsheet_times;        /* --spreadsheet-times */
 	struct window window;
 	int help; /* --help was answered */
 };
 
 static enum outcome parse(int argc, char **argv, struct request *r)
 {
-	static const struct option options[] = {{"format", required_argument, NULL, 'f'},
-	                                        {"since", required_argument, NULL, 's'},
-	                                        {"until", required_argument, NULL, 'u'},
-	                                        {"tz", required_argument, NULL, 'z'},
-	                                        {"by", required_argument, NULL, 'b'},
-	                                        {"output", required_argument, NULL, 'o'},
-	                                        {"dataset", required_argument, NULL, 'd'},
-	                                        {"json", no_argument, NULL, 'j'},
-	                                        {"wide", no_argument, NULL, 'w'},
-	                                        {"help", no_argument, NULL, 'h'},
-	                                        {NULL, 0, NULL, 0}};
+	static const struct option options[] = {
+	    {"format", required_argument, NULL, 'f'},  {"since", required_argument, NULL, 's'},
+	    {"until", required_argument, NULL, 'u'},   {"tz", required_argument, NULL, 'z'},
+	    {"by", required_argument, NULL, 'b'},      {"output", required_argument, NULL, 'o'},
+	    {"dataset", required_argument, NULL, 'd'}, {"json", no_argument, NULL, 'j'},
+	    {"wide", no_argument, NULL, 'w'},          {"spreadsheet-times", no_argument, NULL, 'T'},
+	    {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
 	int c;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
@@ -111,6 +111,9 @@ static enum outcome parse(int argc, char **argv, struct request *r)
 		case 'w':
 			r->wide = 1;
 			break;
+		case 'T':
+			r->spreadsheet_times = 1;
+			break;
 		case 'd':
 			for (r->dataset = focus_datasets; r->dataset->name && strcmp(r->dataset->name, optarg);)
 				r->dataset++;
@@ -140,14 +143,16 @@ static enum outcome parse(int argc, char **argv, struct request *r)
 		return usage_error("report", "--by applies to the daily report only");
 	if (r->wide && r->format >= 0 && r->format != RENDER_TEXT)
 		return usage_error("report", "--wide is for the text format");
+	if (r->spreadsheet_times && (r->format >= 0 ? r->format : (int)r->report->default_format) != RENDER_CSV)
+		return usage_error("report", "--spreadsheet-times is for the CSV format");
 	if (r->wide)
 		r->format = RENDER_TEXT; /* a wide table is a text table, whatever the report's default */
 	if (r->dataset && strcmp(r->report->name, "focus"))
 		return usage_error("report", "--dataset applies to the focus report only");
-	if (options_window_valid("report", &r->window))
-		return OUTCOME_USAGE;
 	if (timestamp_zone_set(r->zone))
 		return usage_error("report", "--tz: %s", error_message());
+	if (options_window_valid("report", &r->window)) /* after the zone: its midnight */
+		return OUTCOME_USAGE;
 	return OUTCOME_OK;
 }
 
@@ -195,7 +200,8 @@ enum outcome cmd_report(const struct global_options *global, int argc, char **ar
 	                           .since = params.since,
 	                           .until = params.until,
 	                           .zone = r.zone,
-	                           .wide = r.wide};
+	                           .wide = r.wide,
+	                           .spreadsheet_times = r.spreadsheet_times};
 	/* The orphans report is the containers report of one classification;
 	 * FOCUS names the organization as the billing account. */
 	struct store_param param = focus ? (struct store_param){":billing_account", global->org}

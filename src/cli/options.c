@@ -79,15 +79,18 @@ static int options_time(const char *command, const char *option, const char *val
 
 int options_window(const char *command, int c, const char *value, struct window *w)
 {
-	int since = c == 's';
-	if (options_time(command, since ? "--since" : "--until", value, since ? &w->since : &w->until))
-		return -1;
-	*(since ? &w->has_since : &w->has_until) = 1;
+	(void)command;
+	*(c == 's' ? &w->since_text : &w->until_text) = value;
 	return 0;
 }
 
-int options_window_valid(const char *command, const struct window *w)
+int options_window_valid(const char *command, struct window *w)
 {
+	if ((w->since_text && options_time(command, "--since", w->since_text, &w->since)) ||
+	    (w->until_text && options_time(command, "--until", w->until_text, &w->until)))
+		return -1;
+	w->has_since = w->since_text != NULL;
+	w->has_until = w->until_text != NULL;
 	if (w->has_since && w->has_until && w->until <= w->since) {
 		usage_error(command, "--until must be later than --since");
 		return -1;

@@ -28,7 +28,7 @@ int render_report(FILE *out, enum render_format format, struct store_rows *st, c
 {
 	switch (format) {
 	case RENDER_CSV:
-		return render_csv(out, st);
+		return render_csv(out, st, meta);
 	case RENDER_JSON:
 		return render_json(out, st, meta);
 	default:

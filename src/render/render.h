@@ -22,6 +22,7 @@ struct render_meta {
 	const int64_t *since, *until; /* the window, NULL = open */
 	const char *zone;             /* --tz as given */
 	int wide;                     /* text: every column, every cell whole (--wide) */
+	int spreadsheet_times;        /* CSV: times as YYYY-MM-DD HH:MM:SS in the zone (--spreadsheet-times) */
 };
 
 /* -1 when name is not text, csv or json. */

@@ -5,7 +5,7 @@
 
 #include "render.h"
 
-int render_csv(FILE *out, struct store_rows *rows);
+int render_csv(FILE *out, struct store_rows *rows, const struct render_meta *meta);
 int render_json(FILE *out, struct store_rows *rows, const struct render_meta *meta);
 int render_text(FILE *out, struct store_rows *rows, const struct render_meta *meta);
 

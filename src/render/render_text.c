@@ -177,7 +177,8 @@ static void add_row(struct table *t, struct store_rows *st, const enum column_ki
 		int is_money = kind == COLUMN_MONEY || kind == COLUMN_DECIMAL;
 		char *cell = text_display(text ? text : (is_money ? "unpriced" : ""), wide);
 		t->numeric[s] |= kind == COLUMN_NUMBER || is_money;
-		t->money[s] |= is_money && !strcasestr(store_rows_name(st, i), "price"); /* costs add up, prices do not */
+		t->money[s] |=
+		    is_money && !strcasestr(store_rows_name(st, i), "price"); /* costs add up, prices do not */
 		if (is_money && store_rows_type(st, i) == CELL_INTEGER) {
 			if (__builtin_add_overflow(t->total[s], store_rows_int(st, i), &t->total[s]))
 				t->overflow[s] = 1;

@@ -94,14 +94,34 @@ static int parse_offset(const char **p, int *out)
 	return 0;
 }
 
+/* The instant the report zone's clock reads the civil time local (seconds
+ * as if UTC): local less the zone's offset then. */
+static int64_t from_zone_civil(int64_t local)
+{
+	int64_t t = local - timestamp_zone_offset(local);
+	return local - timestamp_zone_offset(t); /* again, in case the offset changed in between */
+}
+
+#define TIME_FORMS "expected YYYY-MM-DD, YYYYMMDD, YYYY-MM, ISO 8601 or Unix seconds"
+
 int timestamp_parse(const char *s, int64_t *out)
 {
 	const char *p = s;
-	int year, month, day, hour = 0, minute = 0, second = 0, offset = 0;
+	int year = 0, month = 0, day = 1, hour = 0, minute = 0, second = 0, offset = 0;
 
 	if (!*s)
-		return error_set("invalid time '': expected YYYY-MM-DD, ISO 8601 or Unix seconds");
+		return error_set("invalid time '': " TIME_FORMS);
 	size_t digits = strspn(s, "0123456789");
+	if (digits == 8 && !s[8]) {
+		/* YYYYMMDD (ccusage's form): a date, never Unix seconds of 1970-08. */
+		read_digits(&p, 4, &year);
+		read_digits(&p, 2, &month);
+		read_digits(&p, 2, &day);
+		if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month))
+			return error_set("invalid time '%s': no such date (8 digits are YYYYMMDD)", s);
+		*out = from_zone_civil(timestamp_from_civil(year, month, day, 0, 0, 0));
+		return 0;
+	}
 	if (digits == strlen(s)) {
 		/* Up to 9999-12-31T23:59:59Z: every time we accept we can print. */
 		if (digits > 12 || strtoll(s, NULL, 10) > 253402300799)
@@ -109,11 +129,22 @@ int timestamp_parse(const char *s, int64_t *out)
 		*out = strtoll(s, NULL, 10);
 		return 0;
 	}
-	if (read_digits(&p, 4, &year) || *p++ != '-' || read_digits(&p, 2, &month) || *p++ != '-' ||
-	    read_digits(&p, 2, &day))
+	if (read_digits(&p, 4, &year) || *p++ != '-' || read_digits(&p, 2, &month))
+		goto invalid;
+	if (!*p) { /* YYYY-MM: the month's first midnight */
+		if (month < 1 || month > 12)
+			return error_set("invalid time '%s': no such month", s);
+		*out = from_zone_civil(timestamp_from_civil(year, month, 1, 0, 0, 0));
+		return 0;
+	}
+	if (*p++ != '-' || read_digits(&p, 2, &day))
 		goto invalid;
 	if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month))
 		return error_set("invalid time '%s': no such date", s);
+	if (!*p) { /* a bare date: the report zone's midnight */
+		*out = from_zone_civil(timestamp_from_civil(year, month, day, 0, 0, 0));
+		return 0;
+	}
 	if (*p == 'T' || *p == 't' || *p == ' ') {
 		p++;
 		if (read_digits(&p, 2, &hour) || *p++ != ':' || read_digits(&p, 2, &minute))
@@ -140,7 +171,7 @@ int timestamp_parse(const char *s, int64_t *out)
 	*out = timestamp_from_civil(year, month, day, hour, minute, second) - offset;
 	return 0;
 invalid:
-	return error_set("invalid time '%s': expected YYYY-MM-DD, ISO 8601 or Unix seconds", s);
+	return error_set("invalid time '%s': " TIME_FORMS, s);
 }
 
 int timestamp_zone_set(const char *zone)
@@ -228,6 +259,13 @@ void timestamp_format(int64_t t, char out[TIMESTAMP_MAX])
 	}
 	int a = offset < 0 ? -offset : offset;
 	snprintf(out + n, TIMESTAMP_MAX - (size_t)n, "%c%02d:%02d", offset < 0 ? '-' : '+', a / 3600, a % 3600 / 60);
+}
+
+void timestamp_format_spreadsheet(int64_t t, char out[TIMESTAMP_MAX])
+{
+	int y, mo, d, h, mi, s;
+	split(t + timestamp_zone_offset(t), &y, &mo, &d, &h, &mi, &s);
+	snprintf(out, TIMESTAMP_MAX, "%04d-%02d-%02d %02d:%02d:%02d", y, mo, d, h, mi, s);
 }
 
 void timestamp_format_day(int64_t t, char out[TIMESTAMP_MAX])

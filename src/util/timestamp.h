@@ -10,9 +10,11 @@
 /* Longest string timestamp_format writes, with its NUL. */
 #define TIMESTAMP_MAX 32
 
-/* Parses YYYY-MM-DD (UTC midnight), ISO 8601 date-time with Z or an offset
- * (fractional seconds are truncated), or Unix seconds. 0, or -1 with the
- * error set. */
+/* Parses a date, YYYY-MM-DD or YYYYMMDD (8 digits are always a date), or a
+ * month, YYYY-MM (its first day), as midnight in the report zone (UTC until
+ * timestamp_zone_set); an ISO 8601 date-time with Z or an offset (fractional
+ * seconds are truncated); or Unix seconds (any other run of digits). 0, or -1
+ * with the error set. */
 int timestamp_parse(const char *s, int64_t *out);
 
 /* Seconds since the epoch of a UTC civil date-time (proleptic Gregorian). */
@@ -27,6 +29,9 @@ int timestamp_zone_offset(int64_t t);
 /* Writes t in the report zone: 2025-11-03T19:59:34Z in UTC, else with the
  * offset (2025-11-03T20:59:34+01:00). */
 void timestamp_format(int64_t t, char out[TIMESTAMP_MAX]);
+/* t as a spreadsheet reads a date-time: YYYY-MM-DD HH:MM:SS in the report
+ * zone, no offset. */
+void timestamp_format_spreadsheet(int64_t t, char out[TIMESTAMP_MAX]);
 /* The report-zone calendar day (YYYY-MM-DD) or month (YYYY-MM) of t. */
 void timestamp_format_day(int64_t t, char out[TIMESTAMP_MAX]);
 void timestamp_format_month(int64_t t, char out[TIMESTAMP_MAX]);

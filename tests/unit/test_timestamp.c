@@ -38,6 +38,29 @@ static void test_parse_forms(void **state)
 	assert_int_equal(parsed("1970-01-01T00:00:00Z"), 0);
 }
 
+/* ccusage's YYYYMMDD is a date (it was Unix seconds: 1970-08-23), YYYY-MM a
+ * month's first day, and with a report zone both are its midnight. */
+static void test_parse_dates_and_months(void **state)
+{
+	assert_int_equal(parsed("20251103"), 1762128000);
+	assert_int_equal(parsed("2025-11"), 1761955200); /* 2025-11-01T00:00:00Z */
+	assert_int_equal(parsed("2024-02"), 1706745600);
+	rejects("20251301");
+	rejects("20250230");
+	rejects("2025-13");
+	rejects("2025-1");
+	assert_int_equal(parsed("020251103"), 20251103); /* nine digits: still Unix seconds */
+	assert_int_equal(timestamp_zone_set("Europe/Paris"), 0);
+	assert_int_equal(parsed("2025-11-03"), 1762128000 - 3600);    /* CET, +01:00 */
+	assert_int_equal(parsed("20250701"), 1751328000 - 7200);      /* CEST, +02:00 */
+	assert_int_equal(parsed("2025-11"), 1761955200 - 3600);       /* 2025-11-01 is CET */
+	assert_int_equal(parsed("2025-11-03T19:59:34Z"), 1762199974); /* a zone given: as given */
+	assert_int_equal(timestamp_zone_set("+05:30"), 0);
+	assert_int_equal(parsed("2025-11-03"), 1762128000 - 19800);
+	assert_int_equal(timestamp_zone_set("UTC"), 0);
+	assert_int_equal(parsed("2025-11-03"), 1762128000);
+}
+
 static void test_parse_rejects(void **state)
 {
 	rejects("");
@@ -103,9 +126,8 @@ static void test_civil_round_trip(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_parse_forms),
-	    cmocka_unit_test(test_parse_rejects),
-	    cmocka_unit_test(test_format_utc_and_zones),
+	    cmocka_unit_test(test_parse_forms),      cmocka_unit_test(test_parse_dates_and_months),
+	    cmocka_unit_test(test_parse_rejects),    cmocka_unit_test(test_format_utc_and_zones),
 	    cmocka_unit_test(test_civil_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
