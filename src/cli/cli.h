@@ -45,8 +45,9 @@ int options_parse_global(int argc, char **argv, struct global_options *global);
 /* Sets the error to "COMMAND: problem (see 'cntraudit COMMAND --help')" and
  * returns OUTCOME_USAGE. */
 enum outcome usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* The usage error for getopt's last complaint about argv. */
-enum outcome usage_bad_option(const char *command, int argc, char **argv, int optopt_value);
+/* The usage error for getopt's last complaint about argv (an optstring that
+ * starts with ':' tells a missing value, ':', from an unknown option, '?'). */
+enum outcome usage_bad_option(const char *command, int argc, char **argv, int optopt_value, int missing_value);
 /* --since/--until, for the commands that take a window. */
 struct window {
 	const char *since_text, *until_text; /* as given, parsed by options_window_valid */

@@ -37,6 +37,8 @@ static int parse_percent(const char *s, long *basis_points)
 {
 	char *end;
 	double v = strtod(s, &end);
+	if (*end == '%' && end != s) /* "10%" is 10 */
+		end++;
 	if (*end || end == s || !(v >= 0 && v <= 100) || fabs(v * 100 - round(v * 100)) > 1e-6)
 		return -1;
 	*basis_points = lround(v * 100);
@@ -215,7 +217,7 @@ static enum outcome parse(int argc, char **argv, struct request *r)
 	int c;
 	char *end;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			if (parse_percent(optarg, &t->max_share_bp))
@@ -249,8 +251,9 @@ static enum outcome parse(int argc, char **argv, struct request *r)
 			fputs(check_usage, stdout);
 			r->help = 1;
 			return OUTCOME_OK;
+		case ':':
 		default:
-			return usage_bad_option("check", argc, argv, optopt);
+			return usage_bad_option("check", argc, argv, optopt, c == ':');
 		}
 	}
 	if (optind < argc)

@@ -145,7 +145,7 @@ static enum outcome parse(int argc, char **argv, struct run *r)
 	const char *from = NULL;
 	int c, what = -1;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
 		switch (c) {
 		case 's':
 		case 'u':
@@ -180,8 +180,9 @@ static enum outcome parse(int argc, char **argv, struct run *r)
 			fputs(collect_usage_text, stdout);
 			r->help = 1;
 			return OUTCOME_OK;
+		case ':':
 		default:
-			return usage_bad_option("collect", argc, argv, optopt);
+			return usage_bad_option("collect", argc, argv, optopt, c == ':');
 		}
 	}
 	if (optind >= argc)

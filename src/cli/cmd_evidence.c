@@ -34,7 +34,7 @@ enum outcome cmd_evidence(const struct global_options *global, int argc, char **
 	struct window window = {0};
 	int c;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:h", options, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			o.dir = optarg;
@@ -55,8 +55,9 @@ enum outcome cmd_evidence(const struct global_options *global, int argc, char **
 		case 'h':
 			fputs(evidence_usage, stdout);
 			return OUTCOME_OK;
+		case ':':
 		default:
-			return usage_bad_option("evidence", argc, argv, optopt);
+			return usage_bad_option("evidence", argc, argv, optopt, c == ':');
 		}
 	}
 	if (optind < argc)

@@ -222,7 +222,7 @@ static enum outcome parse(int argc, char **argv, const char **parent, int *help)
 	    {"parent", required_argument, NULL, 'p'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 	int c;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			if (strncmp(optarg, "conv_", 5) && strncmp(optarg, "resp_", 5) && strncmp(optarg, "proj_", 5))
@@ -234,8 +234,9 @@ static enum outcome parse(int argc, char **argv, const char **parent, int *help)
 			fputs(import_usage, stdout);
 			*help = 1;
 			return OUTCOME_OK;
+		case ':':
 		default:
-			return usage_bad_option("import", argc, argv, optopt);
+			return usage_bad_option("import", argc, argv, optopt, c == ':');
 		}
 	}
 	return optind < argc ? OUTCOME_OK : usage_error("import", "no FILE given");
@@ -273,9 +274,9 @@ static enum outcome outcome_of(const struct import_state *s)
 {
 	int errors = s->failed || s->unreadable;
 	if (s->documents || !errors) /* else the error below says it all */
-		log_notice("imported %zu object%s from %zu document%s (%zu new or changed)%s", s->counts.objects,
+		log_notice("imported %zu object%s from %zu document%s (%zu row%s new or changed)%s", s->counts.objects,
 		           s->counts.objects == 1 ? "" : "s", s->documents, s->documents == 1 ? "" : "s",
-		           s->counts.changed, errors ? "; see the errors above" : "");
+		           s->counts.changed, s->counts.changed == 1 ? "" : "s", errors ? "; see the errors above" : "");
 	if (!errors)
 		return OUTCOME_OK;
 	if (s->documents)

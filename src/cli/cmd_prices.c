@@ -34,7 +34,7 @@ enum outcome cmd_prices(const struct global_options *global, int argc, char **ar
 	int format = RENDER_TEXT, wide = 0, c;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:h", options, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			if ((format = render_format_parse(optarg)) < 0)
@@ -55,8 +55,9 @@ enum outcome cmd_prices(const struct global_options *global, int argc, char **ar
 		case 'h':
 			fputs(prices_usage, stdout);
 			return OUTCOME_OK;
+		case ':':
 		default:
-			return usage_bad_option("prices", argc, argv, optopt);
+			return usage_bad_option("prices", argc, argv, optopt, c == ':');
 		}
 	}
 	if (optind < argc)

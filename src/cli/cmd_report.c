@@ -83,7 +83,7 @@ static enum outcome parse(int argc, char **argv, struct request *r)
 	    {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
 	int c;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:h", options, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			if ((r->format = render_format_parse(optarg)) < 0)
@@ -124,8 +124,9 @@ static enum outcome parse(int argc, char **argv, struct request *r)
 			fputs(report_usage, stdout);
 			r->help = 1;
 			return OUTCOME_OK;
+		case ':':
 		default:
-			return usage_bad_option("report", argc, argv, optopt);
+			return usage_bad_option("report", argc, argv, optopt, c == ':');
 		}
 	}
 	if (optind >= argc)

@@ -16,7 +16,7 @@ enum outcome cmd_runs(const struct global_options *global, int argc, char **argv
 	                                        {NULL, 0, NULL, 0}};
 	int format = RENDER_TEXT, wide = 0, c;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			if ((format = render_format_parse(optarg)) < 0)
@@ -34,8 +34,9 @@ enum outcome cmd_runs(const struct global_options *global, int argc, char **argv
 			      "--json is --format json; --wide shows every column of the text table, whole.\n",
 			      stdout);
 			return OUTCOME_OK;
+		case ':':
 		default:
-			return usage_bad_option("runs", argc, argv, optopt);
+			return usage_bad_option("runs", argc, argv, optopt, c == ':');
 		}
 	}
 	if (optind < argc)

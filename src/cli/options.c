@@ -54,16 +54,17 @@ enum outcome usage_error(const char *command, const char *fmt, ...)
 	return OUTCOME_USAGE;
 }
 
-enum outcome usage_bad_option(const char *command, int argc, char **argv, int optopt_value)
+enum outcome usage_bad_option(const char *command, int argc, char **argv, int optopt_value, int missing_value)
 {
 	const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
-	if (optopt_value && !(arg[0] == '-' && arg[1] == '-'))
-		return usage_error(command, "option '-%c' %s", optopt_value,
-		                   strchr(arg + 1, optopt_value) ? "needs a value" : "is unknown");
-	if (arg[0] == '-' && arg[1] == '-') {
-		/* getopt leaves "--name" or "--name=value"; it either is unknown or lacks its value. */
-		return usage_error(command, "option '%s' is unknown or needs a value", arg);
+	if (arg[0] == '-' && arg[1] == '-') { /* "--name" or "--name=value" */
+		size_t len = strcspn(arg, "=");
+		return usage_error(command, "option '%.*s' %s", (int)len, arg,
+		                   missing_value ? "needs a value" : "is unknown");
 	}
+	if (optopt_value)
+		return usage_error(command, "option '-%c' %s", optopt_value,
+		                   missing_value ? "needs a value" : "is unknown");
 	return usage_error(command, "unknown option '%s'", arg);
 }
 
@@ -191,7 +192,7 @@ int options_parse_global(int argc, char **argv, struct global_options *g)
 		return -1;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+qvh", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:qvh", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			g->db_path = optarg;
@@ -223,8 +224,9 @@ int options_parse_global(int argc, char **argv, struct global_options *g)
 		case 'V':
 			printf("cntraudit %s\n", CNTRAUDIT_VERSION);
 			return -2;
+		case ':':
 		default:
-			usage_bad_option(NULL, argc, argv, optopt);
+			usage_bad_option(NULL, argc, argv, optopt, c == ':');
 			return -1;
 		}
 	}

@@ -286,10 +286,10 @@ enum collect_result collector_close(struct collector *c, const char *command, in
 	}
 	run_finish(c->store, c->run_id, status, &c->counts, c->errors.data);
 	double seconds = (double)(progress_now_ms() - c->started_ms) / 1000.0;
-	log_notice("%s: %zu object%s stored (%zu new or changed), %zu not found, %zu failed; %zu request%s, "
+	log_notice("%s: %zu object%s stored (%zu row%s new or changed), %zu not found, %zu failed; %zu request%s, "
 	           "%zu retr%s, %.1f s%s",
 	           command, c->counts.objects, c->counts.objects == 1 ? "" : "s", c->counts.changed,
-	           c->counts.not_found, c->counts.failed, c->counts.requests, c->counts.requests == 1 ? "" : "s",
+	           c->counts.changed == 1 ? "" : "s", c->counts.not_found, c->counts.failed, c->counts.requests, c->counts.requests == 1 ? "" : "s",
 	           c->counts.retries, c->counts.retries == 1 ? "y" : "ies", seconds,
 	           interrupted ? "; interrupted: run the same command again to resume" : "");
 	http_client_free(c->http);

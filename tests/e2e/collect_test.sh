@@ -90,7 +90,7 @@ idempotent)
   collect all --from "$tmp/ids.txt" --since 2025-11-01 2>"$tmp/err"; expect_exit $? 0
   cp "$tmp/collected.db" "$tmp/first.db"
   collect containers 2>"$tmp/err"; expect_exit $? 0
-  expect_err "6 objects stored (0 new or changed)"
+  expect_err "6 objects stored (0 rows new or changed)"
   collect responses --from "$tmp/ids.txt" 2>"$tmp/err"; expect_exit $? 0
   expect_err "collect responses: 6 of 6 already stored or known missing; fetching 0"
   check; [ "$(sqlite3 "$tmp/collected.db" 'SELECT count(*) FROM containers')" = 6 ] || fail "containers duplicated"

@@ -65,7 +65,7 @@ for args in "summary" "containers" "orphans" "threads" "daily" "daily --by month
 done
 
 run import "$dir"/api/* >/dev/null 2>"$tmp/again.err"
-grep -q "(0 new or changed)" "$tmp/again.err" || fail "re-import changed something: $(tail -n 1 "$tmp/again.err")"
+grep -q "(0 rows new or changed)" "$tmp/again.err" || fail "re-import changed something: $(tail -n 1 "$tmp/again.err")"
 render_goldens "$tmp/second"
 diff -r "$tmp/first" "$tmp/second" >/dev/null || fail "a report changed after re-importing the same files"
 
