@@ -28,6 +28,7 @@ static const struct report reports[] = {
     {"daily", "reports/daily.sql", RENDER_CSV, NULL},
     {"reconcile", "reports/reconcile.sql", RENDER_CSV, NULL},
     {"focus", "reports/focus.sql", RENDER_CSV, NULL},
+    {"html", "reports/html.sql", RENDER_HTML, NULL},
     {NULL, NULL, 0, NULL},
 };
 
@@ -50,7 +51,9 @@ static const char report_usage[] =
     "  daily       containers and estimated cost per day and project; --by month (csv)\n"
     "  reconcile   per UTC day and project: estimated vs Usage API sessions vs Costs API dollars (csv)\n"
     "  focus       container charges as a FOCUS 1.2 dataset: --dataset estimates (default:\n"
-    "              this audit's estimate per container) or billed (OpenAI's Costs API results) (csv)\n\n"
+    "              this audit's estimate per container) or billed (OpenAI's Costs API results) (csv)\n"
+    "  html        one self-contained page: the summary, charts of daily cost and orphan share, the\n"
+    "              threads that cost most, the orphan table; prints to PDF from a browser (html)\n\n"
     "  --since/--until TIME  show containers created in [since, until): --until is exclusive; a\n"
     "                        date (YYYY-MM-DD, YYYYMMDD) or month (YYYY-MM) is midnight in --tz\n"
     "                        (--since 2025-11 --until 2025-12 is November)\n"
@@ -87,7 +90,7 @@ static enum outcome parse(int argc, char **argv, struct request *r)
 		switch (c) {
 		case 'f':
 			if ((r->format = render_format_parse(optarg)) < 0)
-				return usage_error("report", "--format: '%s' is not text, csv or json", optarg);
+				return usage_error("report", "--format: '%s' is not text, csv, json or html", optarg);
 			break;
 		case 's':
 		case 'u':
@@ -138,10 +141,17 @@ static enum outcome parse(int argc, char **argv, struct request *r)
 		r->report++;
 	if (!r->report->name)
 		return usage_error(
-		    "report", "unknown report '%s' (summary, containers, orphans, threads, daily, reconcile, focus)",
+		    "report",
+		    "unknown report '%s' (summary, containers, orphans, threads, daily, reconcile, focus, html)",
 		    argv[optind]);
 	if (r->period && strcmp(r->report->name, "daily"))
 		return usage_error("report", "--by applies to the daily report only");
+	int html = !strcmp(r->report->name, "html");
+	if (r->format >= 0 && (r->format == RENDER_HTML) != html)
+		return usage_error("report",
+		                   html ? "the html report is html only" : "--format html is for report html");
+	if (html && (r->wide || r->spreadsheet_times))
+		return usage_error("report", "--wide and --spreadsheet-times are not for report html");
 	if (r->wide && r->format >= 0 && r->format != RENDER_TEXT)
 		return usage_error("report", "--wide is for the text format");
 	if (r->spreadsheet_times && (r->format >= 0 ? r->format : (int)r->report->default_format) != RENDER_CSV)
@@ -212,8 +222,10 @@ enum outcome cmd_report(const struct global_options *global, int argc, char **ar
 	outcome = OUTCOME_FAILED;
 	if (!store_open(global->db_path, STORE_EXISTING, &store) && !audit_run(store, &params) &&
 	    (!focus || !focus_notes(store, global, r.dataset ? r.dataset : focus_datasets)) &&
-	    !render_query(store, query->query, &param, n_params, r.output,
-	                  r.format < 0 ? report->default_format : (enum render_format)r.format, &meta))
+	    !(report->default_format == RENDER_HTML
+	          ? render_html(store, r.output, &meta)
+	          : render_query(store, query->query, &param, n_params, r.output,
+	                         r.format < 0 ? report->default_format : (enum render_format)r.format, &meta)))
 		outcome = OUTCOME_OK;
 	store_free(store);
 	return outcome;

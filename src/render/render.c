@@ -21,6 +21,8 @@ int render_format_parse(const char *name)
 		return RENDER_CSV;
 	if (!strcmp(name, "json"))
 		return RENDER_JSON;
+	if (!strcmp(name, "html"))
+		return RENDER_HTML;
 	return -1;
 }
 
@@ -31,6 +33,8 @@ int render_report(FILE *out, enum render_format format, struct store_rows *st, c
 		return render_csv(out, st, meta);
 	case RENDER_JSON:
 		return render_json(out, st, meta);
+	case RENDER_HTML:
+		return error_set("the html format is the html report's only");
 	default:
 		return render_text(out, st, meta);
 	}

@@ -13,7 +13,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-enum render_format { RENDER_TEXT, RENDER_CSV, RENDER_JSON };
+/* RENDER_HTML is the html report's own page (render_html), not a table format. */
+enum render_format { RENDER_TEXT, RENDER_CSV, RENDER_JSON, RENDER_HTML };
 
 /* What a JSON or text report says about how it was made. */
 struct render_meta {
@@ -25,7 +26,7 @@ struct render_meta {
 	int spreadsheet_times;        /* CSV: times as YYYY-MM-DD HH:MM:SS in the zone (--spreadsheet-times) */
 };
 
-/* -1 when name is not text, csv or json. */
+/* -1 when name is not text, csv, json or html. */
 int render_format_parse(const char *name);
 /* Reads rows to the end and writes them to out. 0, or -1 with the error
  * set. Write errors on out are the caller's to check (ferror). */
@@ -39,6 +40,9 @@ int render_to_path(const char *path, enum render_format format, struct store_row
  * n params and renders it with render_to_path. 0, or -1 with the error set. */
 int render_query(struct store *store, const char *query_path, const struct store_param *params, size_t n,
                  const char *path, enum render_format format, const struct render_meta *meta);
+/* report html: the self-contained page (render_html.c), to path or stdout;
+ * the audit must have run. 0, or -1 with the error set. */
+int render_html(struct store *store, const char *path, const struct render_meta *meta);
 /* A time as the JSON reports give it: an ISO 8601 string in the report
  * zone, or null when t is NULL. A new reference. */
 json_t *render_json_time(const int64_t *t);
