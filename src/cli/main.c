@@ -13,7 +13,7 @@ const struct command commands[] = {
     {"collect", cmd_collect, "pull containers, responses, conversations, usage and costs from the API"},
     {"evidence", cmd_evidence, "write a verifiable evidence folder for a refund request"},
     {"import", cmd_import, "store API objects from JSON or JSONL files, offline"},
-    {"report", cmd_report, "summary, containers, orphans, threads, daily, reconcile, focus"},
+    {"report", cmd_report, "summary, containers, orphans, threads, daily, reconcile, focus, html"},
     {"prices", cmd_prices, "list the effective-dated price table, or --import overrides"},
     {"runs", cmd_runs, "the record of every collect and import"},
     {NULL, NULL, NULL},

@@ -10,7 +10,7 @@ bin=$1 scenario=$2 artefacts=$3
 dir=fixtures/$scenario
 . tests/lib.sh "html $scenario"
 browser=$(command -v chromium || command -v chromium-browser || true)
-[ -n "$browser" ] || { fail "no chromium: install Debian's chromium package (scripts/packages.txt)"; finish; }
+[ -n "$browser" ] || { fail "no chromium: install Debian's chromium package (scripts/packages-test.txt)"; finish; }
 run() { "$bin" -q --db "$tmp/audit.db" --now "$(cat "$dir/now")" "$@"; }
 run import "$dir"/api/* 2>/dev/null
 run report html -o "$tmp/page.html" || fail "report html failed"
