@@ -56,6 +56,9 @@ struct window {
 };
 #define WINDOW_SINCE(w) ((w)->has_since ? &(w)->since : NULL)
 #define WINDOW_UNTIL(w) ((w)->has_until ? &(w)->until : NULL)
+/* In a listing command's getopt loop (prices, runs): c is 'f' (--format),
+ * 'j' (--json) or 'w' (--wide). 0, or -1 with a usage error set. */
+int options_listing(const char *command, int c, const char *value, int *format, int *wide);
 /* In a command's getopt loop: c is 's' (--since) or 'u' (--until). 0. */
 int options_window(const char *command, int c, const char *value, struct window *w);
 /* After the loop, once the report zone is set (a bare date or month is that

@@ -276,7 +276,8 @@ static enum outcome outcome_of(const struct import_state *s)
 	if (s->documents || !errors) /* else the error below says it all */
 		log_notice("imported %zu object%s from %zu document%s (%zu row%s new or changed)%s", s->counts.objects,
 		           s->counts.objects == 1 ? "" : "s", s->documents, s->documents == 1 ? "" : "s",
-		           s->counts.changed, s->counts.changed == 1 ? "" : "s", errors ? "; see the errors above" : "");
+		           s->counts.changed, s->counts.changed == 1 ? "" : "s",
+		           errors ? "; see the errors above" : "");
 	if (!errors)
 		return OUTCOME_OK;
 	if (s->documents)

@@ -37,14 +37,10 @@ enum outcome cmd_prices(const struct global_options *global, int argc, char **ar
 	while ((c = getopt_long(argc, argv, ":o:h", options, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			if ((format = render_format_parse(optarg)) < 0)
-				return usage_error("prices", "--format: '%s' is not text, csv or json", optarg);
-			break;
 		case 'j':
-			format = RENDER_JSON;
-			break;
 		case 'w':
-			wide = 1;
+			if (options_listing("prices", c, optarg, &format, &wide))
+				return OUTCOME_USAGE;
 			break;
 		case 'i':
 			import = optarg;

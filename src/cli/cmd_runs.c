@@ -19,14 +19,10 @@ enum outcome cmd_runs(const struct global_options *global, int argc, char **argv
 	while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			if ((format = render_format_parse(optarg)) < 0)
-				return usage_error("runs", "--format: '%s' is not text, csv or json", optarg);
-			break;
 		case 'j':
-			format = RENDER_JSON;
-			break;
 		case 'w':
-			wide = 1;
+			if (options_listing("runs", c, optarg, &format, &wide))
+				return OUTCOME_USAGE;
 			break;
 		case 'h':
 			fputs("usage: cntraudit runs [--format text|csv|json] [--json] [--wide]\n\n"

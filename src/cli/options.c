@@ -1,6 +1,8 @@
 /* Global options, and the usage errors every command shares. */
 #include "cli.h"
 
+#include "render.h"
+
 #include "error.h"
 #include "log.h"
 #include "store.h"
@@ -77,6 +79,17 @@ static int options_time(const char *command, const char *option, const char *val
 		usage_error(command, "%s: %s", option, error_message());
 		return -1;
 	}
+	return 0;
+}
+
+int options_listing(const char *command, int c, const char *value, int *format, int *wide)
+{
+	if (c == 'w')
+		*wide = 1;
+	else if (c == 'j')
+		*format = RENDER_JSON;
+	else if ((*format = render_format_parse(value)) < 0 || *format == RENDER_HTML)
+		return usage_error(command, "--format: '%s' is not text, csv or json", value), -1;
 	return 0;
 }
 

@@ -11,13 +11,6 @@
 
 #define PACK_SQL "sql/evidence/pack.sql#"
 
-static const char *usd(int64_t micros, char out[MONEY_MAX + 1])
-{
-	out[0] = '$';
-	money_format(micros, out + 1);
-	return out;
-}
-
 /* What the letter asks for, summed over its days. */
 struct claim {
 	int64_t asked, estimated, billed_days, days, capped_days, unpriced;
@@ -47,13 +40,13 @@ static int days_text(struct store *store, struct claim *c, struct buf *table)
 		c->billed_days += billed_known;
 		c->capped_days += asked < estimated;
 		buf_printf(table, "  %-10s  %7lld  %18s  %22s  %12s\n", day, (long long)store_rows_int(rows, 1),
-		           usd(estimated, e), billed_known ? usd(store_rows_int(rows, 4), b) : "not collected",
-		           usd(asked, a));
+		           money_usd(estimated, e),
+		           billed_known ? money_usd(store_rows_int(rows, 4), b) : "not collected", money_usd(asked, a));
 	}
 	store_rows_close(rows);
 	if (rc == 0)
-		buf_printf(table, "  %-10s  %7s  %18s  %22s  %12s\n", "total", "", usd(c->estimated, e), "",
-		           usd(c->asked, a));
+		buf_printf(table, "  %-10s  %7s  %18s  %22s  %12s\n", "total", "", money_usd(c->estimated, e), "",
+		           money_usd(c->asked, a));
 	return rc;
 }
 
@@ -147,7 +140,7 @@ static void billed_and_used(const struct evidence_figures *f, struct buf *b)
 		buf_printf(b,
 		           "  The Costs API reports %s on code interpreter / container line items\n"
 		           "  for these days.\n",
-		           usd(f->billed, t));
+		           money_usd(f->billed, t));
 	else
 		buf_printf(b, "  No Costs API figures were collected for these days.\n");
 	if (f->sessions >= 0)
@@ -213,12 +206,12 @@ int evidence_request(struct store *store, const struct evidence_figures *f, cons
 		goto done;
 	}
 	buf_printf(b, "Subject: Refund request, %s: Code Interpreter containers billed unused (%s)\n\n",
-	           usd(c.asked, a), span(&c, days));
+	           money_usd(c.asked, a), span(&c, days));
 	buf_printf(b,
 	           "Hello,\n\n"
 	           "We ask for a credit of %s for %lld Code Interpreter containers that OpenAI\n"
 	           "created and billed for our organization and that never ran any code.\n\n",
-	           usd(c.asked, a), (long long)f->orphans);
+	           money_usd(c.asked, a), (long long)f->orphans);
 	buf_printf(b, "WHO AND WHEN\n");
 	if (projects_text(store, o, b))
 		goto done;

@@ -64,13 +64,6 @@ double evidence_share(int64_t part, int64_t whole)
 	return whole ? 100.0 * (double)part / (double)whole : 0;
 }
 
-static const char *usd(int64_t micros, char out[MONEY_MAX + 1])
-{
-	out[0] = '$';
-	money_format(micros, out + 1);
-	return out;
-}
-
 static void coverage_text(const struct evidence_figures *f, struct buf *b)
 {
 	buf_printf(b, "COVERAGE OF THIS WINDOW\n");
@@ -107,7 +100,7 @@ static void billed_text(const struct evidence_figures *f, struct buf *b)
 		buf_printf(b,
 		           "  OpenAI's Costs API reports %s on code interpreter / container line items\n"
 		           "  for these days.",
-		           usd(f->billed, a));
+		           money_usd(f->billed, a));
 	if (f->sessions >= 0)
 		buf_printf(b, "%s OpenAI's Usage API counts %lld code interpreter sessions.",
 		           f->cost_lines > 0 ? "" : " ", (long long)f->sessions);
@@ -128,7 +121,8 @@ static int orphans_text(struct store *store, struct buf *b)
 			           "created while this response ran");
 		if (n > SUMMARY_ORPHANS)
 			continue;
-		const char *cost = store_rows_type(rows, 2) == CELL_NULL ? "unpriced" : usd(store_rows_int(rows, 2), a);
+		const char *cost =
+		    store_rows_type(rows, 2) == CELL_NULL ? "unpriced" : money_usd(store_rows_int(rows, 2), a);
 		const char *resp =
 		    store_rows_type(rows, 3) == CELL_NULL ? "none found" : store_rows_text(rows, 3, NULL);
 		buf_printf(b, "  %-53s  %-20s  %10s  %s (%s)\n", store_rows_text(rows, 0, NULL),
@@ -180,10 +174,10 @@ int evidence_summary(struct store *store, const struct evidence_figures *f, int6
 	           (long long)f->containers, (long long)f->used, (long long)f->idle, (long long)f->orphans,
 	           (long long)f->outside);
 	buf_printf(b, "THE CONTAINERS BILLED FOR NOTHING: %lld, estimated %s", (long long)f->orphans,
-	           usd(f->orphan_cost, a));
+	           money_usd(f->orphan_cost, a));
 	if (f->total_cost > 0)
 		buf_printf(b, " (%.1f%% of %s estimated)", evidence_share(f->orphan_cost, f->total_cost),
-		           usd(f->total_cost, c));
+		           money_usd(f->total_cost, c));
 	if (f->unpriced_orphans)
 		buf_printf(b, "; %lld unpriced, not in the total", (long long)f->unpriced_orphans);
 	buf_printf(b, "\n");

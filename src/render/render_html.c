@@ -58,13 +58,6 @@ static void escaped(struct buf *b, const char *s)
 		}
 }
 
-static const char *usd(int64_t micros, char out[MONEY_MAX + 1])
-{
-	out[0] = '$';
-	money_format(micros, out + 1);
-	return out;
-}
-
 static double share(int64_t part, int64_t whole)
 {
 	return whole > 0 ? 100.0 * (double)part / (double)whole : 0;
@@ -133,12 +126,13 @@ static void headline(struct buf *b, const struct figures *f)
 	           "<div class=\"figure\"><div class=\"value\" data-figure=\"estimated\">%s</div>"
 	           "<div class=\"label\">estimated for <span data-figure=\"containers\">%lld</span> containers"
 	           "%s</div></div>\n",
-	           usd(f->estimated, a), (long long)f->containers, f->unpriced ? " (some unpriced, not included)" : "");
+	           money_usd(f->estimated, a), (long long)f->containers,
+	           f->unpriced ? " (some unpriced, not included)" : "");
 	buf_printf(b,
 	           "<div class=\"figure orphan\"><div class=\"value\" data-figure=\"orphan_cost\">%s</div>"
 	           "<div class=\"label\">for <span data-figure=\"orphans\">%lld</span> orphan containers: billed, "
 	           "never used</div></div>\n",
-	           usd(f->orphan_cost, o), (long long)f->orphans);
+	           money_usd(f->orphan_cost, o), (long long)f->orphans);
 	buf_printf(b,
 	           "<div class=\"figure orphan\"><div class=\"value\"><span data-figure=\"orphan_share\">%.1f</span>%%"
 	           "</div><div class=\"label\">of the estimated container cost</div></div>\n",
@@ -215,7 +209,7 @@ static int daily_chart(struct store *store, struct buf *b)
 	           CHART_W, CHART_H, CHART_W, CHART_H);
 	buf_printf(b, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#bdbdbd\"/>\n", left, 10 + plot_h,
 	           CHART_W - 10, 10 + plot_h);
-	buf_printf(b, "<text x=\"%d\" y=\"14\" text-anchor=\"end\">%s</text>\n", left - 6, usd(top, a));
+	buf_printf(b, "<text x=\"%d\" y=\"14\" text-anchor=\"end\">%s</text>\n", left - 6, money_usd(top, a));
 	buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">$0</text>\n", left - 6, 10 + plot_h);
 	for (size_t i = 0; i < n; i++) {
 		double x = left + slot * (double)i + (slot - bar) / 2, y = 10 + plot_h;
@@ -228,7 +222,8 @@ static int daily_chart(struct store *store, struct buf *b)
 			    b,
 			    "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>%s %s: "
 			    "%s</title></rect>\n",
-			    x, y, bar, h, classes[c].colour, days[i].name, classes[c].name, usd(days[i].cost[c], a));
+			    x, y, bar, h, classes[c].colour, days[i].name, classes[c].name,
+			    money_usd(days[i].cost[c], a));
 		}
 	}
 	size_t step = n > 8 ? (n + 7) / 8 : 1; /* at most about eight labels */
@@ -251,8 +246,8 @@ static void share_chart(struct buf *b, const struct figures *f)
 	           CHART_W, CHART_W);
 	buf_printf(b, "<rect x=\"10\" y=\"10\" width=\"%d\" height=\"24\" fill=\"#e0e0e0\"/>\n", CHART_W - 20);
 	buf_printf(b, "<rect x=\"10\" y=\"10\" width=\"%.1f\" height=\"24\" fill=\"#c62828\"/>\n", w);
-	buf_printf(b, "<text x=\"10\" y=\"52\">orphans: %s of %s estimated (%.1f%%)</text>\n", usd(f->orphan_cost, o),
-	           usd(f->estimated, e), part);
+	buf_printf(b, "<text x=\"10\" y=\"52\">orphans: %s of %s estimated (%.1f%%)</text>\n",
+	           money_usd(f->orphan_cost, o), money_usd(f->estimated, e), part);
 	buf_puts(b, "</svg>\n</section>\n");
 }
 
@@ -356,7 +351,7 @@ static int timeline(struct store *store, struct buf *b)
 		buf_printf(b, ": %lld containers%s%s</title></line>\n", (long long)t[i].containers,
 		           *t[i].flags ? ", " : "", t[i].flags);
 		buf_printf(b, "<text x=\"%d\" y=\"%d\">%s orphan</text>\n", CHART_W - right + 8, y + 4,
-		           usd(t[i].orphan_cost, a));
+		           money_usd(t[i].orphan_cost, a));
 	}
 	for (size_t d = 0; d < n_dots; d++)
 		buf_printf(b, "<circle cx=\"%.1f\" cy=\"%d\" r=\"5\" fill=\"%s\" stroke=\"#fff\"/>\n",
@@ -397,7 +392,7 @@ static int orphan_table(struct store *store, struct buf *b, const struct figures
 		buf_printf(b, "</code></td><td class=\"when\">%s</td><td>", at);
 		escaped(b, store_rows_type(rows, 2) == CELL_NULL ? "" : store_rows_text(rows, 2, NULL));
 		buf_printf(b, "</td><td class=\"num\">%s</td><td>",
-		           store_rows_type(rows, 3) == CELL_NULL ? "unpriced" : usd(store_rows_int(rows, 3), a));
+		           store_rows_type(rows, 3) == CELL_NULL ? "unpriced" : money_usd(store_rows_int(rows, 3), a));
 		if (store_rows_type(rows, 4) != CELL_NULL) {
 			buf_puts(b, "<code>");
 			escaped(b, store_rows_text(rows, 4, NULL));
@@ -448,7 +443,7 @@ static int summary(struct store *store, struct buf *b)
 			buf_printf(b, "%lld", (long long)store_rows_int(rows, 2));
 		buf_puts(b, "</td><td class=\"num\">");
 		if (store_rows_type(rows, 3) != CELL_NULL)
-			buf_puts(b, usd(store_rows_int(rows, 3), a));
+			buf_puts(b, money_usd(store_rows_int(rows, 3), a));
 		buf_puts(b, "</td><td>");
 		escaped(b, store_rows_type(rows, 4) == CELL_NULL ? "" : store_rows_text(rows, 4, NULL));
 		buf_puts(b, "</td></tr>\n");

@@ -89,11 +89,8 @@ static int render_summary(FILE *out, struct store_rows *st, const struct render_
 				fprintf(out, " %*lld", SUMMARY_COUNT, (long long)store_rows_int(st, 2));
 			else
 				fprintf(out, " %*s", SUMMARY_COUNT, "");
-			if (store_rows_type(st, 3) != CELL_NULL) {
-				money[0] = '$';
-				money_format(store_rows_int(st, 3), money + 1);
-				fprintf(out, "  %*s", SUMMARY_MONEY, money);
-			}
+			if (store_rows_type(st, 3) != CELL_NULL)
+				fprintf(out, "  %*s", SUMMARY_MONEY, money_usd(store_rows_int(st, 3), money));
 		} else if (store_rows_type(st, 4) != CELL_NULL) {
 			char *words = text_display(store_rows_text(st, 4, NULL), meta->wide);
 			int fits = meta->wide || 2 + SUMMARY_ITEM + 1 + text_width(words) <= TEXT_COLUMNS;

@@ -87,3 +87,10 @@ const char *money_sql_message(const char *sqlite_message)
 {
 	return strcmp(sqlite_message, "integer overflow") ? sqlite_message : "a total is " MONEY_OVERFLOW;
 }
+
+const char *money_usd(int64_t micros, char out[MONEY_MAX + 1])
+{
+	out[0] = '$';
+	money_format(micros, out + 1);
+	return out;
+}

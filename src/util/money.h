@@ -18,6 +18,8 @@ const char *money_sql_message(const char *sqlite_message);
 
 /* 30000 -> "0.030000", -1500 -> "-0.001500". */
 void money_format(int64_t micros, char out[MONEY_MAX]);
+/* For people: 30000 -> "$0.030000". Returns out. */
+const char *money_usd(int64_t micros, char out[MONEY_MAX + 1]);
 /* Parses a decimal dollar amount ("0.03", "1.92", "0.0015", "-2") with at
  * most 6 decimals. 0, or -1 with the error set. */
 int money_parse(const char *s, int64_t *micros);
