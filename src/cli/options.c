@@ -1,10 +1,9 @@
 /* Global options, and the usage errors every command shares. */
 #include "cli.h"
 
-#include "render.h"
-
 #include "error.h"
 #include "log.h"
+#include "render.h"
 #include "store.h"
 #include "timestamp.h"
 #include "xalloc.h"
