@@ -289,8 +289,8 @@ enum collect_result collector_close(struct collector *c, const char *command, in
 	log_notice("%s: %zu object%s stored (%zu row%s new or changed), %zu not found, %zu failed; %zu request%s, "
 	           "%zu retr%s, %.1f s%s",
 	           command, c->counts.objects, c->counts.objects == 1 ? "" : "s", c->counts.changed,
-	           c->counts.changed == 1 ? "" : "s", c->counts.not_found, c->counts.failed, c->counts.requests, c->counts.requests == 1 ? "" : "s",
-	           c->counts.retries, c->counts.retries == 1 ? "y" : "ies", seconds,
+	           c->counts.changed == 1 ? "" : "s", c->counts.not_found, c->counts.failed, c->counts.requests,
+	           c->counts.requests == 1 ? "" : "s", c->counts.retries, c->counts.retries == 1 ? "y" : "ies", seconds,
 	           interrupted ? "; interrupted: run the same command again to resume" : "");
 	http_client_free(c->http);
 	store_free(c->store);
