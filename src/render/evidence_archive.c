@@ -86,12 +86,13 @@ int evidence_archive(const char *dir, const char *top, char *const *paths, size_
 		goto done;
 	}
 	for (size_t i = 0; i < count; i++) {
-		size_t len = strlen(paths[i]);
+		size_t len = 0;
+		int folder = paths[i][0] && paths[i][strlen(paths[i]) - 1] == '/';
 		char *name = xasprintf("%s/%s", top, paths[i]);
 		char *file = xasprintf("%s/%s", dir, paths[i]);
-		char *data = paths[i][len - 1] == '/' ? NULL : slurp(file, &len);
-		int bad = paths[i][len - 1] == '/' ? add(a, name, NULL, 0, now) : !data || add(a, name, data, len, now);
-		if (bad && (data || paths[i][strlen(paths[i]) - 1] == '/'))
+		char *data = folder ? NULL : slurp(file, &len);
+		int bad = folder ? add(a, name, NULL, 0, now) : !data || add(a, name, data, len, now);
+		if (bad && (folder || data)) /* else slurp said why */
 			failed(a, archive);
 		free(file);
 		free(data);
