@@ -15,12 +15,11 @@
 -- object in its own logs, request_id (the x-request-id of the reply that
 -- carried the container) and attributed_request_id (that of the attributed
 -- response); empty for objects imported from files.
-SELECT w.container_id, w.project_id, w.name, w.memory_limit, w.status, w.created_at, w.last_active_at,
-       w.ci_calls, w.shell_calls, w.responses, w.thread_id, w.classification, w.reason, w.attributed_response_id,
-       w.attribution, w.billable_units, w.pricing_rule, w.estimated_cost_usd,
-       c.request_id, r.request_id AS attributed_request_id
-FROM audit_window w
-JOIN containers c ON c.id = w.container_id
-LEFT JOIN responses r ON r.id = w.attributed_response_id
-WHERE :only IS NULL OR w.classification = :only
-ORDER BY w.created_at, w.container_id;
+SELECT container_id, project_id, name, memory_limit, status, created_at, last_active_at,
+       ci_calls, shell_calls, responses, thread_id, classification, reason, attributed_response_id, attribution,
+       billable_units, pricing_rule, estimated_cost_usd, request_id,
+       iif(attributed_response_id IS NULL, NULL,
+           (SELECT r.request_id FROM responses r WHERE r.id = attributed_response_id)) AS attributed_request_id
+FROM audit_window
+WHERE :only IS NULL OR classification = :only
+ORDER BY created_at, container_id;

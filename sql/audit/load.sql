@@ -14,7 +14,7 @@ SELECT memory_limit, effective_from, effective_until, rule, unit_price_micros, v
 FROM main.prices ORDER BY memory_limit, effective_from
 
 -- name: containers
-SELECT id, project_id, name, memory_limit, status, created_at, last_active_at, expires_after_minutes
+SELECT id, project_id, name, memory_limit, status, created_at, last_active_at, expires_after_minutes, request_id
 FROM main.containers
 
 -- name: responses

@@ -43,6 +43,7 @@ enum {
 	C_ACCRUING,
 	C_ALIVE_UNTIL,
 	C_UNPRICED,
+	C_REQUEST_ID,
 	C_COUNT
 };
 
@@ -58,6 +59,7 @@ static const struct table_column container_columns[] = {
     [C_SHELL_CALLS] = {"shell_calls", "INTEGER"},
     [C_RESPONSES] = {"responses", "INTEGER"},
     [C_THREAD] = {"thread_id", "TEXT"},
+    [C_REQUEST_ID] = {"request_id", "TEXT"},
     [C_CLASSIFICATION] = {"classification", "TEXT"},
     [C_REASON] = {"reason", "TEXT"},
     [C_ATTRIBUTED] = {"attributed_response_id", "TEXT"},
@@ -90,6 +92,8 @@ static void container_column(const struct audit *a, size_t row, int col, sqlite3
 		return result_sym(ctx, a, c->project);
 	case C_NAME:
 		return result_sym(ctx, a, c->name);
+	case C_REQUEST_ID:
+		return result_sym(ctx, a, c->request_id);
 	case C_MEMORY_LIMIT:
 		return result_sym(ctx, a, c->memory_limit);
 	case C_STATUS:

@@ -27,6 +27,7 @@ struct audit_price {
 
 struct audit_container {
 	uint32_t id, project, name, memory_limit, status; /* symbols; memory_limit SYM_NONE when absent */
+	uint32_t request_id;                              /* the x-request-id of its listing page, or SYM_NONE */
 	int64_t created_at, last_active_at, alive_until;
 	uint8_t has_last_active, classification;
 	uint8_t accruing; /* still alive at --now: not expired or deleted, before alive_until */

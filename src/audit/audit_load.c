@@ -40,7 +40,7 @@ struct loader {
 typedef void (*row_fn)(struct loader *l, const struct row *r);
 
 #define BATCH_ROWS  1024
-#define MAX_COLUMNS 8
+#define MAX_COLUMNS 9
 #define BATCHES     4
 
 struct batch {
@@ -233,6 +233,7 @@ static void container_row(struct loader *l, const struct row *st)
 	c->last_active_at = c->has_last_active ? row_int(st, 6) : c->created_at;
 	int64_t minutes = row_null(st, 7) ? 20 : row_int(st, 7);
 	c->alive_until = c->last_active_at + 60 * minutes;
+	c->request_id = column_sym(l, st, 8); /* a page's: shared by its containers */
 	c->first_named = c->first_cited = c->best = c->thread = SYM_NONE;
 	c->price = -1;
 }
