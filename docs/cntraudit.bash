@@ -40,7 +40,7 @@ _cntraudit()
     "") COMPREPLY=($(compgen -W "$commands $global" -- "$cur")); return ;;
     collect)
       [ -z "$sub" ] && { COMPREPLY=($(compgen -W "containers responses conversations usage all --help" -- "$cur")); return; }
-      options="--since --until --from --scan --no-chain --with-files --jobs --no-progress --help" ;;
+      options="--since --until --from --scan --no-chain --with-files --with-input-items --jobs --no-progress --help" ;;
     import) options="--parent --help"; [[ $cur != -* ]] && { COMPREPLY=($(compgen -f -- "$cur")); return; } ;;
     report)
       [ -z "$sub" ] && { COMPREPLY=($(compgen -W "summary containers orphans threads daily reconcile focus html --help" -- "$cur")); return; }

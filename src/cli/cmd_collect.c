@@ -21,10 +21,11 @@
 static const char collect_usage_text[] =
     "usage: cntraudit collect containers [--since TIME] [--with-files]\n"
     "       cntraudit collect responses [RESPONSE_ID...] [--from FILE] [--scan FILE]... [--no-chain]\n"
+    "                                  [--with-input-items]\n"
     "       cntraudit collect conversations [CONV_ID...] [--from FILE] [--scan FILE]...\n"
     "       cntraudit collect usage --since TIME [--until TIME]\n"
     "       cntraudit collect all [--since TIME] [--until TIME] [--from FILE] [--scan FILE]... [--no-chain]\n"
-    "                            [--with-files]\n"
+    "                            [--with-files] [--with-input-items]\n"
     "  every form: [--jobs N] (concurrent requests, default 8) [--no-progress]\n\n"
     "Keys come from the environment only: OPENAI_API_KEY (project key) for containers,\n"
     "responses and conversations; OPENAI_ADMIN_KEY (admin key) for usage and costs, and to\n"
@@ -32,7 +33,8 @@ static const char collect_usage_text[] =
     "--from FILE: one ID per line, a CSV with a response_id/conversation_id/id column, or\n"
     "JSON Lines objects with an id ('-' = stdin). --scan FILE: every resp_/conv_ token in any text.\n"
     "Containers are only ever listed: retrieving a live container, or its files, refreshes it\n"
-    "(and its cost); --with-files does that on purpose and says so.\n";
+    "(and its cost); --with-files does that on purpose and says so. --with-input-items also\n"
+    "lists every response's input items (the calls a manual-context chain replays).\n";
 
 static volatile int interrupted;
 
@@ -79,6 +81,10 @@ static int has_responses(struct run *r)
 {
 	return r->o.responses.count > 0;
 }
+static int wants_input_items(struct run *r)
+{
+	return r->o.with_input_items && r->o.responses.count > 0;
+}
 static int has_conversations(struct run *r)
 {
 	return r->o.conversations.count > 0;
@@ -102,6 +108,7 @@ static const struct step {
     {FOR(WHAT_CONTAINERS) | FOR(WHAT_ALL), NULL, collect_containers},
     {FOR(WHAT_CONTAINERS) | FOR(WHAT_ALL), wants_files, collect_container_files},
     {FOR(WHAT_RESPONSES) | FOR(WHAT_ALL), has_responses, collect_responses},
+    {FOR(WHAT_RESPONSES) | FOR(WHAT_ALL), wants_input_items, collect_input_items},
     {FOR(WHAT_CONVERSATIONS) | FOR(WHAT_ALL), has_conversations, collect_conversations},
     {FOR(WHAT_USAGE) | FOR(WHAT_ALL), wants_usage, collect_usage},
     {FOR(WHAT_USAGE) | FOR(WHAT_ALL), has_admin, collect_key_project},
@@ -135,12 +142,17 @@ static enum outcome run_steps(struct run *r, const char *command, int argc, char
  * answered), else the usage error. */
 static enum outcome parse(int argc, char **argv, struct run *r)
 {
-	static const struct option options[] = {
-	    {"since", required_argument, NULL, 's'}, {"until", required_argument, NULL, 'u'},
-	    {"from", required_argument, NULL, 'f'},  {"scan", required_argument, NULL, 'S'},
-	    {"no-chain", no_argument, NULL, 'n'},    {"with-files", no_argument, NULL, 'w'},
-	    {"jobs", required_argument, NULL, 'j'},  {"no-progress", no_argument, NULL, 'P'},
-	    {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
+	static const struct option options[] = {{"since", required_argument, NULL, 's'},
+	                                        {"until", required_argument, NULL, 'u'},
+	                                        {"from", required_argument, NULL, 'f'},
+	                                        {"scan", required_argument, NULL, 'S'},
+	                                        {"no-chain", no_argument, NULL, 'n'},
+	                                        {"with-files", no_argument, NULL, 'w'},
+	                                        {"with-input-items", no_argument, NULL, 'I'},
+	                                        {"jobs", required_argument, NULL, 'j'},
+	                                        {"no-progress", no_argument, NULL, 'P'},
+	                                        {"help", no_argument, NULL, 'h'},
+	                                        {NULL, 0, NULL, 0}};
 	struct window *window = &r->window;
 	const char *from = NULL;
 	int c, what = -1;
@@ -161,6 +173,9 @@ static enum outcome parse(int argc, char **argv, struct run *r)
 			break;
 		case 'n':
 			r->o.chain = 0;
+			break;
+		case 'I':
+			r->o.with_input_items = 1;
 			break;
 		case 'w':
 			r->o.with_files = 1;

@@ -296,6 +296,7 @@ enum collect_result collector_close(struct collector *c, const char *command, in
 	store_free(c->store);
 	buf_free(&c->errors);
 	id_set_free(&c->malformed_once);
+	id_set_free(&c->responses_seen);
 	id_set_free(&c->malformed_twice);
 	return outcome;
 }

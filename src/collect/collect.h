@@ -36,6 +36,7 @@ struct collect_options {
 	int jobs;                               /* --jobs */
 	int progress;                           /* draw progress (stderr is a terminal, no --no-progress) */
 	int with_files;                         /* --with-files */
+	int with_input_items;                   /* --with-input-items */
 	int chain;                              /* follow previous_response_id (not --no-chain) */
 	const int64_t *since;                   /* --since */
 	const int64_t *until;                   /* --until */
@@ -70,7 +71,8 @@ struct collector {
 	struct buf errors; /* the first error lines, for the runs record */
 	size_t error_lines;
 	struct id_set malformed_once, malformed_twice; /* paths whose 200 was not JSON (collector_retry_malformed) */
-	int fatal;                                     /* the collect cannot go on (set with the error) */
+	struct id_set responses_seen; /* --with-input-items: every response collect responses asked for or had */
+	int fatal;                    /* the collect cannot go on (set with the error) */
 };
 
 /* Opens the store and HTTP client and records the run (command, and the
@@ -165,6 +167,10 @@ int collect_containers(struct collector *c, volatile int *interrupted);
 int collect_container_files(struct collector *c, volatile int *interrupted);
 int collect_responses(struct collector *c, volatile int *interrupted);
 int collect_conversations(struct collector *c, volatile int *interrupted);
+/* --with-input-items: GET /responses/{id}/input_items?order=asc&limit=100,
+ * every page, for every response collect_responses saw (the calls a
+ * manual-context chain replays show their containers there). */
+int collect_input_items(struct collector *c, volatile int *interrupted);
 int collect_usage(struct collector *c, volatile int *interrupted);
 /* Learns which OpenAI project the project key belongs to (Admin API), for
  * reconcile; a failure is a warning. */

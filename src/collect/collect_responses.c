@@ -1,6 +1,7 @@
 /* collect responses: GET /responses/{id} for every ID given, concurrently,
  * following previous_response_id to parents not yet stored (unless
- * --no-chain). A 404 is recorded as not found, not fatal.
+ * --no-chain). A 404 is recorded as not found, not fatal. With
+ * --with-input-items, then GET /responses/{id}/input_items, every page.
  * collect conversations: GET /conversations/{id}/items?order=asc&limit=100,
  * every page, each conversation in parallel. */
 #include "collect.h"
@@ -126,26 +127,37 @@ int collect_responses(struct collector *c, volatile int *interrupted)
 		log_notice("collect responses: %zu of %zu already stored or known missing; fetching %zu", skipped,
 		           ids->count, run.total);
 	int rc = c->fatal ? -1 : http_run(c->http, on_response, &run, interrupted);
-	id_set_free(&run.queued);
+	if (c->options->with_input_items) {
+		id_set_free(&c->responses_seen);
+		c->responses_seen = run.queued; /* for collect_input_items */
+	} else {
+		id_set_free(&run.queued);
+	}
 	return rc || c->fatal ? -1 : 0;
 }
 
-struct conversations_run {
+/* A listing of items, page by page: a conversation's or a response's input
+ * items (the chain's id is their parent). */
+struct items_run {
 	struct collector *c;
+	int conversations; /* a 404 is a conversation OpenAI does not have */
 	size_t done, total;
 };
 
 static int on_items(void *ctx, const struct http_result *r)
 {
-	struct conversations_run *run = ctx;
+	struct items_run *run = ctx;
 	struct collector *c = run->c;
 	struct page_chain *chain = r->user;
 	int malformed, more = 0;
 	if (collector_key_refused(c, r))
 		return page_chain_free(chain), -1;
-	if (r->status == 404) {
+	if (r->status == 404 && run->conversations) {
 		if (record_not_found(c, chain->id, "conversation"))
 			return page_chain_free(chain), -1;
+	} else if (r->status == 404) {
+		c->counts.not_found++; /* the response itself is gone: its not-found is recorded already */
+		log_info("input items of %s: not found", chain->id);
 	} else if (r->error) {
 		collector_fail(c, "cannot fetch %s: %s", r->path, r->error);
 	} else {
@@ -176,9 +188,31 @@ static int on_items(void *ctx, const struct http_result *r)
 	return collector_checkpoint(c, 0);
 }
 
+/* Lists the items of parent id at PREFIX id SUFFIX. */
+static void submit_items(struct collector *c, struct items_run *run, const char *id, const char *prefix,
+                         const char *suffix)
+{
+	char *escaped = http_escape(id);
+	char *base = xasprintf("%s%s%s", prefix, escaped, suffix);
+	page_chain_submit(c, page_chain_new(id, base), NULL);
+	free(base);
+	free(escaped);
+	run->total++;
+}
+
+int collect_input_items(struct collector *c, volatile int *interrupted)
+{
+	struct items_run run = {.c = c};
+	progress_start(&c->progress, "input items", c->options->progress);
+	for (size_t i = 0; i < c->responses_seen.count; i++)
+		submit_items(c, &run, c->responses_seen.ids[i], "/responses/", "/input_items?order=asc&limit=100");
+	int rc = http_run(c->http, on_items, &run, interrupted);
+	return rc || c->fatal ? -1 : 0;
+}
+
 int collect_conversations(struct collector *c, volatile int *interrupted)
 {
-	struct conversations_run run = {.c = c};
+	struct items_run run = {.c = c, .conversations = 1};
 	const struct id_set *ids = &c->options->conversations;
 	progress_start(&c->progress, "conversations", c->options->progress);
 	for (size_t i = 0; i < ids->count; i++) {
@@ -187,12 +221,7 @@ int collect_conversations(struct collector *c, volatile int *interrupted)
 			return collector_fatal(c, "cannot read the store: %s", error_message());
 		if (known)
 			continue;
-		char *escaped = http_escape(ids->ids[i]);
-		char *base = xasprintf("/conversations/%s/items?order=asc&limit=100", escaped);
-		page_chain_submit(c, page_chain_new(ids->ids[i], base), NULL);
-		free(base);
-		free(escaped);
-		run.total++;
+		submit_items(c, &run, ids->ids[i], "/conversations/", "/items?order=asc&limit=100");
 	}
 	int rc = http_run(c->http, on_items, &run, interrupted);
 	return rc || c->fatal ? -1 : 0;
