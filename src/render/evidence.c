@@ -398,8 +398,26 @@ static int compare_strings(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Whether path (not yet created) would land inside the pack's folder: the
+ * archive would then be a stranger file in the next pack it writes. */
+static int inside_pack(const struct pack *p, const char *path)
+{
+	char *copy = xstrdup(path), *slash = strrchr(copy, '/');
+	const char *parent = slash ? (slash == copy ? "/" : (*slash = '\0', copy)) : ".";
+	char *where = realpath(parent, NULL), *pack = realpath(p->o->dir, NULL);
+	size_t n = pack ? strlen(pack) : 0;
+	int inside = where && pack && !strncmp(where, pack, n) && (where[n] == '\0' || where[n] == '/');
+	free(where);
+	free(pack);
+	free(copy);
+	return inside;
+}
+
 static int archive_pack(struct pack *p)
 {
+	if (inside_pack(p, p->o->archive))
+		return error_set("evidence: --archive %s is inside the pack's folder %s: put it beside it",
+		                 p->o->archive, p->o->dir);
 	size_t n_folders = 0, count = 0;
 	while (folders[n_folders])
 		n_folders++;

@@ -72,6 +72,8 @@ int evidence_archive(const char *dir, const char *top, char *const *paths, size_
                      int64_t now)
 {
 	struct output_file out;
+	struct stat st;
+	int is_new = stat(archive, &st) != 0; /* a new archive is private like the pack (0600) */
 	if (output_file_open(&out, archive))
 		return -1;
 	struct archive *a = archive_write_new();
@@ -112,5 +114,7 @@ done:
 		output_file_abort(&out);
 	else
 		rc = output_file_commit(&out);
+	if (!rc && is_new)
+		chmod(archive, 0600);
 	return rc;
 }
