@@ -17,9 +17,7 @@
 -- response); empty for objects imported from files.
 SELECT container_id, project_id, name, memory_limit, status, created_at, last_active_at,
        ci_calls, shell_calls, responses, thread_id, classification, reason, attributed_response_id, attribution,
-       billable_units, pricing_rule, estimated_cost_usd, request_id,
-       iif(attributed_response_id IS NULL, NULL,
-           (SELECT r.request_id FROM responses r WHERE r.id = attributed_response_id)) AS attributed_request_id
+       billable_units, pricing_rule, estimated_cost_usd, request_id, attributed_request_id
 FROM audit_window
 WHERE :only IS NULL OR classification = :only
 ORDER BY created_at, container_id;

@@ -18,7 +18,8 @@ SELECT id, project_id, name, memory_limit, status, created_at, last_active_at, e
 FROM main.containers
 
 -- name: responses
-SELECT id, project_id, created_at, completed_at, previous_response_id, conversation_id, requests_container_auto
+SELECT id, project_id, created_at, completed_at, previous_response_id, conversation_id, requests_container_auto,
+       request_id
 FROM main.responses
 
 -- name: calls

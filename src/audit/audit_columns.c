@@ -44,6 +44,7 @@ enum {
 	C_ALIVE_UNTIL,
 	C_UNPRICED,
 	C_REQUEST_ID,
+	C_ATTRIBUTED_REQUEST_ID,
 	C_COUNT
 };
 
@@ -60,6 +61,7 @@ static const struct table_column container_columns[] = {
     [C_RESPONSES] = {"responses", "INTEGER"},
     [C_THREAD] = {"thread_id", "TEXT"},
     [C_REQUEST_ID] = {"request_id", "TEXT"},
+    [C_ATTRIBUTED_REQUEST_ID] = {"attributed_request_id", "TEXT"},
     [C_CLASSIFICATION] = {"classification", "TEXT"},
     [C_REASON] = {"reason", "TEXT"},
     [C_ATTRIBUTED] = {"attributed_response_id", "TEXT"},
@@ -94,6 +96,10 @@ static void container_column(const struct audit *a, size_t row, int col, sqlite3
 		return result_sym(ctx, a, c->name);
 	case C_REQUEST_ID:
 		return result_sym(ctx, a, c->request_id);
+	case C_ATTRIBUTED_REQUEST_ID: {
+		int32_t r = orphan && c->best != SYM_NONE ? a->response_of[c->best] : -1;
+		return result_sym(ctx, a, r >= 0 ? a->responses[r].request_id : SYM_NONE);
+	}
 	case C_MEMORY_LIMIT:
 		return result_sym(ctx, a, c->memory_limit);
 	case C_STATUS:

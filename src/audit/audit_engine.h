@@ -43,6 +43,7 @@ struct audit_container {
 
 struct audit_response {
 	uint32_t id, project, previous, conversation; /* symbols, SYM_NONE when absent */
+	uint32_t request_id;                          /* the x-request-id it came with, or SYM_NONE */
 	int64_t created_at, completed_at;             /* completed_at: max(created_at, completed_at or created_at) */
 	uint8_t requests_container_auto, thread_kind, resolving; /* requests_...: RESPONSE_AUTO_* bits */
 	uint32_t thread;                                         /* symbol of its thread */

@@ -252,6 +252,7 @@ static void response_row(struct loader *l, const struct row *st)
 	r->previous = column_sym(l, st, 4);
 	r->conversation = column_sym(l, st, 5);
 	r->requests_container_auto = (uint8_t)row_int(st, 6);
+	r->request_id = column_sym(l, st, 7);
 	r->thread = SYM_NONE;
 }
 
