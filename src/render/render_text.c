@@ -61,7 +61,7 @@ static void write_header(FILE *out, const struct render_meta *meta)
 	fputs(")\n\n", out);
 }
 
-#define SUMMARY_ITEM  38
+#define SUMMARY_ITEM  44
 #define SUMMARY_COUNT 8
 #define SUMMARY_MONEY 14
 
