@@ -66,7 +66,8 @@ static void write_header(FILE *out, const struct render_meta *meta)
 #define SUMMARY_MONEY 14
 
 /* The summary's rows are (section, item, count, amount_usd, detail): the
- * item and its figures on one line, the detail below it, wrapped. */
+ * item and its figures on one line, the detail below it, wrapped; a detail
+ * with no figures beside it goes on the item's line when it fits there. */
 static int render_summary(FILE *out, struct store_rows *st, const struct render_meta *meta)
 {
 	char section[128] = "", money[MONEY_MAX + 1];
@@ -75,70 +76,84 @@ static int render_summary(FILE *out, struct store_rows *st, const struct render_
 	write_header(out, meta);
 	while ((rc = store_rows_next(st)) == 1) {
 		const char *name = store_rows_text(st, 0, NULL);
-		char *item = text_display(store_rows_text(st, 1, NULL), meta->wide);
 		if (strcmp(section, name)) {
 			fprintf(out, "%s%s\n", section[0] ? "\n" : "", name);
 			snprintf(section, sizeof section, "%s", name);
 		}
+		char *item = text_display(store_rows_text(st, 1, NULL), meta->wide);
+		char *words =
+		    store_rows_type(st, 4) == CELL_NULL ? NULL : text_display(store_rows_text(st, 4, NULL), meta->wide);
 		int figures = store_rows_type(st, 2) != CELL_NULL || store_rows_type(st, 3) != CELL_NULL;
-		char *shown = meta->wide || !figures ? xstrdup(item) : text_cut(item, SUMMARY_ITEM);
+		int beside = !figures && words && text_width(item) <= SUMMARY_ITEM &&
+		             (meta->wide || 2 + SUMMARY_ITEM + 1 + text_width(words) <= TEXT_COLUMNS);
 		fputs("  ", out);
 		if (figures) {
+			char *shown = meta->wide ? xstrdup(item) : text_cut(item, SUMMARY_ITEM);
 			text_pad(out, shown, SUMMARY_ITEM, 0);
+			free(shown);
 			if (store_rows_type(st, 2) != CELL_NULL)
 				fprintf(out, " %*lld", SUMMARY_COUNT, (long long)store_rows_int(st, 2));
 			else
 				fprintf(out, " %*s", SUMMARY_COUNT, "");
 			if (store_rows_type(st, 3) != CELL_NULL)
 				fprintf(out, "  %*s", SUMMARY_MONEY, money_usd(store_rows_int(st, 3), money));
-		} else if (store_rows_type(st, 4) != CELL_NULL) {
-			char *words = text_display(store_rows_text(st, 4, NULL), meta->wide);
-			int fits = meta->wide || 2 + SUMMARY_ITEM + 1 + text_width(words) <= TEXT_COLUMNS;
-			if (fits && text_width(shown) <= SUMMARY_ITEM) {
-				text_pad(out, shown, SUMMARY_ITEM, 0);
-				fprintf(out, " %s", words);
-				figures = -1; /* the detail is said */
-			} else {
-				fputs(shown, out);
-			}
-			free(words);
+		} else if (beside) {
+			text_pad(out, item, SUMMARY_ITEM, 0);
+			fprintf(out, " %s", words);
 		} else {
-			fputs(shown, out);
+			fputs(item, out);
 		}
 		fputc('\n', out);
-		if (figures >= 0 && store_rows_type(st, 4) != CELL_NULL) {
-			char *words = text_display(store_rows_text(st, 4, NULL), meta->wide);
+		if (words && !beside) {
 			buf_reset(&detail);
 			if (meta->wide)
 				buf_printf(&detail, "      %s\n", words);
 			else
 				text_wrap(&detail, words, 6);
 			fputs(detail.data ? detail.data : "", out);
-			free(words);
 		}
-		free(shown);
+		free(words);
 		free(item);
 	}
 	buf_free(&detail);
 	return rc;
 }
 
+/* A shown column of a text table: which query column, and what its cells
+ * need. */
+struct column {
+	int index;              /* of the query */
+	enum column_kind named; /* its kind by name */
+	size_t width;
+	int numeric;   /* right-aligned */
+	int summed;    /* a cost: summed in the total row (prices are not) */
+	int64_t total; /* micro-dollars */
+	int unpriced;  /* empty costs left out of the total */
+	int overflow;  /* the total does not fit */
+};
+
 /* A text table being laid out: every cell of every shown column. */
 struct table {
-	int columns;     /* of the query */
-	int *shown;      /* query column of each shown column, in order */
-	int n_shown;     /* before fitting */
-	int fitted;      /* shown columns that fit the terminal */
-	size_t *width;   /* per shown column */
-	int *numeric;    /* per shown column: right-aligned */
-	int *money;      /* per shown column: summed in the total row */
-	int64_t *total;  /* per shown column: micro-dollars */
-	int *unpriced;   /* per shown column: empty costs left out of the total */
-	int *overflow;   /* per shown column: the total does not fit */
-	char **cells;    /* rows × n_shown */
-	struct buf line; /* the line being written */
+	int columns;          /* of the query */
+	struct column *shown; /* in order */
+	int n_shown;          /* before fitting */
+	int fitted;           /* shown columns that fit the terminal */
+	char **cells;         /* rows × n_shown */
+	struct buf line;      /* the line being written */
 	size_t rows, cap;
 };
+
+static void show(struct table *t, struct store_rows *st, int i)
+{
+	const char *name = store_rows_name(st, i);
+	enum column_kind named = render_name_kind(name);
+	t->shown[t->n_shown++] = (struct column){
+	    .index = i,
+	    .named = named,
+	    .width = strlen(name),
+	    .summed = (named == COLUMN_MONEY || named == COLUMN_DECIMAL) && !strcasestr(name, "price"),
+	};
+}
 
 /* Which columns the table shows: the report's narrow list (those the query
  * has), or every column when wide or not listed. */
@@ -151,15 +166,15 @@ static void choose_columns(struct table *t, struct store_rows *st, const struct 
 		for (int c = 0; c < 8 && narrow[r].columns[c]; c++)
 			for (int i = 0; i < t->columns; i++)
 				if (!strcmp(store_rows_name(st, i), narrow[r].columns[c]))
-					t->shown[t->n_shown++] = i;
+					show(t, st, i);
 		if (t->n_shown)
 			return;
 	}
 	for (int i = 0; i < t->columns; i++)
-		t->shown[t->n_shown++] = i;
+		show(t, st, i);
 }
 
-static void add_row(struct table *t, struct store_rows *st, const enum column_kind *named, int wide)
+static void add_row(struct table *t, struct store_rows *st, int wide)
 {
 	char scratch[RENDER_CELL_MAX];
 	if ((t->rows + 1) * (size_t)t->n_shown > t->cap) {
@@ -167,23 +182,21 @@ static void add_row(struct table *t, struct store_rows *st, const enum column_ki
 		t->cells = xrealloc(t->cells, t->cap * sizeof *t->cells);
 	}
 	for (int s = 0; s < t->n_shown; s++) {
-		int i = t->shown[s];
-		enum column_kind kind = render_column_kind(named[i], store_rows_type(st, i));
+		struct column *col = &t->shown[s];
+		enum cell_type type = store_rows_type(st, col->index);
+		enum column_kind kind = render_column_kind(col->named, type);
 		size_t len;
-		const char *text = render_cell(st, i, kind, scratch, &len);
+		const char *text = render_cell(st, col->index, kind, scratch, &len);
 		int is_money = kind == COLUMN_MONEY || kind == COLUMN_DECIMAL;
 		char *cell = text_display(text ? text : (is_money ? "unpriced" : ""), wide);
-		t->numeric[s] |= kind == COLUMN_NUMBER || is_money;
-		t->money[s] |=
-		    is_money && !strcasestr(store_rows_name(st, i), "price"); /* costs add up, prices do not */
-		if (is_money && store_rows_type(st, i) == CELL_INTEGER) {
-			if (__builtin_add_overflow(t->total[s], store_rows_int(st, i), &t->total[s]))
-				t->overflow[s] = 1;
-		} else if (is_money) {
-			t->unpriced[s]++;
-		}
-		if (text_width(cell) > t->width[s])
-			t->width[s] = text_width(cell);
+		col->numeric |= kind == COLUMN_NUMBER || is_money;
+		if (col->summed && type == CELL_INTEGER)
+			col->overflow |=
+			    __builtin_add_overflow(col->total, store_rows_int(st, col->index), &col->total);
+		else if (col->summed)
+			col->unpriced++;
+		if (text_width(cell) > col->width)
+			col->width = text_width(cell);
 		t->cells[t->rows * (size_t)t->n_shown + (size_t)s] = cell;
 	}
 	t->rows++;
@@ -193,7 +206,7 @@ static size_t line_width(const struct table *t, int n)
 {
 	size_t w = 0;
 	for (int s = 0; s < n; s++)
-		w += t->width[s] + (s ? 2 : 0);
+		w += t->shown[s].width + (s ? 2 : 0);
 	return w;
 }
 
@@ -204,16 +217,17 @@ static void fit(struct table *t, struct store_rows *st)
 {
 	t->fitted = t->n_shown;
 	while (line_width(t, t->fitted) > TEXT_COLUMNS) {
-		int widest = -1;
+		struct column *widest = NULL;
 		for (int s = 0; s < t->fitted; s++) {
-			size_t floor = strlen(store_rows_name(st, t->shown[s]));
-			floor = floor > MIN_CUT ? floor : MIN_CUT;
-			if (!t->numeric[s] && cuttable(store_rows_name(st, t->shown[s])) && t->width[s] > floor &&
-			    (widest < 0 || t->width[s] > t->width[widest]))
-				widest = s;
+			struct column *col = &t->shown[s];
+			const char *name = store_rows_name(st, col->index);
+			size_t floor = strlen(name) > MIN_CUT ? strlen(name) : MIN_CUT;
+			if (!col->numeric && cuttable(name) && col->width > floor &&
+			    (!widest || col->width > widest->width))
+				widest = col;
 		}
-		if (widest >= 0)
-			t->width[widest]--;
+		if (widest)
+			widest->width--;
 		else
 			t->fitted--;
 	}
@@ -223,12 +237,13 @@ static void fit(struct table *t, struct store_rows *st)
  * last one ends the line, without trailing spaces. */
 static void cell_out(FILE *out, struct table *t, int s, const char *text)
 {
+	const struct column *col = &t->shown[s];
 	struct buf *line = &t->line;
-	size_t w = text_width(text), gap = w < t->width[s] ? t->width[s] - w : 0;
-	if (t->numeric[s])
+	size_t w = text_width(text), gap = w < col->width ? col->width - w : 0;
+	if (col->numeric)
 		buf_printf(line, "%*s", (int)gap, "");
 	buf_puts(line, text);
-	if (!t->numeric[s])
+	if (!col->numeric)
 		buf_printf(line, "%*s", (int)gap, "");
 	if (s + 1 < t->fitted) {
 		buf_puts(line, "  ");
@@ -246,20 +261,21 @@ static void write_total(FILE *out, struct table *t)
 	char money[MONEY_MAX + 1];
 	int any = 0, unpriced = 0;
 	for (int s = 0; s < t->fitted; s++) {
-		any |= t->money[s];
-		unpriced = unpriced > t->unpriced[s] ? unpriced : t->unpriced[s];
+		any |= t->shown[s].summed;
+		unpriced = unpriced > t->shown[s].unpriced ? unpriced : t->shown[s].unpriced;
 	}
 	if (!any || t->rows < 2)
 		return;
 	for (int s = 0; s < t->fitted; s++) {
-		const char *cell = "";
-		if (t->money[s] && t->overflow[s])
+		const struct column *col = &t->shown[s];
+		const char *cell = s == 0 ? "total" : "";
+		if (col->summed && col->overflow)
 			cell = "overflow";
-		else if (t->money[s]) {
-			money_format(t->total[s], money);
+		else if (col->summed) {
+			money_format(col->total, money);
 			cell = money;
 		}
-		cell_out(out, t, s, s == 0 && !t->money[s] ? "total" : cell);
+		cell_out(out, t, s, cell);
 	}
 	if (unpriced)
 		fprintf(out, "(the total leaves out %d unpriced cost%s)\n", unpriced, unpriced == 1 ? "" : "s");
@@ -268,13 +284,13 @@ static void write_total(FILE *out, struct table *t)
 static void write_table(FILE *out, struct table *t, struct store_rows *st)
 {
 	for (int s = 0; s < t->fitted; s++) {
-		char *name = text_cut(store_rows_name(st, t->shown[s]), t->width[s]);
+		char *name = text_cut(store_rows_name(st, t->shown[s].index), t->shown[s].width);
 		cell_out(out, t, s, name);
 		free(name);
 	}
 	for (size_t r = 0; r < t->rows; r++)
 		for (int s = 0; s < t->fitted; s++) {
-			char *cell = text_cut(t->cells[r * (size_t)t->n_shown + (size_t)s], t->width[s]);
+			char *cell = text_cut(t->cells[r * (size_t)t->n_shown + (size_t)s], t->shown[s].width);
 			cell_out(out, t, s, cell);
 			free(cell);
 		}
@@ -291,22 +307,10 @@ int render_text(FILE *out, struct store_rows *st, const struct render_meta *meta
 	if (!strcmp(meta->report, "summary"))
 		return render_summary(out, st, meta);
 	struct table t = {.columns = store_rows_columns(st)};
-	size_t n = (size_t)t.columns + 1;
-	enum column_kind *named = xcalloc(n, sizeof *named);
-	for (int i = 0; i < t.columns; i++)
-		named[i] = render_name_kind(store_rows_name(st, i));
 	choose_columns(&t, st, meta);
-	t.width = xcalloc(n, sizeof *t.width);
-	t.numeric = xcalloc(n, sizeof *t.numeric);
-	t.money = xcalloc(n, sizeof *t.money);
-	t.total = xcalloc(n, sizeof *t.total);
-	t.unpriced = xcalloc(n, sizeof *t.unpriced);
-	t.overflow = xcalloc(n, sizeof *t.overflow);
-	for (int s = 0; s < t.n_shown; s++)
-		t.width[s] = strlen(store_rows_name(st, t.shown[s]));
 	int rc;
 	while ((rc = store_rows_next(st)) == 1)
-		add_row(&t, st, named, meta->wide);
+		add_row(&t, st, meta->wide);
 	if (rc == 0) {
 		if (!meta->wide)
 			fit(&t, st);
@@ -319,13 +323,6 @@ int render_text(FILE *out, struct store_rows *st, const struct render_meta *meta
 		free(t.cells[i]);
 	free(t.cells);
 	free(t.shown);
-	free(t.width);
-	free(t.numeric);
-	free(t.money);
-	free(t.total);
-	free(t.unpriced);
-	free(t.overflow);
 	buf_free(&t.line);
-	free(named);
 	return rc;
 }
