@@ -21,26 +21,25 @@ SELECT local_day(created_at) AS day, classification, count(*) AS containers,
 FROM audit_window
 GROUP BY 1, 2 ORDER BY 1, 2
 
--- name: threads
+-- name: timeline
 -- The timeline: the eight threads with the largest orphan cost (then
--- estimated cost), with the span of their responses.
-SELECT thread_id, first_response_at, last_response_at, containers, flags,
-       coalesce(estimated_cost_usd, 0), coalesce(orphan_cost_usd, 0)
-FROM audit_thread_window
-WHERE coalesce(estimated_cost_usd, 0) > 0 OR containers > 0
-ORDER BY coalesce(orphan_cost_usd, 0) DESC, coalesce(estimated_cost_usd, 0) DESC, thread_id
-LIMIT 8
-
--- name: thread_containers
--- Their containers on the timeline: when each was created, and its class.
-SELECT w.thread_id, w.created_at, w.classification
-FROM audit_window w
-WHERE w.thread_id IN (
-  SELECT thread_id FROM audit_thread_window
+-- estimated cost), ranked, with the span they were seen over (their
+-- responses', else their containers'); then each one's containers, when
+-- created and their class. Threads come first, then containers.
+WITH top AS (
+  SELECT thread_id, coalesce(first_response_at, first_seen_at) AS first_at,
+         coalesce(last_response_at, last_seen_at) AS last_at, containers, flags,
+         coalesce(orphan_cost_usd, 0) AS orphan_cost,
+         row_number() OVER (ORDER BY coalesce(orphan_cost_usd, 0) DESC, coalesce(estimated_cost_usd, 0) DESC,
+                                     thread_id) AS rank
+  FROM audit_thread_window
   WHERE coalesce(estimated_cost_usd, 0) > 0 OR containers > 0
-  ORDER BY coalesce(orphan_cost_usd, 0) DESC, coalesce(estimated_cost_usd, 0) DESC, thread_id
-  LIMIT 8)
-ORDER BY w.thread_id, w.created_at
+  ORDER BY rank LIMIT 8)
+SELECT 'thread' AS what, rank, thread_id, first_at AS at, last_at, containers, flags, orphan_cost FROM top
+UNION ALL
+SELECT 'container', top.rank, w.thread_id, w.created_at, NULL, NULL, w.classification, NULL
+FROM audit_window w JOIN top USING (thread_id)
+ORDER BY what DESC, rank, at
 
 -- name: orphans
 -- The orphan table (the first 500; orphans.csv has them all).

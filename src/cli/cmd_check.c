@@ -70,11 +70,6 @@ static void fail_with(struct verdict *v, const char *check, double value, double
 	v->failures[v->count++] = (struct failure){check, value, limit, message};
 }
 
-static double percent(int64_t part, int64_t whole)
-{
-	return whole ? 100.0 * (double)part / (double)whole : 0;
-}
-
 static void judge(const struct figures *f, const struct thresholds *t, struct verdict *v)
 {
 	char a[MONEY_MAX], b[MONEY_MAX];
@@ -98,27 +93,29 @@ static void judge(const struct figures *f, const struct thresholds *t, struct ve
 	    f->orphan_cost * 10000 > (int64_t)t->max_share_bp * f->total_cost) {
 		money_format(f->orphan_cost, a);
 		money_format(f->total_cost, b);
-		fail_with(v, "max_orphan_share", percent(f->orphan_cost, f->total_cost), (double)t->max_share_bp / 100,
+		fail_with(v, "max_orphan_share", money_percent(f->orphan_cost, f->total_cost),
+		          (double)t->max_share_bp / 100,
 		          xasprintf("orphan share of estimated container cost: %.2f%% ($%s of $%s), more than the "
 		                    "maximum %.2f%%",
-		                    percent(f->orphan_cost, f->total_cost), a, b, (double)t->max_share_bp / 100));
+		                    money_percent(f->orphan_cost, f->total_cost), a, b, (double)t->max_share_bp / 100));
 	}
 	if (t->min_coverage_bp >= 0 && f->containers > 0 && f->judged > 0) {
 		if (f->judged * 10000 < (int64_t)t->min_coverage_bp * f->containers)
-			fail_with(v, "min_coverage", percent(f->judged, f->containers),
+			fail_with(v, "min_coverage", money_percent(f->judged, f->containers),
 			          (double)t->min_coverage_bp / 100,
 			          xasprintf("coverage by count: %.2f%% (%lld of %lld containers judged), less than the "
 			                    "minimum %.2f%%",
-			                    percent(f->judged, f->containers), (long long)f->judged,
+			                    money_percent(f->judged, f->containers), (long long)f->judged,
 			                    (long long)f->containers, (double)t->min_coverage_bp / 100));
 		if (f->total_cost > 0 && f->judged_cost * 10000 < (int64_t)t->min_coverage_bp * f->total_cost) {
 			money_format(f->judged_cost, a);
 			money_format(f->total_cost, b);
-			fail_with(
-			    v, "min_coverage", percent(f->judged_cost, f->total_cost), (double)t->min_coverage_bp / 100,
-			    xasprintf("coverage by estimated cost: %.2f%% ($%s of $%s judged), less than the "
-			              "minimum %.2f%%",
-			              percent(f->judged_cost, f->total_cost), a, b, (double)t->min_coverage_bp / 100));
+			fail_with(v, "min_coverage", money_percent(f->judged_cost, f->total_cost),
+			          (double)t->min_coverage_bp / 100,
+			          xasprintf("coverage by estimated cost: %.2f%% ($%s of $%s judged), less than the "
+			                    "minimum %.2f%%",
+			                    money_percent(f->judged_cost, f->total_cost), a, b,
+			                    (double)t->min_coverage_bp / 100));
 		}
 	}
 }
@@ -138,9 +135,9 @@ static void print_text(const struct figures *f, const struct verdict *v)
 	} else {
 		printf("cntraudit check: ok: %lld orphans of %lld containers, orphan share %.2f%% ($%s of $%s); "
 		       "coverage %.2f%% of containers, %.2f%% of estimated cost\n",
-		       (long long)f->orphans, (long long)f->containers, percent(f->orphan_cost, f->total_cost),
-		       orphan_usd, total_usd, percent(f->judged, f->containers),
-		       percent(f->judged_cost, f->total_cost));
+		       (long long)f->orphans, (long long)f->containers, money_percent(f->orphan_cost, f->total_cost),
+		       orphan_usd, total_usd, money_percent(f->judged, f->containers),
+		       money_percent(f->judged_cost, f->total_cost));
 	}
 }
 
@@ -174,9 +171,9 @@ static void print_json(const struct figures *f, const struct thresholds *t, cons
 	    render_json_time(&params->now), "window", "since", render_json_time(params->since), "until",
 	    render_json_time(params->until), "containers", (json_int_t)f->containers, "orphans", (json_int_t)f->orphans,
 	    "orphan_cost_usd", usd_json(f->orphan_cost), "estimated_cost_usd", usd_json(f->total_cost),
-	    "orphan_share_percent", percent(f->orphan_cost, f->total_cost), "coverage", "judged_containers",
-	    (json_int_t)f->judged, "by_count_percent", percent(f->judged, f->containers), "judged_cost_usd",
-	    usd_json(f->judged_cost), "by_cost_percent", percent(f->judged_cost, f->total_cost), "thresholds",
+	    "orphan_share_percent", money_percent(f->orphan_cost, f->total_cost), "coverage", "judged_containers",
+	    (json_int_t)f->judged, "by_count_percent", money_percent(f->judged, f->containers), "judged_cost_usd",
+	    usd_json(f->judged_cost), "by_cost_percent", money_percent(f->judged_cost, f->total_cost), "thresholds",
 	    "max_orphans", optional_limit(t->max_orphans, 0), "max_orphan_share_percent",
 	    optional_limit(t->max_share_bp, 1), "min_coverage_percent", optional_limit(t->min_coverage_bp, 1),
 	    "failures", failures);

@@ -354,8 +354,8 @@ static int manifest(struct pack *p, const struct evidence_figures *f)
 	                    json_pack("{s:o, s:o}", "since", p->o->since ? json_string(since) : json_null(), "until",
 	                              p->o->until ? json_string(until) : json_null()));
 	char by_count[16], by_cost[16];
-	snprintf(by_count, sizeof by_count, "%.2f", evidence_share(f->judged, f->containers));
-	snprintf(by_cost, sizeof by_cost, "%.2f", evidence_share(f->judged_cost, f->total_cost));
+	snprintf(by_count, sizeof by_count, "%.2f", money_percent(f->judged, f->containers));
+	snprintf(by_cost, sizeof by_cost, "%.2f", money_percent(f->judged_cost, f->total_cost));
 	json_object_set_new(m, "coverage",
 	                    json_pack("{s:I, s:I, s:s, s:s, s:I, s:I}", "containers", (json_int_t)f->containers,
 	                              "judged", (json_int_t)f->judged, "by_count_percent", by_count, "by_cost_percent",

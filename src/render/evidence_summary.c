@@ -59,11 +59,6 @@ void evidence_figures_free(struct evidence_figures *f)
 	free(f->price_tables_json);
 }
 
-double evidence_share(int64_t part, int64_t whole)
-{
-	return whole ? 100.0 * (double)part / (double)whole : 0;
-}
-
 static void coverage_text(const struct evidence_figures *f, struct buf *b)
 {
 	buf_printf(b, "COVERAGE OF THIS WINDOW\n");
@@ -78,8 +73,8 @@ static void coverage_text(const struct evidence_figures *f, struct buf *b)
 		           "  %lld of %lld containers could be judged (%.1f%% by count, %.1f%% of their estimated\n"
 		           "  cost): a response was collected within 10 minutes of their creation. The others are\n"
 		           "  left out of the claim.\n",
-		           (long long)f->judged, (long long)f->containers, evidence_share(f->judged, f->containers),
-		           evidence_share(f->judged_cost, f->total_cost));
+		           (long long)f->judged, (long long)f->containers, money_percent(f->judged, f->containers),
+		           money_percent(f->judged_cost, f->total_cost));
 	}
 	buf_printf(b,
 	           "  %lld responses created in the window were collected; OpenAI answered 404 (deleted,\n"
@@ -176,7 +171,7 @@ int evidence_summary(struct store *store, const struct evidence_figures *f, int6
 	buf_printf(b, "THE CONTAINERS BILLED FOR NOTHING: %lld, estimated %s", (long long)f->orphans,
 	           money_usd(f->orphan_cost, a));
 	if (f->total_cost > 0)
-		buf_printf(b, " (%.1f%% of %s estimated)", evidence_share(f->orphan_cost, f->total_cost),
+		buf_printf(b, " (%.1f%% of %s estimated)", money_percent(f->orphan_cost, f->total_cost),
 		           money_usd(f->total_cost, c));
 	if (f->unpriced_orphans)
 		buf_printf(b, "; %lld unpriced, not in the total", (long long)f->unpriced_orphans);

@@ -27,8 +27,6 @@ struct evidence_figures {
 /* 0, or -1 with the error set (never a figure read as 0). */
 int evidence_figures_read(struct store *store, struct evidence_figures *f);
 void evidence_figures_free(struct evidence_figures *f);
-/* A share in percent, 0 when whole is 0. */
-double evidence_share(int64_t part, int64_t whole);
 /* The page, into out. 0, or -1 with the error set (its orphan and price
  * lists are queries too). */
 int evidence_summary(struct store *store, const struct evidence_figures *f, int64_t now, struct buf *out);

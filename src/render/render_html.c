@@ -15,6 +15,7 @@
 #include "xalloc.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,11 +57,6 @@ static void escaped(struct buf *b, const char *s)
 		default:
 			buf_putc(b, (unsigned char)*s < 0x20 ? ' ' : *s);
 		}
-}
-
-static double share(int64_t part, int64_t whole)
-{
-	return whole > 0 ? 100.0 * (double)part / (double)whole : 0;
 }
 
 static int class_index(const char *name)
@@ -136,12 +132,12 @@ static void headline(struct buf *b, const struct figures *f)
 	buf_printf(b,
 	           "<div class=\"figure orphan\"><div class=\"value\"><span data-figure=\"orphan_share\">%.1f</span>%%"
 	           "</div><div class=\"label\">of the estimated container cost</div></div>\n",
-	           share(f->orphan_cost, f->estimated));
+	           money_percent(f->orphan_cost, f->estimated));
 	buf_printf(b,
 	           "<div class=\"figure\"><div class=\"value\"><span data-figure=\"judged_share\">%.1f</span>%%</div>"
 	           "<div class=\"label\">of containers could be judged (<span data-figure=\"judged\">%lld</span>); "
 	           "the rest are not accused</div></div>\n",
-	           share(f->judged, f->containers), (long long)f->judged);
+	           money_percent(f->judged, f->containers), (long long)f->judged);
 	buf_puts(b, "</section>\n");
 	if (f->containers > 0 && f->judged == 0)
 		buf_puts(
@@ -182,7 +178,7 @@ static int daily_chart(struct store *store, struct buf *b)
 			snprintf(days[n++].name, TIMESTAMP_MAX, "%s", day);
 		}
 		if (c >= 0 && store_rows_type(rows, 3) != CELL_NULL)
-			days[n - 1].cost[c] += store_rows_int(rows, 3);
+			days[n - 1].cost[c] = store_rows_int(rows, 3); /* one row per day and class */
 	}
 	store_rows_close(rows);
 	if (rc) {
@@ -195,11 +191,12 @@ static int daily_chart(struct store *store, struct buf *b)
 		free(days);
 		return 0;
 	}
-	int64_t top = 1;
+	int64_t top = 1; /* the highest day: the chart's scale */
 	for (size_t i = 0; i < n; i++) {
 		int64_t t = 0;
 		for (int c = 0; c < CLASSES; c++)
-			t += days[i].cost[c];
+			if (__builtin_add_overflow(t, days[i].cost[c], &t))
+				t = INT64_MAX;
 		top = t > top ? t : top;
 	}
 	const int left = 70, bottom = 30, plot_w = CHART_W - left - 10, plot_h = CHART_H - bottom - 10;
@@ -240,7 +237,7 @@ static int daily_chart(struct store *store, struct buf *b)
 static void share_chart(struct buf *b, const struct figures *f)
 {
 	char o[MONEY_MAX + 1], e[MONEY_MAX + 1];
-	double part = share(f->orphan_cost, f->estimated), w = (CHART_W - 20) * part / 100.0;
+	double part = money_percent(f->orphan_cost, f->estimated), w = (CHART_W - 20) * part / 100.0;
 	buf_puts(b, "<section>\n<h2>Orphan share</h2>\n");
 	buf_printf(b, "<svg viewBox=\"0 0 %d 60\" width=\"%d\" height=\"60\" role=\"img\" data-chart=\"share\">\n",
 	           CHART_W, CHART_W);
@@ -251,94 +248,81 @@ static void share_chart(struct buf *b, const struct figures *f)
 	buf_puts(b, "</svg>\n</section>\n");
 }
 
-/* A thread on the timeline, and its containers. */
-struct thread {
-	char *id, *flags;
-	int64_t first, last, cost, orphan_cost, containers;
+#define TIMELINE_THREADS 8
+
+/* The timeline: its threads, ranked, and a dot per container of theirs. */
+struct timeline {
+	struct {
+		char *id, *flags;
+		int64_t first, last, containers, orphan_cost;
+	} threads[TIMELINE_THREADS];
+	int n;
+	struct {
+		int row, cls;
+		int64_t at;
+	} * dots;
+	size_t n_dots, cap;
+	int64_t lo, hi; /* the span drawn */
 };
 
-static int read_threads(struct store *store, struct thread *t, int *n)
+static void widen(struct timeline *tl, int64_t at)
+{
+	tl->lo = tl->n == 0 && tl->n_dots == 0 ? at : (at < tl->lo ? at : tl->lo);
+	tl->hi = at > tl->hi ? at : tl->hi;
+}
+
+static int read_timeline(struct store *store, struct timeline *tl)
 {
 	struct store_rows *rows;
 	int rc;
-	*n = 0;
-	if (store_rows_open(store, HTML_SQL "threads", NULL, 0, "the threads timeline", &rows))
+	if (store_rows_open(store, HTML_SQL "timeline", NULL, 0, "the threads timeline", &rows))
 		return -1;
-	while ((rc = store_rows_next(rows)) == 1 && *n < 8) {
-		struct thread *x = &t[(*n)++];
-		x->id = xstrdup(store_rows_text(rows, 0, NULL));
-		x->first = store_rows_int(rows, 1);
-		x->last = store_rows_int(rows, 2);
-		x->containers = store_rows_int(rows, 3);
-		x->flags = xstrdup(store_rows_type(rows, 4) == CELL_NULL ? "" : store_rows_text(rows, 4, NULL));
-		x->cost = store_rows_int(rows, 5);
-		x->orphan_cost = store_rows_int(rows, 6);
+	while ((rc = store_rows_next(rows)) == 1) {
+		int row = (int)store_rows_int(rows, 1) - 1;
+		if (row < 0 || row >= TIMELINE_THREADS)
+			continue;
+		int64_t at = store_rows_int(rows, 3);
+		if (!strcmp(store_rows_text(rows, 0, NULL), "thread")) {
+			widen(tl, at);
+			tl->hi = store_rows_int(rows, 4) > tl->hi ? store_rows_int(rows, 4) : tl->hi;
+			tl->threads[row].id = xstrdup(store_rows_text(rows, 2, NULL));
+			tl->threads[row].first = at;
+			tl->threads[row].last = store_rows_int(rows, 4);
+			tl->threads[row].containers = store_rows_int(rows, 5);
+			tl->threads[row].flags =
+			    xstrdup(store_rows_type(rows, 6) == CELL_NULL ? "" : store_rows_text(rows, 6, NULL));
+			tl->threads[row].orphan_cost = store_rows_int(rows, 7);
+			tl->n = row + 1 > tl->n ? row + 1 : tl->n;
+		} else {
+			if (tl->n_dots == tl->cap)
+				tl->dots =
+				    xrealloc(tl->dots, (tl->cap = tl->cap ? tl->cap * 2 : 64) * sizeof *tl->dots);
+			tl->dots[tl->n_dots].row = row;
+			tl->dots[tl->n_dots].cls = class_index(store_rows_text(rows, 6, NULL));
+			tl->dots[tl->n_dots++].at = at;
+			widen(tl, at);
+		}
 	}
 	store_rows_close(rows);
 	return rc;
 }
 
-static int thread_row(const struct thread *t, int n, const char *id)
+static void draw_timeline(struct buf *b, const struct timeline *tl)
 {
-	for (int i = 0; i < n; i++)
-		if (!strcmp(t[i].id, id))
-			return i;
-	return -1;
-}
-
-static int timeline(struct store *store, struct buf *b)
-{
-	struct thread t[8] = {{0}};
-	int n = 0, rc = read_threads(store, t, &n);
-	struct store_rows *rows = NULL;
-	buf_puts(b, "<section>\n<h2>The threads that cost most</h2>\n");
-	if (rc || !n) {
-		if (!rc)
-			buf_puts(b, "<p>No conversation or response chain involved a container.</p>\n");
-		goto done;
-	}
-	int64_t lo = t[0].first, hi = t[0].last;
-	for (int i = 0; i < n; i++) {
-		lo = t[i].first < lo ? t[i].first : lo;
-		hi = t[i].last > hi ? t[i].last : hi;
-	}
-	struct {
-		int row, cls;
-		int64_t at;
-	} *dots = NULL;
-	size_t n_dots = 0, cap = 0;
-	if ((rc = store_rows_open(store, HTML_SQL "thread_containers", NULL, 0, "the threads timeline", &rows)))
-		goto done;
-	while ((rc = store_rows_next(rows)) == 1) {
-		int row = thread_row(t, n, store_rows_text(rows, 0, NULL));
-		if (row < 0)
-			continue;
-		if (n_dots == cap)
-			dots = xrealloc(dots, (cap = cap ? cap * 2 : 64) * sizeof *dots);
-		int64_t at = store_rows_int(rows, 1);
-		dots[n_dots].row = row;
-		dots[n_dots].cls = class_index(store_rows_text(rows, 2, NULL));
-		dots[n_dots++].at = at;
-		lo = at < lo ? at : lo;
-		hi = at > hi ? at : hi;
-	}
-	if (rc) {
-		free(dots);
-		goto done;
-	}
 	const int left = 190, right = 110, row_h = 26, plot_w = CHART_W - left - right;
-	int height = 30 + row_h * n;
-	double span = hi > lo ? (double)(hi - lo) : 1;
+	int height = 30 + row_h * tl->n;
+	double span = tl->hi > tl->lo ? (double)(tl->hi - tl->lo) : 1;
 	char a[MONEY_MAX + 1], from[TIMESTAMP_MAX], to[TIMESTAMP_MAX];
-	timestamp_format(lo, from);
-	timestamp_format(hi, to);
+	timestamp_format(tl->lo, from);
+	timestamp_format(tl->hi, to);
 	buf_printf(b, "<svg viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" data-chart=\"threads\">\n",
 	           CHART_W, height, CHART_W, height);
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < tl->n; i++) {
 		int y = 10 + row_h * i + row_h / 2;
-		double x1 = left + plot_w * (double)(t[i].first - lo) / span,
-		       x2 = left + plot_w * (double)(t[i].last - lo) / span;
-		char *label = text_display(t[i].id, 0); /* shortened in the middle: the full ID is in the title */
+		double x1 = left + plot_w * (double)(tl->threads[i].first - tl->lo) / span,
+		       x2 = left + plot_w * (double)(tl->threads[i].last - tl->lo) / span;
+		char *label =
+		    text_display(tl->threads[i].id, 0); /* shortened in the middle: the full ID is in the title */
 		buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", left - 8, y + 4);
 		escaped(b, label);
 		buf_puts(b, "</text>\n");
@@ -347,30 +331,40 @@ static int timeline(struct store *store, struct buf *b)
 		    b,
 		    "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#757575\" stroke-width=\"3\"><title>",
 		    x1, y, x2 > x1 + 2 ? x2 : x1 + 2, y);
-		escaped(b, t[i].id);
-		buf_printf(b, ": %lld containers%s%s</title></line>\n", (long long)t[i].containers,
-		           *t[i].flags ? ", " : "", t[i].flags);
+		escaped(b, tl->threads[i].id);
+		buf_printf(b, ": %lld containers%s%s</title></line>\n", (long long)tl->threads[i].containers,
+		           *tl->threads[i].flags ? ", " : "", tl->threads[i].flags);
 		buf_printf(b, "<text x=\"%d\" y=\"%d\">%s orphan</text>\n", CHART_W - right + 8, y + 4,
-		           money_usd(t[i].orphan_cost, a));
+		           money_usd(tl->threads[i].orphan_cost, a));
 	}
-	for (size_t d = 0; d < n_dots; d++)
+	for (size_t d = 0; d < tl->n_dots; d++)
 		buf_printf(b, "<circle cx=\"%.1f\" cy=\"%d\" r=\"5\" fill=\"%s\" stroke=\"#fff\"/>\n",
-		           left + plot_w * (double)(dots[d].at - lo) / span, 10 + row_h * dots[d].row + row_h / 2,
-		           dots[d].cls >= 0 ? classes[dots[d].cls].colour : "#000");
+		           left + plot_w * (double)(tl->dots[d].at - tl->lo) / span,
+		           10 + row_h * tl->dots[d].row + row_h / 2,
+		           tl->dots[d].cls >= 0 ? classes[tl->dots[d].cls].colour : "#000");
 	buf_printf(b, "<text x=\"%d\" y=\"%d\">%s</text>\n", left, height - 4, from);
 	buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>\n", CHART_W - right, height - 4, to);
 	buf_puts(b, "</svg>\n<p class=\"meta\">Each line runs from a thread's first response to its last; each dot "
 	            "is a container, coloured by its classification.</p>\n");
 	legend(b);
-	free(dots);
-done:
-	store_rows_close(rows);
-	for (int i = 0; i < n; i++) {
-		free(t[i].id);
-		free(t[i].flags);
-	}
+}
+
+static int timeline(struct store *store, struct buf *b)
+{
+	struct timeline tl = {.n = 0};
+	int rc = read_timeline(store, &tl);
+	buf_puts(b, "<section>\n<h2>The threads that cost most</h2>\n");
+	if (!rc && tl.n)
+		draw_timeline(b, &tl);
+	else if (!rc)
+		buf_puts(b, "<p>No conversation or response chain involved a container.</p>\n");
 	buf_puts(b, "</section>\n");
-	return rc ? -1 : 0;
+	for (int i = 0; i < TIMELINE_THREADS; i++) {
+		free(tl.threads[i].id);
+		free(tl.threads[i].flags);
+	}
+	free(tl.dots);
+	return rc;
 }
 
 static int orphan_table(struct store *store, struct buf *b, const struct figures *f)

@@ -94,3 +94,8 @@ const char *money_usd(int64_t micros, char out[MONEY_MAX + 1])
 	money_format(micros, out + 1);
 	return out;
 }
+
+double money_percent(int64_t part, int64_t whole)
+{
+	return whole ? 100.0 * (double)part / (double)whole : 0;
+}

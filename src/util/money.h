@@ -18,6 +18,9 @@ const char *money_sql_message(const char *sqlite_message);
 
 /* 30000 -> "0.030000", -1500 -> "-0.001500". */
 void money_format(int64_t micros, char out[MONEY_MAX]);
+/* part as a percentage of whole, for display (0 when whole is 0); a
+ * threshold is compared in integers, never with this. */
+double money_percent(int64_t part, int64_t whole);
 /* For people: 30000 -> "$0.030000". Returns out. */
 const char *money_usd(int64_t micros, char out[MONEY_MAX + 1]);
 /* Parses a decimal dollar amount ("0.03", "1.92", "0.0015", "-2") with at
