@@ -24,11 +24,13 @@
 /* The pack's folders, parents first. */
 static const char *const folders[] = {"raw", "raw/containers", "raw/responses", "raw/usage", "raw/costs", NULL};
 
-/* A file of the pack: its path relative to the folder, and what its
- * MANIFEST.json entry says of it beyond its bytes (a JSON object's text, or
- * NULL). */
+/* A file of the pack: its path relative to the folder, its size and
+ * SHA-256 (read once, when written), and what its MANIFEST.json entry says
+ * of it beyond its bytes (a JSON object's text, or NULL). */
 struct pack_file {
 	char *path, *about;
+	json_int_t bytes;
+	char sha256[SHA256_HEX];
 };
 
 struct pack {
@@ -43,13 +45,25 @@ static char *in_pack(const struct pack *p, const char *relative)
 	return xasprintf("%s/%s", p->o->dir, relative);
 }
 
-static void remember(struct pack *p, const char *relative, const char *about)
+/* Lists a file just written, with its size and SHA-256. 0, or -1. */
+static int remember(struct pack *p, const char *relative, const char *about)
 {
+	char *path = in_pack(p, relative);
+	struct pack_file f = {.path = NULL};
+	struct stat st;
+	int rc = sha256_file(path, f.sha256) || stat(path, &st) ? -1 : 0;
+	free(path);
+	if (rc)
+		return -1;
 	if (p->count == p->cap) {
 		p->cap = p->cap ? p->cap * 2 : 64;
 		p->files = xrealloc(p->files, p->cap * sizeof *p->files);
 	}
-	p->files[p->count++] = (struct pack_file){xstrdup(relative), about ? xstrdup(about) : NULL};
+	f.path = xstrdup(relative);
+	f.about = about ? xstrdup(about) : NULL;
+	f.bytes = (json_int_t)st.st_size;
+	p->files[p->count++] = f;
+	return 0;
 }
 
 static int write_file(struct pack *p, const char *relative, const void *data, size_t len, const char *about)
@@ -79,8 +93,7 @@ static int write_file(struct pack *p, const char *relative, const void *data, si
 		error_set("cannot write %s: %s", path, strerror(errno));
 		goto done;
 	}
-	remember(p, relative, about);
-	rc = 0;
+	rc = remember(p, relative, about);
 done:
 	free(path);
 	return rc;
@@ -259,9 +272,7 @@ static int report(struct pack *p, const char *relative, const char *query, const
 	if (!rc)
 		chmod(path, 0600);
 	free(path);
-	if (!rc)
-		remember(p, relative, NULL);
-	return rc;
+	return rc ? rc : remember(p, relative, NULL);
 }
 
 /* A file name from an API value: letters, digits, '.', '_' and '-' only. */
@@ -307,32 +318,14 @@ static int compare_paths(const void *a, const void *b)
 	return strcmp(((const struct pack_file *)a)->path, ((const struct pack_file *)b)->path);
 }
 
-/* The SHA-256 and size of a file of the pack. */
-static int digest(struct pack *p, const char *relative, char hex[SHA256_HEX], json_int_t *bytes)
-{
-	char *path = in_pack(p, relative);
-	struct stat st;
-	int rc = sha256_file(path, hex) || stat(path, &st);
-	free(path);
-	*bytes = rc ? 0 : (json_int_t)st.st_size;
-	return rc ? -1 : 0;
-}
-
 /* SHA256SUMS: every other file, as sha256sum -c reads it. Written last. */
 static int sums(struct pack *p)
 {
 	struct buf b = {0};
-	int rc = 0;
 	qsort(p->files, p->count, sizeof *p->files, compare_paths);
-	for (size_t i = 0; !rc && i < p->count; i++) {
-		char hex[SHA256_HEX];
-		json_int_t bytes;
-		rc = digest(p, p->files[i].path, hex, &bytes);
-		if (!rc)
-			buf_printf(&b, "%s  %s\n", hex, p->files[i].path);
-	}
-	if (!rc)
-		rc = write_file(p, "SHA256SUMS", b.data, b.len, NULL);
+	for (size_t i = 0; i < p->count; i++)
+		buf_printf(&b, "%s  %s\n", p->files[i].sha256, p->files[i].path);
+	int rc = write_file(p, "SHA256SUMS", b.data, b.len, NULL);
 	buf_free(&b);
 	return rc;
 }
@@ -366,14 +359,8 @@ static int manifest(struct pack *p, const struct evidence_figures *f)
 	qsort(p->files, p->count, sizeof *p->files, compare_paths);
 	json_t *files = json_array();
 	for (size_t i = 0; i < p->count; i++) {
-		char hex[SHA256_HEX];
-		json_int_t bytes;
-		if (digest(p, p->files[i].path, hex, &bytes)) {
-			json_decref(files);
-			json_decref(m);
-			return -1;
-		}
-		json_t *entry = json_pack("{s:s, s:I, s:s}", "path", p->files[i].path, "bytes", bytes, "sha256", hex);
+		json_t *entry = json_pack("{s:s, s:I, s:s}", "path", p->files[i].path, "bytes", p->files[i].bytes,
+		                          "sha256", p->files[i].sha256);
 		json_t *about = p->files[i].about ? json_loads(p->files[i].about, 0, NULL) : NULL;
 		if (about)
 			json_object_update(entry, about);
