@@ -67,7 +67,7 @@ static const char report_usage[] =
 struct request {
 	const struct report *report;
 	const char *output, *zone, *period;
-	const struct report *dataset; /* focus: estimates or billed */
+	const struct report *dataset; /* focus: estimates or billed; NULL for the others */
 	int format;                   /* -1: the report's default */
 	int wide;                     /* --wide */
 	int spreadsheet_times;        /* --spreadsheet-times */
@@ -160,6 +160,8 @@ static enum outcome parse(int argc, char **argv, struct request *r)
 		r->format = RENDER_TEXT; /* a wide table is a text table, whatever the report's default */
 	if (r->dataset && strcmp(r->report->name, "focus"))
 		return usage_error("report", "--dataset applies to the focus report only");
+	if (!strcmp(r->report->name, "focus") && !r->dataset)
+		r->dataset = focus_datasets; /* estimates */
 	if (timestamp_zone_set(r->zone))
 		return usage_error("report", "--tz: %s", error_message());
 	if (options_window_valid("report", &r->window)) /* after the zone: its midnight */
@@ -198,8 +200,8 @@ enum outcome cmd_report(const struct global_options *global, int argc, char **ar
 	if (outcome != OUTCOME_OK || r.help)
 		return outcome;
 	const struct report *report = r.report;
-	int focus = !strcmp(report->name, "focus");
-	const struct report *query = focus && r.dataset ? r.dataset : report;
+	int focus = r.dataset != NULL;
+	const struct report *query = focus ? r.dataset : report;
 	struct audit_params params = {
 	    .now = global->now,
 	    .since = WINDOW_SINCE(&r.window),
@@ -221,7 +223,7 @@ enum outcome cmd_report(const struct global_options *global, int argc, char **ar
 	struct store *store = NULL;
 	outcome = OUTCOME_FAILED;
 	if (!store_open(global->db_path, STORE_EXISTING, &store) && !audit_run(store, &params) &&
-	    (!focus || !focus_notes(store, global, r.dataset ? r.dataset : focus_datasets)) &&
+	    (!focus || !focus_notes(store, global, r.dataset)) &&
 	    !(report->default_format == RENDER_HTML
 	          ? render_html(store, r.output, &meta)
 	          : render_query(store, query->query, &param, n_params, r.output,
