@@ -104,68 +104,69 @@ static int64_t from_zone_civil(int64_t local)
 
 #define TIME_FORMS "expected YYYY-MM-DD, YYYYMMDD, YYYY-MM, ISO 8601 or Unix seconds"
 
+/* The date at the start of s: YYYYMMDD (the whole of s), YYYY-MM-DD or
+ * YYYY-MM (day 1, *month_only set). *p after it; -1 when none. */
+static int read_date(const char *s, const char **p, int *year, int *month, int *day, int *month_only)
+{
+	*p = s;
+	*day = 1;
+	*month_only = 0;
+	if (strspn(s, "0123456789") == 8 && !s[8]) /* ccusage's form: a date, never Unix seconds of 1970-08 */
+		return read_digits(p, 4, year) || read_digits(p, 2, month) || read_digits(p, 2, day) ? -1 : 0;
+	if (read_digits(p, 4, year) || *(*p)++ != '-' || read_digits(p, 2, month))
+		return -1;
+	if (**p != '-') {
+		*month_only = 1;
+		return 0;
+	}
+	(*p)++;
+	return read_digits(p, 2, day);
+}
+
 int timestamp_parse(const char *s, int64_t *out)
 {
-	const char *p = s;
-	int year = 0, month = 0, day = 1, hour = 0, minute = 0, second = 0, offset = 0;
+	const char *p;
+	int year, month, day, month_only, hour = 0, minute = 0, second = 0, offset = 0;
 
 	if (!*s)
 		return error_set("invalid time '': " TIME_FORMS);
 	size_t digits = strspn(s, "0123456789");
-	if (digits == 8 && !s[8]) {
-		/* YYYYMMDD (ccusage's form): a date, never Unix seconds of 1970-08. */
-		read_digits(&p, 4, &year);
-		read_digits(&p, 2, &month);
-		read_digits(&p, 2, &day);
-		if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month))
-			return error_set("invalid time '%s': no such date (8 digits are YYYYMMDD)", s);
-		*out = from_zone_civil(timestamp_from_civil(year, month, day, 0, 0, 0));
-		return 0;
-	}
-	if (digits == strlen(s)) {
+	if (digits == strlen(s) && digits != 8) {
 		/* Up to 9999-12-31T23:59:59Z: every time we accept we can print. */
 		if (digits > 12 || strtoll(s, NULL, 10) > 253402300799)
 			return error_set("invalid time '%s': Unix seconds out of range", s);
 		*out = strtoll(s, NULL, 10);
 		return 0;
 	}
-	if (read_digits(&p, 4, &year) || *p++ != '-' || read_digits(&p, 2, &month))
-		goto invalid;
-	if (!*p) { /* YYYY-MM: the month's first midnight */
-		if (month < 1 || month > 12)
-			return error_set("invalid time '%s': no such month", s);
-		*out = from_zone_civil(timestamp_from_civil(year, month, 1, 0, 0, 0));
-		return 0;
-	}
-	if (*p++ != '-' || read_digits(&p, 2, &day))
+	if (read_date(s, &p, &year, &month, &day, &month_only))
 		goto invalid;
 	if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month))
 		return error_set("invalid time '%s': no such date", s);
-	if (!*p) { /* a bare date: the report zone's midnight */
+	if (!*p) { /* a bare date or month: the report zone's midnight */
 		*out = from_zone_civil(timestamp_from_civil(year, month, day, 0, 0, 0));
 		return 0;
 	}
-	if (*p == 'T' || *p == 't' || *p == ' ') {
+	if (month_only || (*p != 'T' && *p != 't' && *p != ' '))
+		goto invalid;
+	p++;
+	if (read_digits(&p, 2, &hour) || *p++ != ':' || read_digits(&p, 2, &minute))
+		goto invalid;
+	if (*p == ':') {
 		p++;
-		if (read_digits(&p, 2, &hour) || *p++ != ':' || read_digits(&p, 2, &minute))
+		if (read_digits(&p, 2, &second))
 			goto invalid;
-		if (*p == ':') {
+		if (*p == '.' || *p == ',') {
 			p++;
-			if (read_digits(&p, 2, &second))
+			if (!isdigit((unsigned char)*p))
 				goto invalid;
-			if (*p == '.' || *p == ',') {
+			while (isdigit((unsigned char)*p))
 				p++;
-				if (!isdigit((unsigned char)*p))
-					goto invalid;
-				while (isdigit((unsigned char)*p))
-					p++;
-			}
 		}
-		if (hour > 23 || minute > 59 || second > 59)
-			return error_set("invalid time '%s': no such time of day", s);
-		if (parse_offset(&p, &offset))
-			return error_set("invalid time '%s': a date-time needs Z or an offset such as +02:00", s);
 	}
+	if (hour > 23 || minute > 59 || second > 59)
+		return error_set("invalid time '%s': no such time of day", s);
+	if (parse_offset(&p, &offset))
+		return error_set("invalid time '%s': a date-time needs Z or an offset such as +02:00", s);
 	if (*p)
 		goto invalid;
 	*out = timestamp_from_civil(year, month, day, hour, minute, second) - offset;
