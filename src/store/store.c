@@ -165,14 +165,19 @@ static int exec_text(struct store *store, const char *sql)
 	return 0;
 }
 
-int store_exec_ref(struct store *store, const char *ref)
+/* The embedded part ref as a NUL-terminated copy (owned), or NULL with the
+ * error set. */
+static char *part_text(const char *ref)
 {
 	const char *sql;
 	size_t len;
-	if (embedded_sql_part(ref, &sql, &len))
-		return -1;
-	char *text = xstrndup(sql, len);
-	int rc = exec_text(store, text);
+	return embedded_sql_part(ref, &sql, &len) ? NULL : xstrndup(sql, len);
+}
+
+int store_exec_ref(struct store *store, const char *ref)
+{
+	char *text = part_text(ref);
+	int rc = text ? exec_text(store, text) : -1;
 	free(text);
 	return rc;
 }
@@ -181,13 +186,10 @@ int store_exec_ref(struct store *store, const char *ref)
  * error keeps the first error, a snapshot's end has nothing left to lose. */
 static void exec_quietly(struct store *store, const char *ref)
 {
-	const char *sql;
-	size_t len;
-	if (embedded_sql_part(ref, &sql, &len) == 0) {
-		char *text = xstrndup(sql, len);
+	char *text = part_text(ref);
+	if (text)
 		sqlite3_exec(store->db, text, NULL, NULL, NULL);
-		free(text);
-	}
+	free(text);
 }
 
 int store_prepare(struct store *store, const char *ref, sqlite3_stmt **st)
