@@ -34,7 +34,7 @@ static int days_text(struct store *store, struct claim *c, struct buf *table)
 		if (c->days++ == 0)
 			snprintf(c->first, sizeof c->first, "%s", day);
 		snprintf(c->last, sizeof c->last, "%s", day);
-		c->asked += asked;
+		c->asked += asked; /* no overflow: at most the orphans' estimate, which SQL summed already */
 		c->estimated += estimated;
 		c->unpriced += store_rows_int(rows, 3);
 		c->billed_days += billed_known;
