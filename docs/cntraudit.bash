@@ -7,7 +7,7 @@ _cntraudit()
 {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
   local global="--db --base-url --project --org --now --allow-insecure-http -q -v -vv --help --version"
-  local commands="check collect evidence import report prices runs"
+  local commands="check collect evidence import proxy report prices runs"
   local command="" sub="" i
   for ((i = 1; i < COMP_CWORD; i++)); do
     case ${COMP_WORDS[i]} in
@@ -20,7 +20,7 @@ _cntraudit()
     esac
   done
   case $prev in
-    --db | --out | -o | --archive | --from | --scan | --import | --output)
+    --db | --out | -o | --archive | --from | --scan | --import | --output | --port-file)
       COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --format)
       case $command in
@@ -32,7 +32,7 @@ _cntraudit()
     --by) COMPREPLY=($(compgen -W "day month" -- "$cur")); return ;;
     --dataset) COMPREPLY=($(compgen -W "estimates billed" -- "$cur")); return ;;
     --tz) COMPREPLY=($(compgen -W "UTC $(cd /usr/share/zoneinfo 2>/dev/null && find . -type f -path './[A-Z]*' | sed 's|^\./||')" -- "$cur")); return ;;
-    --base-url | --project | --org | --now | --since | --until | --jobs | --parent | --max-orphan-share | --max-orphans | --min-coverage)
+    --base-url | --project | --org | --now | --since | --until | --jobs | --parent | --max-orphan-share | --max-orphans | --min-coverage | --listen | --upstream)
       return ;;
   esac
   local options=""
@@ -46,6 +46,7 @@ _cntraudit()
       [ -z "$sub" ] && { COMPREPLY=($(compgen -W "summary containers orphans threads daily reconcile focus html --help" -- "$cur")); return; }
       options="--format --json --since --until --tz --by --dataset --wide --spreadsheet-times --output -o --help" ;;
     evidence) options="--out --since --until --force --archive --help" ;;
+    proxy) options="--listen --upstream --allow-remote --port-file --help" ;;
     check) options="--max-orphan-share --max-orphans --min-coverage --since --until --format --json --help" ;;
     prices) options="--format --json --wide --import --output -o --help" ;;
     runs) options="--format --json --wide --help" ;;

@@ -20,6 +20,7 @@ struct global_options {
 	const char *project;  /* --project / OPENAI_PROJECT_ID: the label stored on collected objects */
 	const char *org;      /* --org / OPENAI_ORG_ID */
 	int64_t now;          /* --now / CNTRAUDIT_NOW, else the clock */
+	int allow_insecure_http;
 };
 
 struct command {
@@ -35,12 +36,18 @@ enum outcome cmd_collect(const struct global_options *global, int argc, char **a
 enum outcome cmd_runs(const struct global_options *global, int argc, char **argv);
 enum outcome cmd_check(const struct global_options *global, int argc, char **argv);
 enum outcome cmd_evidence(const struct global_options *global, int argc, char **argv);
+enum outcome cmd_proxy(const struct global_options *global, int argc, char **argv);
 
 /* Parses the global options at the front of argv (stopping at the command),
  * reading the environment first. Returns the index of the command word,
  * argc when there is none, or -1 with the error set to a usage problem;
  * -2 when --help or --version was answered. */
 int options_parse_global(int argc, char **argv, struct global_options *global);
+
+/* Checks an API root URL given with OPTION: https://, or http:// to this
+ * machine unless insecure (--allow-insecure-http). 0, or -1 with a usage
+ * error for COMMAND (NULL: a global option). */
+int options_api_url(const char *command, const char *option, const char *url, int insecure);
 
 /* Sets the error to "COMMAND: problem (see 'cntraudit COMMAND --help')" and
  * returns OUTCOME_USAGE. */

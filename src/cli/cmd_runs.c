@@ -1,4 +1,4 @@
-/* cntraudit runs: the record of every collect and import (sql/commands/runs.sql). */
+/* cntraudit runs: the record of every collect, import and proxy run (sql/commands/runs.sql). */
 #include "cli.h"
 
 #include "render.h"
@@ -26,7 +26,8 @@ enum outcome cmd_runs(const struct global_options *global, int argc, char **argv
 			break;
 		case 'h':
 			fputs("usage: cntraudit runs [--format text|csv|json] [--json] [--wide]\n\n"
-			      "Lists every collect and import: when, what, options, counts, status, first errors.\n"
+			      "Lists every collect, import and proxy run: when, what, options, counts, status, first "
+			      "errors.\n"
 			      "--json is --format json; --wide shows every column of the text table, whole.\n",
 			      stdout);
 			return OUTCOME_OK;

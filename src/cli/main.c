@@ -13,9 +13,10 @@ const struct command commands[] = {
     {"collect", cmd_collect, "pull containers, responses, conversations, usage and costs from the API"},
     {"evidence", cmd_evidence, "write a verifiable evidence folder for a refund request"},
     {"import", cmd_import, "store API objects from JSON or JSONL files, offline"},
+    {"proxy", cmd_proxy, "record every response as it happens: a pass-through proxy for applications"},
     {"report", cmd_report, "summary, containers, orphans, threads, daily, reconcile, focus, html"},
     {"prices", cmd_prices, "list the effective-dated price table, or --import overrides"},
-    {"runs", cmd_runs, "the record of every collect and import"},
+    {"runs", cmd_runs, "the record of every collect, import and proxy run"},
     {NULL, NULL, NULL},
 };
 

@@ -126,6 +126,19 @@ static int loopback_url(const char *url)
 	return loopback;
 }
 
+int options_api_url(const char *command, const char *option, const char *url, int insecure)
+{
+	if (strncmp(url, "https://", 8) && strncmp(url, "http://", 7))
+		return usage_error(command, "%s: '%s' is not an http:// or https:// URL", option, url), -1;
+	if (!strncmp(url, "http://", 7) && !insecure && !loopback_url(url))
+		return usage_error(command,
+		                   "%s: '%s' would carry the keys unencrypted: use https://, or "
+		                   "--allow-insecure-http",
+		                   option, url),
+		       -1;
+	return 0;
+}
+
 static const char *env_or(const char *name, const char *fallback)
 {
 	const char *v = getenv(name);
@@ -166,14 +179,9 @@ static int check_global(struct global_options *g, int insecure, const char *now)
 {
 	if (!*g->db_path)
 		return usage_error(NULL, "--db: empty path"), -1;
-	if (strncmp(g->base_url, "https://", 8) && strncmp(g->base_url, "http://", 7))
-		return usage_error(NULL, "--base-url: '%s' is not an http:// or https:// URL", g->base_url), -1;
-	if (!strncmp(g->base_url, "http://", 7) && !insecure && !loopback_url(g->base_url))
-		return usage_error(NULL,
-		                   "--base-url: '%s' would carry the keys unencrypted: use https://, or "
-		                   "--allow-insecure-http",
-		                   g->base_url),
-		       -1;
+	g->allow_insecure_http = insecure;
+	if (options_api_url(NULL, "--base-url", g->base_url, insecure))
+		return -1;
 	if (g->org && !*g->org)
 		return usage_error(NULL, "--org: empty organization ID"), -1;
 	if (!*g->project)

@@ -38,7 +38,8 @@ struct decode_context {
 	const char *project_id; /* the --project label stored on every object */
 	const char *parent_id;  /* conv_ or resp_ an item page belongs to, proj_ an API key page; NULL when unknown */
 	const char *request_id; /* x-request-id of the response the document came in; NULL when imported */
-	const char *text;       /* the document's bytes as received, when known (raw is stored from them) */
+	const char *conversation_id; /* the conversation the request named (proxy): a response naming none is in it */
+	const char *text;            /* the document's bytes as received, when known (raw is stored from them) */
 	size_t text_len;
 	struct json_span raw; /* set by decode_document: the current object's bytes, or {NULL, 0} */
 };

@@ -81,6 +81,8 @@ int decode_response(const struct decode_context *ctx, const json_t *obj, struct 
 	if (json_value_id(json_is_object(conversation) ? json_object_get(conversation, "id") : conversation,
 	                  "conversation", what, &conversation_id))
 		return -1;
+	if (!conversation_id)
+		conversation_id = ctx->conversation_id;
 	const json_t *output = json_object_get(obj, "output");
 	if (output && !json_is_null(output) && !json_is_array(output))
 		return error_set(SUBJECT_FMT ": \"output\" is not an array", SUBJECT_ARGS(what));

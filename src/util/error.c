@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static char *last_error;
+static _Thread_local char *last_error; /* each thread its own: the proxy records on one of its own */
 
 int error_set(const char *fmt, ...)
 {

@@ -30,27 +30,21 @@ static size_t skip_string(const char *text, size_t len, size_t i)
 	return len;
 }
 
-size_t json_span_array_elements(const char *text, size_t len, const char *key, struct json_span *out, size_t max)
+static size_t skip_space(const char *text, size_t len, size_t i);
+static size_t skip_value(const char *text, size_t len, size_t i);
+
+/* Where the value of top-level key `key` starts, or len when there is none. */
+static size_t find_member(const char *text, size_t len, const char *key)
 {
 	size_t key_len = strlen(key), i = 0, depth = 0;
-	/* Find "key": at depth 1, followed by '['. */
 	while (i < len) {
 		char c = text[i];
 		if (c == '"') {
 			size_t end = skip_string(text, len, i);
 			if (depth == 1 && end - i - 2 == key_len && !memcmp(text + i + 1, key, key_len)) {
-				size_t j = end;
-				while (j < len && is_space(text[j]))
-					j++;
-				if (j < len && text[j] == ':') {
-					j++;
-					while (j < len && is_space(text[j]))
-						j++;
-					if (j < len && text[j] == '[') {
-						i = j + 1;
-						goto elements;
-					}
-				}
+				size_t j = skip_space(text, len, end);
+				if (j < len && text[j] == ':')
+					return skip_space(text, len, j + 1);
 			}
 			i = end;
 			continue;
@@ -61,8 +55,23 @@ size_t json_span_array_elements(const char *text, size_t len, const char *key, s
 			depth--;
 		i++;
 	}
-	return 0;
-elements:;
+	return len;
+}
+
+struct json_span json_span_member(const char *text, size_t len, const char *key)
+{
+	size_t start = find_member(text, len, key), end = skip_value(text, len, start);
+	if (start >= len || !end || (text[start] != '{' && text[start] != '['))
+		return (struct json_span){NULL, 0};
+	return (struct json_span){text + start, end - start};
+}
+
+size_t json_span_array_elements(const char *text, size_t len, const char *key, struct json_span *out, size_t max)
+{
+	size_t i = find_member(text, len, key);
+	if (i >= len || text[i] != '[')
+		return 0;
+	i++;
 	size_t count = 0, start = i, inner = 0;
 	for (; i < len; i++) {
 		char c = text[i];

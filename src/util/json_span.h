@@ -16,6 +16,9 @@ struct json_span {
  * compares it with the parsed array's size — or 0 when there is no such
  * array. */
 size_t json_span_array_elements(const char *text, size_t len, const char *key, struct json_span *out, size_t max);
+/* The object or array that is the value of top-level key `key` of the
+ * object in text (a stream event's "response"), or {NULL, 0}. */
+struct json_span json_span_member(const char *text, size_t len, const char *key);
 /* text without the white space around it. */
 struct json_span json_span_trim(const char *text, size_t len);
 

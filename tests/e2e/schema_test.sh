@@ -10,7 +10,9 @@
 #              and for every fixture scenario, validates
 #   fake-live  a sample of what the fake API answers over HTTP (every
 #              endpoint cntraudit reads, pages after the first, grouped
-#              usage and costs, error bodies) validates
+#              usage and costs, error bodies; what POST /responses,
+#              /conversations and /containers create, and every event of a
+#              streamed response) validates
 # Usage: schema_test.sh CNTRAUDIT FAKE_API CASE   (from the source root)
 set -u
 bin=$1 fake=$2 case_name=$3
@@ -97,6 +99,26 @@ fake-live)
   get costs $a '/organization/costs?start_time=1700000000&bucket_width=1d&group_by[]=line_item&group_by[]=project_id&limit=180'
   get projects $a '/organization/projects?limit=100'
   get api-keys $a '/organization/projects/proj_fake0000000000000000/api_keys?limit=100'
+  post() { # NAME BODY PATH: the reply to a POST saved as $tmp/live/NAME.json
+    curl -s -H "Authorization: Bearer $p" -H 'Content-Type: application/json' -d "$2" "$url$3" \
+      >"$tmp/live/$1.json" || fail "POST $3 failed"
+  }
+  post created-conversation '{}' /conversations
+  conv=$(jq -r .id "$tmp/live/created-conversation.json")
+  post created-container '{"name": "explicit", "memory_limit": "4g"}' /containers
+  ci='[{"type": "code_interpreter", "container": {"type": "auto"}}]'
+  post created-response "{\"model\": \"gpt-5\", \"input\": \"hello\", \"tools\": $ci}" /responses
+  post created-response-ran "{\"model\": \"gpt-5\", \"input\": \"run it\", \"tools\": $ci, \"conversation\": \"$conv\"}" /responses
+  # a stream: every event, one per line
+  curl -s -N -H "Authorization: Bearer $p" -d "{\"model\": \"gpt-5\", \"input\": \"run it\", \"stream\": true,
+    \"tools\": [{\"type\": \"shell\", \"environment\": {\"type\": \"container_auto\"}}]}" "$url/responses" |
+    sed -n 's/^data: //p' >"$tmp/live/stream-events.jsonl"
+  checks=$((checks + 1))
+  [ "$(tail -1 "$tmp/live/stream-events.jsonl" | jq -r .type)" = response.completed ] || fail "the stream does not end with response.completed"
+  checks=$((checks + 1))
+  [ "$(jq -r .error.code "$tmp/live/created-response.json")" = null ] && [ "$(jq -r '.output[0].type' "$tmp/live/created-response-ran.json")" = code_interpreter_call ] ||
+    fail "POST /responses did not answer a response that ran code"
+  get conversation-items $p "/conversations/$conv/items"
   get error-404 $p '/responses/resp_doesnotexist000000000000'
   get error-401 wrong-key '/containers'
   get error-mangled-cursor $a '/organization/costs?start_time=1700000000&page=page_+/+/AAAA'
@@ -108,7 +130,7 @@ fake-live)
 ]' ] || fail "ungrouped usage results carry a project"
   checks=$((checks + 1))
   [ "$(jq -r '.data[0].results[0].project_id' "$tmp/live/usage.json")" = proj_fake0000000000000000 ] || fail "grouped usage results carry no project"
-  valid "$tmp"/live/*.json
+  valid "$tmp"/live/*.json "$tmp"/live/*.jsonl
   ;;
 *)
   fail "unknown case"

@@ -11,7 +11,17 @@
  *   fake_api [--port N] [--port-file FILE] [--fixture DIR]... [--synthetic C:R:V]
  *            [--seed N] [--latency-ms N] [--fault MATCH:KIND[:COUNT]]... [--log FILE]
  *            [--api-key KEY] [--admin-key KEY] [--project-id ID] [--page-size N]
- *            [--echo-auth] [--dump DIR]
+ *            [--echo-auth] [--dump DIR] [--stream-delay-ms N] [--clock EPOCH]
+ *
+ * It also creates, as the API does: POST /responses (a response that may
+ * create an automatic container — code interpreter "auto", Hosted Shell
+ * "container_auto" — and calls it only when the input asks to "run"
+ * something: otherwise the container is the seeds' orphan; previous_response_id
+ * and conversation are checked and followed; "stream": true answers the
+ * official server-sent events, --stream-delay-ms apart, ending with
+ * response.completed), POST /conversations and POST /containers. --clock
+ * fixes the time of what it creates and touches, so two runs of the same
+ * calls answer the same bytes.
  *
  * Faults (KIND): 429 (Retry-After: 1), 429ms (retry-after-ms: 50), 500, 502,
  * 503, delay (the reply comes 1 s late), reset (connection closed, no reply),
@@ -40,6 +50,7 @@
 #include "source_reader.h"
 #include "xalloc.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
@@ -77,6 +88,8 @@ static struct {
 	long page_size; /* 0: pages as long as limit */
 	int echo_auth;
 	long latency_ms;
+	long stream_delay_ms; /* between the events of a streamed response */
+	long clock;           /* --clock: the time of everything created and touched; 0: the real clock */
 	struct fault faults[64];
 	int fault_count;
 	FILE *log;
@@ -867,6 +880,11 @@ static void buckets_reply(struct reply *r, struct MHD_Connection *c, const json_
 	                        more ? page_cursor(skip + limit) : json_null()));
 }
 
+static long fake_now(void)
+{
+	return fake.clock ? fake.clock : (long)time(NULL);
+}
+
 /* Retrieving a container, or touching its files, refreshes a live one. */
 static json_t *touch(const char *id)
 {
@@ -877,7 +895,7 @@ static json_t *touch(const char *id)
 			continue;
 		const char *status = json_string_value(json_object_get(c, "status"));
 		if (status && strcmp(status, "expired") && strcmp(status, "deleted")) {
-			json_object_set_new(c, "last_active_at", json_integer(time(NULL)));
+			json_object_set_new(c, "last_active_at", json_integer(fake_now()));
 			if (fake.log) {
 				fprintf(fake.log, "TOUCH %s status=%s\n", id, status);
 				fflush(fake.log);
@@ -966,6 +984,283 @@ static void route(struct reply *r, struct MHD_Connection *c, const char *url, in
 	json_decref(none);
 }
 
+/* ---- creating: POST /responses, /conversations, /containers ------------- */
+
+/* A new ID of the API's shape: PREFIX_ and 48 hex digits, unique in this run. */
+static void new_id(char *out, size_t size, const char *prefix)
+{
+	static unsigned long made;
+	snprintf(out, size, "%s_%08lx%040lu", prefix, (unsigned long)fake_now(), ++made);
+}
+
+static json_t *new_container(const char *name, const char *memory)
+{
+	char id[96];
+	long now = fake_now();
+	new_id(id, sizeof id, "cntr");
+	json_t *c =
+	    json_pack("{s:s, s:s, s:s, s:I, s:s, s:{s:s, s:i}, s:I, s:s}", "id", id, "object", "container", "name",
+	              name, "created_at", (json_int_t)now, "status", "running", "expires_after", "anchor",
+	              "last_active_at", "minutes", 20, "last_active_at", (json_int_t)now, "memory_limit", memory);
+	json_object_set_new(fake.container_at, id, json_integer((json_int_t)json_array_size(fake.containers)));
+	json_array_append(fake.containers, c); /* the newest: the list stays in created_at order */
+	return c;
+}
+
+/* The text a request's input holds: a string, or the text parts of its
+ * messages, joined. Caller frees. */
+static char *input_text(const json_t *input)
+{
+	struct buf b = {0};
+	size_t i, j;
+	const json_t *item, *part;
+	if (json_is_string(input))
+		buf_puts(&b, json_string_value(input));
+	json_array_foreach (input, i, item) {
+		const json_t *content = json_object_get(item, "content");
+		if (json_is_string(content))
+			buf_printf(&b, "%s\n", json_string_value(content));
+		json_array_foreach (content, j, part)
+			if (json_is_string(json_object_get(part, "text")))
+				buf_printf(&b, "%s\n", json_string_value(json_object_get(part, "text")));
+	}
+	return b.data ? buf_detach(&b) : xstrdup("");
+}
+
+/* The input as the items the API keeps (input items, conversation items). */
+static json_t *input_items(const json_t *input, const char *text)
+{
+	char id[96];
+	new_id(id, sizeof id, "msg");
+	if (json_is_array(input) && json_array_size(input) && json_object_get(json_array_get(input, 0), "id"))
+		return json_incref((json_t *)input);
+	return json_pack("[{s:s, s:s, s:s, s:s, s:[{s:s, s:s}]}]", "id", id, "type", "message", "status", "completed",
+	                 "role", "user", "content", "type", "input_text", "text", text);
+}
+
+/* The container a tool runs in: a new one when it asks for an automatic
+ * container (code interpreter "auto", Hosted Shell "container_auto"), the one
+ * it names, or NULL (*shell set for a shell tool). */
+static json_t *tool_container(const json_t *tools, int *shell, int *asked)
+{
+	size_t i;
+	const json_t *tool;
+	*asked = 0;
+	json_array_foreach (tools, i, tool) {
+		const char *type = json_string_value(json_object_get(tool, "type"));
+		const json_t *where = NULL;
+		if (type && !strcmp(type, "code_interpreter"))
+			where = json_object_get(tool, "container"), *shell = 0;
+		else if (type && !strcmp(type, "shell"))
+			where = json_object_get(tool, "environment"), *shell = 1;
+		if (!where)
+			continue;
+		*asked = 1;
+		const char *kind = json_string_value(json_object_get(where, "type"));
+		const char *named = json_is_string(where) ? json_string_value(where)
+		                                          : json_string_value(json_object_get(where, "container_id"));
+		if (kind && (!strcmp(kind, "auto") || !strcmp(kind, "container_auto"))) {
+			const char *memory = json_string_value(json_object_get(where, "memory_limit"));
+			json_t *c =
+			    new_container(*shell ? "shell-auto" : "code-interpreter-auto", memory ? memory : "1g");
+			json_decref(c); /* held by fake.containers */
+			return c;
+		}
+		if (named)
+			return touch(named);
+	}
+	return NULL;
+}
+
+/* POST /responses: the model runs code when the input asks it to "run"
+ * something; otherwise it only answers, and an automatic container is
+ * created all the same (the seeds' orphan). */
+static json_t *create_response(struct reply *r, const json_t *body)
+{
+	const json_t *input = json_object_get(body, "input");
+	const json_t *tools = json_object_get(body, "tools");
+	const char *previous = json_string_value(json_object_get(body, "previous_response_id"));
+	const json_t *conv_given = json_object_get(body, "conversation");
+	const char *conv = json_is_string(conv_given) ? json_string_value(conv_given)
+	                                              : json_string_value(json_object_get(conv_given, "id"));
+	if (!json_is_string(json_object_get(body, "model"))) {
+		error_reply(r, 400, "invalid_request_error", "missing_required_parameter",
+		            "Missing required parameter: 'model'.");
+		return NULL;
+	}
+	if (previous && !json_object_get(fake.responses, previous)) {
+		error_reply(r, 400, "invalid_request_error", "previous_response_not_found",
+		            "Previous response with id '%s' not found.", previous);
+		return NULL;
+	}
+	if (conv && !json_object_get(fake.items, conv)) {
+		error_reply(r, 404, "invalid_request_error", NULL, "Conversation with id '%s' not found.", conv);
+		return NULL;
+	}
+	char id[96], msg[96];
+	long now = fake_now();
+	new_id(id, sizeof id, "resp");
+	new_id(msg, sizeof msg, "msg");
+	char *text = input_text(input);
+	int shell = 0, asked = 0;
+	json_t *container = tool_container(tools, &shell, &asked);
+	json_t *output = json_array();
+	char *lower = xstrdup(text);
+	for (char *p = lower; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	if (container && strstr(lower, "run")) {
+		const char *cid = json_string_value(json_object_get(container, "id"));
+		json_array_append_new(output, synthetic_call(shell, now, (long)fake.request_counter, cid));
+		json_object_set_new(container, "last_active_at", json_integer(now));
+	}
+	free(lower);
+	json_array_append_new(output, json_pack("{s:s, s:s, s:s, s:s, s:[{s:s, s:s, s:[], s:[]}]}", "id", msg, "type",
+	                                        "message", "status", "completed", "role", "assistant", "content",
+	                                        "type", "output_text", "text", "done", "annotations", "logprobs"));
+	json_t *resp =
+	    synthetic_response(id, now, output, tools ? json_incref((json_t *)tools) : json_array(), previous, conv);
+	json_object_set_new(resp, "created_at", json_integer(now));
+	json_object_set_new(resp, "completed_at", json_integer(now));
+	json_object_set_new(resp, "model", json_incref(json_object_get(body, "model")));
+	json_t *items = input_items(input, text);
+	free(text);
+	json_object_set(fake.items, id, items);
+	if (conv) {
+		append_to(fake.items, conv, items);
+		append_to(fake.items, conv, output);
+	}
+	json_decref(items);
+	json_object_set(fake.responses, id, resp);
+	return resp;
+}
+
+static void create_conversation(struct reply *r, const json_t *body)
+{
+	char id[96];
+	new_id(id, sizeof id, "conv");
+	const json_t *items = json_object_get(body, "items");
+	json_object_set_new(fake.items, id, json_is_array(items) ? json_deep_copy(items) : json_array());
+	const json_t *metadata = json_object_get(body, "metadata");
+	json_reply(r, json_pack("{s:s, s:s, s:O, s:I}", "id", id, "object", "conversation", "metadata",
+	                        json_is_object(metadata) ? metadata : json_object(), "created_at",
+	                        (json_int_t)fake_now()));
+}
+
+static void create_container(struct reply *r, const json_t *body)
+{
+	const char *name = json_string_value(json_object_get(body, "name"));
+	const char *memory = json_string_value(json_object_get(body, "memory_limit"));
+	if (!name) {
+		error_reply(r, 400, "invalid_request_error", "missing_required_parameter",
+		            "Missing required parameter: 'name'.");
+		return;
+	}
+	json_reply(r, new_container(name, memory ? memory : "1g"));
+}
+
+/* A streamed response: the official events, one per call of the reader,
+ * --stream-delay-ms apart, ending with response.completed. */
+struct event_stream {
+	json_t *events; /* array of [name, data] */
+	size_t next;
+	char *pending; /* the current event's text */
+	size_t pending_len, pending_sent;
+};
+
+static json_t *event(json_t *events, const char *type, json_t *data)
+{
+	json_object_set_new(data, "type", json_string(type));
+	json_object_set_new(data, "sequence_number", json_integer((json_int_t)json_array_size(events)));
+	json_array_append_new(events, json_pack("[s, o]", type, data));
+	return data;
+}
+
+static struct event_stream *stream_of(const json_t *resp)
+{
+	struct event_stream *s = xcalloc(1, sizeof *s);
+	s->events = json_array();
+	json_t *early = json_deep_copy(resp);
+	json_object_set_new(early, "status", json_string("in_progress"));
+	json_object_set_new(early, "completed_at", json_null());
+	json_object_set_new(early, "output", json_array());
+	event(s->events, "response.created", json_pack("{s:O}", "response", early));
+	event(s->events, "response.in_progress", json_pack("{s:o}", "response", early));
+	size_t i;
+	const json_t *item;
+	json_array_foreach (json_object_get(resp, "output"), i, item) {
+		event(s->events, "response.output_item.added",
+		      json_pack("{s:I, s:O}", "output_index", (json_int_t)i, "item", item));
+		const char *type = json_string_value(json_object_get(item, "type"));
+		if (type && !strcmp(type, "message"))
+			event(s->events, "response.output_text.delta",
+			      json_pack("{s:O, s:I, s:i, s:s, s:[]}", "item_id", json_object_get(item, "id"),
+			                "output_index", (json_int_t)i, "content_index", 0, "delta", "done",
+			                "logprobs"));
+		event(s->events, "response.output_item.done",
+		      json_pack("{s:I, s:O}", "output_index", (json_int_t)i, "item", item));
+	}
+	event(s->events, "response.completed", json_pack("{s:O}", "response", resp));
+	return s;
+}
+
+static ssize_t send_events(void *cls, uint64_t pos, char *out, size_t max)
+{
+	struct event_stream *s = cls;
+	if (s->pending_sent == s->pending_len) {
+		free(s->pending);
+		s->pending = NULL;
+		if (s->next == json_array_size(s->events))
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		if (s->next > 0 && fake.stream_delay_ms > 0)
+			usleep((useconds_t)fake.stream_delay_ms * 1000);
+		json_t *e = json_array_get(s->events, s->next++);
+		char *data = json_dumps(json_array_get(e, 1), JSON_COMPACT);
+		s->pending = xasprintf("event: %s\ndata: %s\n\n", json_string_value(json_array_get(e, 0)), data);
+		free(data);
+		s->pending_len = strlen(s->pending);
+		s->pending_sent = 0;
+	}
+	size_t n = s->pending_len - s->pending_sent < max ? s->pending_len - s->pending_sent : max;
+	memcpy(out, s->pending + s->pending_sent, n);
+	s->pending_sent += n;
+	return (ssize_t)n;
+}
+
+static void free_events(void *cls)
+{
+	struct event_stream *s = cls;
+	json_decref(s->events);
+	free(s->pending);
+	free(s);
+}
+
+/* The POST routes; *stream is set for a streamed response. */
+static void route_post(struct reply *r, const char *url, const char *upload, size_t len, struct event_stream **stream)
+{
+	const char *p = !strncmp(url, "/v1", 3) ? url + 3 : url;
+	json_error_t error;
+	json_t *body = len ? json_loadb(upload, len, 0, &error) : json_object();
+	if (!json_is_object(body)) {
+		error_reply(r, 400, "invalid_request_error", NULL,
+		            "We could not parse the JSON body of your request. (HINT: This likely means you aren't "
+		            "using your HTTP library correctly. The OpenAI API expects a JSON payload.)");
+	} else if (!strcmp(p, "/responses")) {
+		json_t *resp = create_response(r, body);
+		if (resp && json_is_true(json_object_get(body, "stream")))
+			*stream = stream_of(resp);
+		else if (resp)
+			json_reply(r, json_incref(resp));
+		json_decref(resp);
+	} else if (!strcmp(p, "/conversations")) {
+		create_conversation(r, body);
+	} else if (!strcmp(p, "/containers")) {
+		create_container(r, body);
+	} else {
+		error_reply(r, 404, "invalid_request_error", NULL, "Invalid URL (POST %s)", url);
+	}
+	json_decref(body);
+}
+
 static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
 	struct buf *b = cls;
@@ -1003,7 +1298,13 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                               const char *version, const char *upload, size_t *upload_size, void **state)
 {
 	if (!*state) { /* first call: headers only */
-		*state = (void *)1;
+		*state = xcalloc(1, sizeof(struct buf));
+		return MHD_YES;
+	}
+	struct buf *upload_body = *state;
+	if (*upload_size) {
+		buf_append(upload_body, upload, *upload_size);
+		*upload_size = 0;
 		return MHD_YES;
 	}
 	const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
@@ -1025,6 +1326,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 			who = "wrong";
 	}
 	struct reply r = {0};
+	struct event_stream *events = NULL;
 	const char *fault = NULL;
 	pthread_mutex_lock(&fake.lock);
 	unsigned long n = ++fake.request_counter;
@@ -1042,7 +1344,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		        org ? org : "-", fault ? " fault=" : "", fault ? fault : "");
 		fflush(fake.log);
 	}
-	if (strcmp(method, "GET"))
+	if (strcmp(method, "GET") && strcmp(method, "POST"))
 		error_reply(&r, 405, "invalid_request_error", NULL, "Method %s not allowed.", method);
 	else if (!strcmp(who, "none") || !strcmp(who, "wrong"))
 		error_reply(&r, 401, "invalid_request_error", "invalid_api_key",
@@ -1061,6 +1363,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		    r.retry_after_ms = !strcmp(fault, "retry-ms-huge") ? "99999999999999999999" : NULL;
 	else if (fault && (!strcmp(fault, "500") || !strcmp(fault, "502") || !strcmp(fault, "503")))
 		error_reply(&r, atoi(fault), "server_error", NULL, "The server had an error processing your request.");
+	else if (!strcmp(method, "POST") && admin)
+		error_reply(&r, 403, "invalid_request_error", "insufficient_permissions",
+		            "Admin API keys cannot be used for non-administration endpoints.");
+	else if (!strcmp(method, "POST"))
+		route_post(&r, url, upload_body->data, upload_body->len, &events);
 	else
 		route(&r, c, url, admin, fault);
 	if (fault && !strcmp(fault, "echo-key") && r.status == 200)
@@ -1097,8 +1404,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		r.body = xstrdup("{\"object\": \"list\", \"data\": [{\"id\": \"cntr_");
 	}
 	struct MHD_Response *resp;
-	size_t len = r.body_len ? r.body_len : strlen(r.body);
-	if (fault && (!strcmp(fault, "endless") || !strcmp(fault, "huge") || !strcmp(fault, "trickle"))) {
+	size_t len = r.body_len ? r.body_len : r.body ? strlen(r.body) : 0;
+	if (events) {
+		resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 65536, send_events, events, free_events);
+		r.status = 200;
+	} else if (fault && (!strcmp(fault, "endless") || !strcmp(fault, "huge") || !strcmp(fault, "trickle"))) {
 		struct stream_state *st = xcalloc(1, sizeof *st);
 		st->kind = fault;
 		st->size = (uint64_t)1 << 30;
@@ -1118,7 +1428,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	}
 	char request_id[48];
 	snprintf(request_id, sizeof request_id, "req_%016lx", n);
-	MHD_add_response_header(resp, "Content-Type", "application/json");
+	MHD_add_response_header(resp, "Content-Type", events ? "text/event-stream; charset=utf-8" : "application/json");
 	MHD_add_response_header(resp, "x-request-id", r.request_id ? r.request_id : request_id);
 	MHD_add_response_header(resp, "openai-version", "2020-10-01");
 	free(r.request_id);
@@ -1147,6 +1457,15 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 		setsockopt(info->connect_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
 
+static void on_completed(void *cls, struct MHD_Connection *c, void **state, enum MHD_RequestTerminationCode code)
+{
+	if (*state) {
+		buf_free(*state);
+		free(*state);
+		*state = NULL;
+	}
+}
+
 static volatile sig_atomic_t stop;
 static void on_signal(int sig)
 {
@@ -1169,6 +1488,8 @@ int main(int argc, char **argv)
 	                                        {"page-size", required_argument, NULL, 'z'},
 	                                        {"echo-auth", no_argument, NULL, 'e'},
 	                                        {"dump", required_argument, NULL, 'd'},
+	                                        {"stream-delay-ms", required_argument, NULL, 'D'},
+	                                        {"clock", required_argument, NULL, 'C'},
 	                                        {NULL, 0, NULL, 0}};
 	unsigned port = 0;
 	const char *port_file = NULL, *synthetic = NULL, *dump_dir = NULL;
@@ -1240,6 +1561,12 @@ int main(int argc, char **argv)
 		case 'd':
 			dump_dir = optarg;
 			break;
+		case 'D':
+			fake.stream_delay_ms = atol(optarg);
+			break;
+		case 'C':
+			fake.clock = atol(optarg);
+			break;
 		default:
 			return 2;
 		}
@@ -1260,10 +1587,11 @@ int main(int argc, char **argv)
 	}
 	struct sockaddr_in loopback = {
 	    .sin_family = AF_INET, .sin_port = htons((uint16_t)port), .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	struct MHD_Daemon *d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD, port,
-	                                        NULL, NULL, handle, NULL, MHD_OPTION_SOCK_ADDR, &loopback,
-	                                        MHD_OPTION_CONNECTION_TIMEOUT, 120u, MHD_OPTION_CONNECTION_LIMIT, 512u,
-	                                        MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL, MHD_OPTION_END);
+	struct MHD_Daemon *d =
+	    MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD, port, NULL, NULL, handle,
+	                     NULL, MHD_OPTION_SOCK_ADDR, &loopback, MHD_OPTION_CONNECTION_TIMEOUT, 120u,
+	                     MHD_OPTION_CONNECTION_LIMIT, 512u, MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
+	                     MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
 	if (!d) {
 		fprintf(stderr, "fake_api: cannot listen on port %u\n", port);
 		return 1;

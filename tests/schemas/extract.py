@@ -29,6 +29,8 @@ ROOTS = {
     "project_list": "ProjectListResponse",
     "project_api_key_list": "ProjectApiKeyListResponse",
     "error": "ErrorResponse",
+    # what the capture proxy reads: a streamed POST /responses, event by event
+    "response_stream_event": "ResponseStreamEvent",
 }
 
 # Endpoints whose official examples the tests import (SPEC: every example

@@ -121,6 +121,8 @@ def root_of(doc, path):
         return item_list_root(path)
     if obj == "page":
         return "usage_page"
+    if isinstance(doc.get("type"), str) and doc["type"].startswith("response.") and "sequence_number" in doc:
+        return "response_stream_event"
     return None
 
 

@@ -1,0 +1,89 @@
+/* proxy_load: the load of the capture proxy benchmark (bench/proxy). N
+ * clients at once, each a kept-alive connection, send TOTAL requests in all
+ * to URL and print each one's time to first byte and to last byte.
+ *   proxy_load URL KEY N TOTAL [BODY]    (BODY: POST it; else GET)
+ * Prints "ttfb_us ttlb_us" per request on stdout, then on stderr
+ * "requests N seconds S failed F". */
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static size_t discard(char *data, size_t size, size_t n, void *arg)
+{
+	(void)data;
+	(void)arg;
+	return size * n;
+}
+
+static CURL *client(const char *url, struct curl_slist *headers, const char *body)
+{
+	CURL *e = curl_easy_init();
+	curl_easy_setopt(e, CURLOPT_URL, url);
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard);
+	curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	if (body)
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);
+	return e;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 5) {
+		fprintf(stderr, "usage: proxy_load URL KEY N TOTAL [BODY]\n");
+		return 2;
+	}
+	const char *url = argv[1], *body = argc > 5 ? argv[5] : NULL;
+	int n = atoi(argv[3]);
+	long total = atol(argv[4]), started = 0, finished = 0, failed = 0;
+	char auth[512];
+	snprintf(auth, sizeof auth, "Authorization: Bearer %s", argv[2]);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	struct curl_slist *headers = curl_slist_append(NULL, auth);
+	headers = curl_slist_append(headers, "Content-Type: application/json");
+	CURLM *multi = curl_multi_init();
+	curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)n);
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int i = 0; i < n && started < total; i++, started++)
+		curl_multi_add_handle(multi, client(url, headers, body));
+	while (finished < total) {
+		int running, left;
+		curl_multi_perform(multi, &running);
+		CURLMsg *m;
+		while ((m = curl_multi_info_read(multi, &left))) {
+			if (m->msg != CURLMSG_DONE)
+				continue;
+			CURL *e = m->easy_handle;
+			long status = 0;
+			curl_off_t ttfb = 0, ttlb = 0;
+			curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+			curl_easy_getinfo(e, CURLINFO_STARTTRANSFER_TIME_T, &ttfb);
+			curl_easy_getinfo(e, CURLINFO_TOTAL_TIME_T, &ttlb);
+			if (m->data.result != CURLE_OK || status != 200)
+				failed++;
+			else
+				printf("%ld %ld\n", (long)ttfb, (long)ttlb);
+			finished++;
+			curl_multi_remove_handle(multi, e);
+			if (started < total) { /* the same handle again: its connection is kept */
+				curl_multi_add_handle(multi, e);
+				started++;
+			} else {
+				curl_easy_cleanup(e);
+			}
+		}
+		if (finished < total)
+			curl_multi_poll(multi, NULL, 0, 1000, NULL);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	fprintf(stderr, "requests %ld seconds %.3f failed %ld\n", total,
+	        (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, failed);
+	curl_multi_cleanup(multi);
+	curl_slist_free_all(headers);
+	curl_global_cleanup();
+	return failed ? 1 : 0;
+}

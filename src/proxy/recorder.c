@@ -1,0 +1,253 @@
+#include "recorder.h"
+
+#include "decode.h"
+#include "error.h"
+#include "log.h"
+#include "xalloc.h"
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* What may wait to be stored: a store that lags behind this much loses the
+ * newest captures rather than the proxy's memory. */
+#define QUEUE_MAX_CAPTURES 8192
+#define QUEUE_MAX_BYTES    ((size_t)256 << 20)
+/* Documents per transaction at most: what a crash may lose. */
+#define BATCH_MAX 256
+/* Loss and failure lines kept for the runs record; logged: these, then one in a thousand. */
+#define ERROR_LINES_KEPT 20
+
+struct recorder {
+	struct store *store;
+	char *project;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	/* under lock */
+	struct capture *head, *tail;
+	size_t queued, queued_bytes;
+	int stopping;
+	struct recorder_counts counts;
+	struct buf errors;
+	uint64_t problems;
+};
+
+struct capture *capture_new(void)
+{
+	return xcalloc(1, sizeof(struct capture));
+}
+
+void capture_free(struct capture *c)
+{
+	if (!c)
+		return;
+	free(c->text);
+	free(c->parent_id);
+	free(c->project_id);
+	free(c->request_id);
+	free(c->conversation_id);
+	free(c);
+}
+
+/* Under lock: one loss or failure, counted by the caller, kept and logged. */
+static void note_problem(struct recorder *r, const char *what, const char *why)
+{
+	uint64_t n = ++r->problems;
+	if (n <= ERROR_LINES_KEPT)
+		buf_printf(&r->errors, "%s: %s\n", what, why);
+	if (n <= ERROR_LINES_KEPT || n % 1000 == 0)
+		log_warn("proxy: %s (%llu so far): %s", what, (unsigned long long)n, why);
+}
+
+void recorder_lose(struct recorder *r, const char *why)
+{
+	pthread_mutex_lock(&r->lock);
+	r->counts.lost++;
+	note_problem(r, "not recorded", why);
+	pthread_mutex_unlock(&r->lock);
+}
+
+void recorder_submit(struct recorder *r, struct capture *c)
+{
+	pthread_mutex_lock(&r->lock);
+	if (r->queued >= QUEUE_MAX_CAPTURES || r->queued_bytes + c->len > QUEUE_MAX_BYTES) {
+		r->counts.lost++;
+		note_problem(r, "not recorded", "the store is behind: the queue is full");
+		pthread_mutex_unlock(&r->lock);
+		capture_free(c);
+		return;
+	}
+	c->next = NULL;
+	if (r->tail)
+		r->tail->next = c;
+	else
+		r->head = c;
+	r->tail = c;
+	r->queued++;
+	r->queued_bytes += c->len;
+	pthread_cond_signal(&r->wake);
+	pthread_mutex_unlock(&r->lock);
+}
+
+struct recorder_counts recorder_counts(struct recorder *r)
+{
+	pthread_mutex_lock(&r->lock);
+	struct recorder_counts counts = r->counts;
+	pthread_mutex_unlock(&r->lock);
+	return counts;
+}
+
+/* Stores one capture inside the batch's transaction: 1 stored, 0 refused
+ * or not an API object (*why set for a refusal), -1 when the store failed. */
+static int store_capture(struct recorder *r, const struct capture *c, struct decode_counts *counts, char **why)
+{
+	json_error_t parse_error;
+	json_t *doc = json_loadb(c->text, c->len, 0, &parse_error);
+	if (!doc) {
+		*why = xasprintf("a reply that is not JSON: %s", parse_error.text);
+		return 0;
+	}
+	if (decode_detect_kind(doc) == DOC_UNKNOWN) { /* an API reply the audit does not read */
+		json_decref(doc);
+		return 0;
+	}
+	struct decode_context ctx = {.store = r->store,
+	                             .project_id = c->project_id ? c->project_id : r->project,
+	                             .parent_id = c->parent_id,
+	                             .request_id = c->request_id,
+	                             .conversation_id = c->conversation_id,
+	                             .text = c->text,
+	                             .text_len = c->len};
+	int rc = -1;
+	if (store_savepoint(r->store))
+		goto done;
+	if (decode_document(&ctx, doc, counts)) {
+		if (store_failed(r->store))
+			goto done;
+		store_savepoint_rollback(r->store);
+		*why = xstrdup(error_message());
+		error_clear();
+		rc = 0;
+		goto done;
+	}
+	rc = store_savepoint_release(r->store) ? -1 : 1;
+done:
+	json_decref(doc);
+	return rc;
+}
+
+/* Stores a batch in one transaction; a store that fails loses all of it. */
+static void store_batch(struct recorder *r, struct capture *batch)
+{
+	struct decode_counts counts = {0};
+	uint64_t documents = 0, failed = 0, size = 0;
+	struct buf refused = {0};
+	int ok = !store_begin(r->store);
+	for (struct capture *c = batch; c && ok; c = c->next) {
+		char *why = NULL;
+		int rc = store_capture(r, c, &counts, &why);
+		if (rc < 0)
+			ok = 0;
+		documents += rc > 0;
+		if (why) {
+			failed++;
+			buf_printf(&refused, "%s\n", why);
+			free(why);
+		}
+	}
+	if (ok && store_commit(r->store))
+		ok = 0;
+	for (struct capture *c = batch; c; c = c->next)
+		size++;
+	pthread_mutex_lock(&r->lock);
+	if (ok) {
+		r->counts.documents += documents;
+		r->counts.objects += counts.objects;
+		r->counts.changed += counts.changed;
+		r->counts.failed += failed;
+		for (char *line = refused.data, *end; line && *line; line = end + 1) {
+			end = strchr(line, '\n');
+			*end = '\0';
+			note_problem(r, "refused", line);
+		}
+	} else {
+		char *why =
+		    xasprintf("%llu captures lost, the store failed: %s", (unsigned long long)size, error_message());
+		r->counts.lost += size;
+		note_problem(r, "not recorded", why);
+		free(why);
+	}
+	pthread_mutex_unlock(&r->lock);
+	if (!ok) {
+		store_rollback(r->store);
+		error_clear();
+	}
+	buf_free(&refused);
+}
+
+static void *record(void *arg)
+{
+	struct recorder *r = arg;
+	for (;;) {
+		pthread_mutex_lock(&r->lock);
+		while (!r->head && !r->stopping)
+			pthread_cond_wait(&r->wake, &r->lock);
+		if (!r->head) {
+			pthread_mutex_unlock(&r->lock);
+			return NULL;
+		}
+		struct capture *batch = r->head, *last = batch;
+		size_t n = 1, bytes = batch->len;
+		while (n < BATCH_MAX && last->next) {
+			last = last->next;
+			bytes += last->len;
+			n++;
+		}
+		r->head = last->next;
+		if (!r->head)
+			r->tail = NULL;
+		last->next = NULL;
+		r->queued -= n;
+		r->queued_bytes -= bytes;
+		pthread_mutex_unlock(&r->lock);
+		store_batch(r, batch);
+		while (batch) {
+			struct capture *next = batch->next;
+			capture_free(batch);
+			batch = next;
+		}
+	}
+}
+
+int recorder_start(struct store *store, const char *project, struct recorder **out)
+{
+	struct recorder *r = xcalloc(1, sizeof *r);
+	r->store = store;
+	r->project = xstrdup(project);
+	pthread_mutex_init(&r->lock, NULL);
+	pthread_cond_init(&r->wake, NULL);
+	if (pthread_create(&r->thread, NULL, record, r)) {
+		free(r->project);
+		free(r);
+		return error_set("cannot start the recording thread");
+	}
+	*out = r;
+	return 0;
+}
+
+void recorder_stop(struct recorder *r, struct recorder_counts *counts, char **errors)
+{
+	pthread_mutex_lock(&r->lock);
+	r->stopping = 1;
+	pthread_cond_signal(&r->wake);
+	pthread_mutex_unlock(&r->lock);
+	pthread_join(r->thread, NULL);
+	*counts = r->counts;
+	*errors = r->errors.data ? buf_detach(&r->errors) : NULL;
+	pthread_mutex_destroy(&r->lock);
+	pthread_cond_destroy(&r->wake);
+	free(r->project);
+	free(r);
+}
