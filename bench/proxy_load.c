@@ -2,6 +2,9 @@
  * clients at once, each a kept-alive connection, send TOTAL requests in all
  * to URL and print each one's time to first byte and to last byte.
  *   proxy_load URL KEY N TOTAL [BODY]    (BODY: POST it; else GET)
+ * PROXY_LOAD_RAMP_MS spreads the clients' first requests over that long, so
+ * clients whose requests all take as long do not stay in lockstep (64
+ * independent applications do not send in waves of 64).
  * Prints "ttfb_us ttlb_us" per request on stdout, then on stderr
  * "requests N seconds S failed F". */
 #include <curl/curl.h>
@@ -46,11 +49,19 @@ int main(int argc, char **argv)
 	headers = curl_slist_append(headers, "Content-Type: application/json");
 	CURLM *multi = curl_multi_init();
 	curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)n);
-	struct timespec t0, t1;
+	const char *ramp_env = getenv("PROXY_LOAD_RAMP_MS");
+	double ramp_ms = ramp_env ? atof(ramp_env) : 0;
+	struct timespec t0, t1, now;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (int i = 0; i < n && started < total; i++, started++)
-		curl_multi_add_handle(multi, client(url, headers, body));
+	int joined = 0; /* clients started so far */
 	while (finished < total) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		double ms = (double)(now.tv_sec - t0.tv_sec) * 1e3 + (double)(now.tv_nsec - t0.tv_nsec) / 1e6;
+		while (joined < n && started < total && (ramp_ms <= 0 || ms >= ramp_ms * joined / n)) {
+			curl_multi_add_handle(multi, client(url, headers, body));
+			joined++;
+			started++;
+		}
 		int running, left;
 		curl_multi_perform(multi, &running);
 		CURLMsg *m;
@@ -77,7 +88,7 @@ int main(int argc, char **argv)
 			}
 		}
 		if (finished < total)
-			curl_multi_poll(multi, NULL, 0, 1000, NULL);
+			curl_multi_poll(multi, NULL, 0, joined < n ? 1 : 1000, NULL);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	fprintf(stderr, "requests %ld seconds %.3f failed %ld\n", total,

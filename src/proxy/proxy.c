@@ -211,23 +211,15 @@ static void start_upstream(struct exchange *x, const char *upstream)
 {
 	CURL *e = x->link->easy;
 	char *url = xasprintf("%s%s", upstream, x->uri + 3); /* the client's /v1 is the upstream's root */
-	curl_easy_reset(e);
 	curl_easy_setopt(e, CURLOPT_URL, url);
 	free(url);
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
-	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT_S);
-	curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
-	curl_easy_setopt(e, CURLOPT_HTTP_TRANSFER_DECODING, 1L); /* chunks are the hop's: re-framed to the client */
-	curl_easy_setopt(e, CURLOPT_HTTP_CONTENT_DECODING, 0L);  /* the body as sent: compressed stays compressed */
-	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
-	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->curl_error);
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->headers);
+	/* the method of the previous request on this handle is undone first */
+	curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, NULL);
+	curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
 	if (!strcmp(x->method, "HEAD")) {
 		curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
 	} else if (x->body.len || !strcmp(x->method, "POST") || !strcmp(x->method, "PUT") ||
@@ -374,9 +366,14 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	}
 	uint64_t size =
 	    x->content_length >= 0 && strcmp(method, "HEAD") ? (uint64_t)x->content_length : MHD_SIZE_UNKNOWN;
-	if (x->done && x->result == CURLE_OK)
-		size = x->pending.len; /* all of it is here */
-	struct MHD_Response *r = MHD_create_response_from_callback(size, 64 * 1024, relay, x, NULL);
+	struct MHD_Response *r;
+	if (x->done && x->result == CURLE_OK) { /* all of it is here: sent with the headers, in one write */
+		r = MHD_create_response_from_buffer(x->pending.len - x->pending_off, x->pending.data + x->pending_off,
+		                                    MHD_RESPMEM_MUST_COPY);
+		x->pending_off = x->pending.len;
+	} else {
+		r = MHD_create_response_from_callback(size, 16 * 1024, relay, x, NULL);
+	}
 	for (size_t at = 0; at < x->reply_headers.len;) {
 		const char *name = x->reply_headers.data + at;
 		const char *value = name + strlen(name) + 1;
@@ -529,6 +526,18 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 	l->easy = curl_easy_init();
 	if (!l->multi || !l->easy)
 		out_of_memory(0);
+	/* What every request on this connection's handle shares (start_upstream sets the rest). */
+	CURL *e = l->easy;
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT_S);
+	curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
+	curl_easy_setopt(e, CURLOPT_HTTP_TRANSFER_DECODING, 1L); /* chunks are the hop's: re-framed to the client */
+	curl_easy_setopt(e, CURLOPT_HTTP_CONTENT_DECODING, 0L);  /* the body as sent: compressed stays compressed */
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
 	*socket_context = l;
 }
 
@@ -595,7 +604,7 @@ int proxy_serve(const struct proxy_config *config, const sigset_t *stop_signals,
 	if (listen_address(config->listen, &addr, &addr_len, &loopback))
 		return -1;
 	struct proxy p = {.config = config};
-	unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC;
+	unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_POLL;
 	if (addr.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	struct MHD_Daemon *d = MHD_start_daemon(

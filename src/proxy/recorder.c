@@ -9,13 +9,21 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* What may wait to be stored: a store that lags behind this much loses the
  * newest captures rather than the proxy's memory. */
 #define QUEUE_MAX_CAPTURES 8192
 #define QUEUE_MAX_BYTES    ((size_t)256 << 20)
-/* Documents per transaction at most: what a crash may lose. */
-#define BATCH_MAX 256
+/* A batch: what a crash may lose. It closes at this many documents, or this
+ * long after its first one arrived (one transaction, one wake-up, for many
+ * replies when traffic is heavy; a quiet proxy stores each at once). */
+#define BATCH_MAX       256
+#define BATCH_WINDOW_MS 10
+/* Replies seen again byte for byte (an application polling a background
+ * response) are not decoded and stored again: the store would change
+ * nothing. The hashes of the latest ones stored, by slot. */
+#define RECENT_SLOTS 4096
 /* Loss and failure lines kept for the runs record; logged: these, then one in a thousand. */
 #define ERROR_LINES_KEPT 20
 
@@ -32,6 +40,7 @@ struct recorder {
 	struct recorder_counts counts;
 	struct buf errors;
 	uint64_t problems;
+	uint64_t recent[RECENT_SLOTS]; /* the recording thread's */
 };
 
 struct capture *capture_new(void)
@@ -87,7 +96,8 @@ void recorder_submit(struct recorder *r, struct capture *c)
 	r->tail = c;
 	r->queued++;
 	r->queued_bytes += c->len;
-	pthread_cond_signal(&r->wake);
+	if (r->queued == 1 || r->queued == BATCH_MAX) /* the recorder sleeps on anything between */
+		pthread_cond_signal(&r->wake);
 	pthread_mutex_unlock(&r->lock);
 }
 
@@ -138,6 +148,22 @@ done:
 	return rc;
 }
 
+/* FNV-1a of everything a capture stores: its bytes and what they belong to. */
+static uint64_t capture_hash(const struct capture *c)
+{
+	uint64_t h = 14695981039346656037ULL;
+	for (size_t i = 0; i < c->len; i++)
+		h = (h ^ (unsigned char)c->text[i]) * 1099511628211ULL;
+	const char *parts[] = {c->parent_id, c->project_id, c->conversation_id};
+	for (size_t p = 0; p < sizeof parts / sizeof *parts; p++)
+		for (const char *s = parts[p] ? parts[p] : "";; s++) {
+			h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+			if (!*s)
+				break;
+		}
+	return h ? h : 1;
+}
+
 /* Stores a batch in one transaction; a store that fails loses all of it. */
 static void store_batch(struct recorder *r, struct capture *batch)
 {
@@ -147,7 +173,15 @@ static void store_batch(struct recorder *r, struct capture *batch)
 	int ok = !store_begin(r->store);
 	for (struct capture *c = batch; c && ok; c = c->next) {
 		char *why = NULL;
+		c->hash = capture_hash(c);
+		if (r->recent[c->hash % RECENT_SLOTS] == c->hash) {
+			documents++;
+			c->hash = 0; /* nothing stored: nothing to remember */
+			continue;
+		}
 		int rc = store_capture(r, c, &counts, &why);
+		if (rc <= 0)
+			c->hash = 0;
 		if (rc < 0)
 			ok = 0;
 		documents += rc > 0;
@@ -159,6 +193,9 @@ static void store_batch(struct recorder *r, struct capture *batch)
 	}
 	if (ok && store_commit(r->store))
 		ok = 0;
+	for (struct capture *c = batch; c && ok; c = c->next)
+		if (c->hash)
+			r->recent[c->hash % RECENT_SLOTS] = c->hash;
 	for (struct capture *c = batch; c; c = c->next)
 		size++;
 	pthread_mutex_lock(&r->lock);
@@ -198,6 +235,16 @@ static void *record(void *arg)
 			pthread_mutex_unlock(&r->lock);
 			return NULL;
 		}
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += BATCH_WINDOW_MS * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		while (r->queued < BATCH_MAX && !r->stopping)
+			if (pthread_cond_timedwait(&r->wake, &r->lock, &until))
+				break;
 		struct capture *batch = r->head, *last = batch;
 		size_t n = 1, bytes = batch->len;
 		while (n < BATCH_MAX && last->next) {

@@ -21,6 +21,7 @@ struct capture {
 	char *request_id;      /* x-request-id, or NULL */
 	char *conversation_id; /* the conversation the request named, or NULL */
 	struct capture *next;  /* the recorder's */
+	uint64_t hash;         /* the recorder's */
 };
 
 struct capture *capture_new(void);

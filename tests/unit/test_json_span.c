@@ -90,9 +90,35 @@ static void test_bad_separators(void **state)
 	assert_string_equal(split("[{\"a\":1}{\"b\":2}]"), "BAD SEPARATOR");
 }
 
+/* The object that is a top-level key's value, as written; none at depth 2,
+ * none for a scalar, none cut short. */
+static char *member(const char *text, const char *key)
+{
+	static char out[256];
+	size_t len = strlen(text);
+	char *exact = malloc(len ? len : 1);
+	memcpy(exact, text, len);
+	struct json_span m = json_span_member(exact, len, key);
+	snprintf(out, sizeof out, "%.*s", m.start ? (int)m.len : 4, m.start ? m.start : "NONE");
+	free(exact);
+	return out;
+}
+
+static void test_member(void **state)
+{
+	assert_string_equal(member("{\"type\":\"x\", \"response\" :  {\"id\":\"r\",\"a\":[1,{}]} }", "response"),
+	                    "{\"id\":\"r\",\"a\":[1,{}]}");
+	assert_string_equal(member("{\"item\":{\"response\":{\"id\":\"inner\"}}}", "response"), "NONE");
+	assert_string_equal(member("{\"response\":\"text\"}", "response"), "NONE");
+	assert_string_equal(member("{\"s\":\"\\\"response\\\":{}\",\"response\":[2]}", "response"), "[2]");
+	assert_string_equal(member("{\"response\":{\"id\":\"r\"", "response"), "NONE");
+	assert_string_equal(member("", "response"), "NONE");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_member),
 	    cmocka_unit_test(test_list_pages),
 	    cmocka_unit_test(test_refusals),
 	    cmocka_unit_test(test_bad_separators),
