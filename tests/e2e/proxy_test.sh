@@ -13,9 +13,14 @@
 #               the response it had begun is still recorded
 #   sigkill     kill -9 mid-traffic loses at most the last batch and leaves
 #               the database whole; the next proxy opens it and records again
+#   store-fails another writer holds the database past the busy timeout:
+#               traffic flows on, the loss is counted, logged and in runs, and
+#               recording resumes once the database is free
 #   safety      loopback only unless --allow-remote; the upstream is not the
 #               proxy itself; an upstream that is down answers 502 and the
-#               proxy goes on; a key echoed by the upstream is not stored
+#               proxy goes on; an upstream whose TLS certificate is not
+#               trusted is not talked to; a key echoed by the upstream is not
+#               stored
 # Usage: proxy_test.sh CNTRAUDIT FAKE_API CASE     (run from the source root)
 set -u
 bin=$1 fake=$2 case_name=$3
@@ -24,8 +29,18 @@ unset OPENAI_BASE_URL OPENAI_PROJECT_ID OPENAI_ORG_ID CNTRAUDIT_LOG CNTRAUDIT_NO
 key=sk-proj-cntrauditPROXYtest0123456789abcdefghij
 clock=1790000000 # 2026-09-21T14:13:20Z: what the fake creates is created then
 proxy_pid=""
-stop_proxy() { [ -n "$proxy_pid" ] && kill "$proxy_pid" 2>/dev/null && wait "$proxy_pid" 2>/dev/null; proxy_pid=""; }
-trap 'stop_proxy; lib_exit' EXIT
+# stop_proxy [EXIT]: SIGTERM, and the exit code it must end with (default 0:
+# a clean stop, nothing lost; under ASan, no leak)
+stop_proxy() {
+  [ -n "$proxy_pid" ] || return 0
+  kill "$proxy_pid" 2>/dev/null
+  wait "$proxy_pid" 2>/dev/null
+  local rc=$?
+  proxy_pid=""
+  check
+  [ "$rc" = "${1:-0}" ] || fail "the proxy exited $rc, expected ${1:-0}: $(tail -3 "$tmp/proxy.err")"
+}
+trap '[ -n "$proxy_pid" ] && kill "$proxy_pid" 2>/dev/null; lib_exit' EXIT
 # start_proxy DB ARGS...: a proxy in front of $url; sets $purl
 start_proxy() {
   rm -f "$tmp/pport"
@@ -155,6 +170,40 @@ for name in os.listdir(sys.argv[1]):
   expect "$(sqlite3 "$tmp/proxy.db" "SELECT group_concat(status, ' ') FROM runs WHERE command = 'proxy' ORDER BY id")" \
     "running ok" "the killed run and the next one"
   ;;
+store-fails)
+  start_fake --api-key "$key"
+  CNTRAUDIT_BUSY_TIMEOUT=1 start_proxy "$tmp/proxy.db"
+  before=$(post "$purl/responses" -d '{"model":"gpt-5","input":"before"}' | jq -r .id)
+  sleep 0.3 # stored before the lock
+  (echo "BEGIN EXCLUSIVE;"; sleep 4; echo "COMMIT;") | sqlite3 "$tmp/proxy.db" &
+  locker=$!
+  sleep 0.3
+  start=$(date +%s%N)
+  for i in 1 2 3 4 5; do
+    status=$(post -o /dev/null -w '%{http_code}' "$purl/responses" -d '{"model":"gpt-5","input":"during"}')
+    expect "$status" 200 "a request while the database is locked"
+  done
+  check
+  [ "$(elapsed_ms "$start")" -lt 2000 ] || fail "requests waited on the locked database ($(elapsed_ms "$start") ms for five)"
+  wait "$locker"
+  after=$(post "$purl/responses" -d '{"model":"gpt-5","input":"after"}' | jq -r .id)
+  sleep 0.3
+  stop_proxy 3
+  # every response answered is stored or counted lost, and the lock cost some
+  stored=$(sqlite3 "$tmp/proxy.db" "SELECT count(*) FROM responses")
+  lost=$(sqlite3 "$tmp/proxy.db" "SELECT failed FROM runs WHERE command = 'proxy'")
+  expect "$((stored + lost))" 7 "responses stored ($stored) and lost ($lost)"
+  check
+  [ "$lost" -ge 1 ] || fail "nothing lost while the database was locked"
+  expect "$(sqlite3 "$tmp/proxy.db" "SELECT count(*) FROM responses WHERE id IN ('$before', '$after')")" 2 \
+    "the responses before and after the lock"
+  expect "$(sqlite3 "$tmp/proxy.db" "SELECT status FROM runs WHERE command = 'proxy'")" partial "the run's status"
+  check
+  grep -q "not recorded.*the store failed" "$tmp/proxy.err" || fail "the loss was not logged: $(tail -3 "$tmp/proxy.err")"
+  "$bin" --db "$tmp/proxy.db" runs --format csv >"$tmp/runs.csv"
+  check
+  grep -q "store failed" "$tmp/runs.csv" || fail "runs does not show why: $(cat "$tmp/runs.csv")"
+  ;;
 safety)
   start_fake --api-key "$key" --fault containers:echo-key:0
   "$bin" --db "$tmp/x.db" --base-url "$url" proxy --listen 0.0.0.0:0 2>"$tmp/err"
@@ -181,6 +230,20 @@ safety)
   status=$(post -o /dev/null -w '%{http_code}' "$purl/responses" -d '{}')
   expect "$status" 502 "status of the next request"
   stop_proxy
+  # an upstream whose certificate nothing vouches for: never talked to
+  openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -days 1 -keyout "$tmp/tls.key" -out "$tmp/tls.crt" 2>/dev/null
+  tls_port=$((20000 + RANDOM % 20000))
+  openssl s_server -quiet -accept "127.0.0.1:$tls_port" -cert "$tmp/tls.crt" -key "$tmp/tls.key" -www >/dev/null 2>&1 &
+  tls_pid=$!
+  sleep 0.5
+  url=https://127.0.0.1:$tls_port/v1
+  start_proxy "$tmp/tls.db"
+  status=$(post -o "$tmp/tls-reply" -w '%{http_code}' "$purl/responses" -d '{}')
+  stop_proxy
+  kill "$tls_pid" 2>/dev/null
+  expect "$status" 502 "status for an untrusted upstream certificate"
+  check
+  grep -qi "certificate" "$tmp/tls-reply" || fail "the 502 does not say why: $(cat "$tmp/tls-reply")"
   ;;
 *)
   fail "unknown case"
