@@ -18,7 +18,8 @@ static char *segment(const char *p)
 int capture_wanted(const char *method, const char *path, char **parent_id)
 {
 	*parent_id = NULL;
-	int read = !strcmp(method, "GET") || !strcmp(method, "POST");
+	/* what GET and POST answer are objects; DELETE, delete markers */
+	int read = !strcmp(method, "GET") || !strcmp(method, "POST") || !strcmp(method, "DELETE");
 	if (!strncmp(path, "/responses", 10) && (path[10] == '\0' || path[10] == '/') && read) {
 		const char *rest = path[10] ? strchr(path + 11, '/') : NULL;
 		if (rest && !strcmp(rest, "/input_items"))
@@ -33,9 +34,7 @@ int capture_wanted(const char *method, const char *path, char **parent_id)
 	}
 	if (!strncmp(path, "/containers", 11) && (path[11] == '\0' || path[11] == '/')) {
 		/* a file's content is the file, not an API object */
-		if (strstr(path, "/content"))
-			return 0;
-		return read || !strcmp(method, "DELETE");
+		return read && !strstr(path, "/content");
 	}
 	return 0;
 }
