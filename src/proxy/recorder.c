@@ -7,9 +7,6 @@
 
 #include <jansson.h>
 #include <pthread.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -227,14 +224,9 @@ static void store_batch(struct recorder *r, struct capture *batch)
 	buf_free(&refused);
 }
 
-/* The recorder yields to the traffic: on a busy machine a connection thread
- * runs before it (Linux keeps a nice value per thread). */
-#define RECORDER_NICE 10
-
 static void *record(void *arg)
 {
 	struct recorder *r = arg;
-	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), RECORDER_NICE);
 	for (;;) {
 		pthread_mutex_lock(&r->lock);
 		while (!r->head && !r->stopping)
