@@ -131,11 +131,11 @@ disconnect)
 sigkill)
   start_fake --api-key "$key"
   start_proxy "$tmp/proxy.db"
-  # one client, 4 requests at a time, thousands in all: far more than a batch
+  # one client, 2 requests at a time, thousands in all: far more than a batch
   # is answered before the kill
   mkdir "$tmp/replies"
   for i in $(seq 20000); do printf 'url = "%s/responses"\noutput = "%s/replies/%s"\n' "$purl" "$tmp" "$i"; done >"$tmp/curl.conf"
-  curl -s -Z --parallel-max 4 -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
+  curl -s -Z --parallel-max 2 -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
     -d '{"model":"gpt-5","input":"hi","tools":[{"type":"code_interpreter","container":{"type":"auto"}}]}' \
     -K "$tmp/curl.conf" 2>/dev/null &
   client=$!
