@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* syncfs */
 #include "evidence.h"
 
 #include "error.h"
@@ -25,8 +26,9 @@
 static const char *const folders[] = {"raw", "raw/containers", "raw/responses", "raw/usage", "raw/costs", NULL};
 
 /* A file of the pack: its path relative to the folder, its size and
- * SHA-256 (read once, when written), and what its MANIFEST.json entry says
- * of it beyond its bytes (a JSON object's text, or NULL). */
+ * SHA-256 (taken from the bytes as they are written, never read back), and
+ * what its MANIFEST.json entry says of it beyond its bytes (a JSON object's
+ * text, or NULL). */
 struct pack_file {
 	char *path, *about;
 	json_int_t bytes;
@@ -45,29 +47,43 @@ static char *in_pack(const struct pack *p, const char *relative)
 	return xasprintf("%s/%s", p->o->dir, relative);
 }
 
-/* Lists a file just written, with its size and SHA-256. 0, or -1. */
-static int remember(struct pack *p, const char *relative, const char *about)
+/* Lists a file just written, with its size and SHA-256. */
+static void list_file(struct pack *p, const char *relative, const char *about, json_int_t bytes,
+                      const char sha256[SHA256_HEX])
 {
-	char *path = in_pack(p, relative);
-	struct pack_file f = {.path = NULL};
-	struct stat st;
-	int rc = sha256_file(path, f.sha256) || stat(path, &st) ? -1 : 0;
-	free(path);
-	if (rc)
-		return -1;
+	struct pack_file f = {.bytes = bytes};
+	memcpy(f.sha256, sha256, SHA256_HEX);
 	if (p->count == p->cap) {
 		p->cap = p->cap ? p->cap * 2 : 64;
 		p->files = xrealloc(p->files, p->cap * sizeof *p->files);
 	}
 	f.path = xstrdup(relative);
 	f.about = about ? xstrdup(about) : NULL;
-	f.bytes = (json_int_t)st.st_size;
 	p->files[p->count++] = f;
-	return 0;
 }
 
+/* Lists a file another writer wrote (a report): its bytes read once. 0, or -1. */
+static int remember(struct pack *p, const char *relative)
+{
+	char *path = in_pack(p, relative);
+	char sha256[SHA256_HEX];
+	struct stat st;
+	int rc = sha256_file(path, sha256) || stat(path, &st) ? -1 : 0;
+	free(path);
+	if (!rc)
+		list_file(p, relative, NULL, (json_int_t)st.st_size, sha256);
+	return rc;
+}
+
+/* Writes a file of the pack, hashing its bytes on the way. It is made
+ * durable with the rest of the pack, by sync_pack at the end: one sync for
+ * the whole folder rather than one per file. */
 static int write_file(struct pack *p, const char *relative, const void *data, size_t len, const char *about)
 {
+	char sha256[SHA256_HEX];
+	if (sha256_data(data, len, sha256))
+		return -1;
+	size_t size = len;
 	char *path = in_pack(p, relative);
 	/* New, never through a symlink: the folder was emptied of its own files. */
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600), rc = -1;
@@ -89,11 +105,12 @@ static int write_file(struct pack *p, const char *relative, const void *data, si
 		at += n;
 		len -= (size_t)n;
 	}
-	if (fsync(fd) || close(fd)) {
+	if (close(fd)) {
 		error_set("cannot write %s: %s", path, strerror(errno));
 		goto done;
 	}
-	rc = remember(p, relative, about);
+	list_file(p, relative, about, (json_int_t)size, sha256);
+	rc = 0;
 done:
 	free(path);
 	return rc;
@@ -272,7 +289,7 @@ static int report(struct pack *p, const char *relative, const char *query, const
 	if (!rc)
 		chmod(path, 0600);
 	free(path);
-	return rc ? rc : remember(p, relative, NULL);
+	return rc ? rc : remember(p, relative);
 }
 
 /* A file name from an API value: letters, digits, '.', '_' and '-' only. */
@@ -430,6 +447,21 @@ static int archive_pack(struct pack *p)
 	return rc;
 }
 
+/* Everything the pack wrote, files and folders, on the disk before the
+ * command returns: syncfs on the pack's file system, once. */
+static int sync_pack(const struct pack *p)
+{
+	int fd = open(p->o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || syncfs(fd)) {
+		error_set("evidence: cannot sync %s: %s", p->o->dir, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
 int evidence_write(struct store *store, const struct evidence_options *o)
 {
 	struct pack p = {.o = o, .store = store};
@@ -446,7 +478,7 @@ int evidence_write(struct store *store, const struct evidence_options *o)
 	    write_file(&p, "SUMMARY.txt", summary.data, summary.len, NULL) ||
 	    evidence_request(store, &f, o, &request) ||
 	    write_file(&p, "REQUEST.txt", request.data, request.len, NULL) || manifest(&p, &f) || sums(&p) ||
-	    (o->archive && archive_pack(&p)))
+	    sync_pack(&p) || (o->archive && archive_pack(&p)))
 		goto done;
 	rc = 0;
 done:

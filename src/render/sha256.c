@@ -7,6 +7,22 @@
 #include <stdio.h>
 #include <string.h>
 
+static void to_hex(const unsigned char *digest, unsigned int length, char hex[SHA256_HEX])
+{
+	for (unsigned int i = 0; i < length; i++)
+		snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+}
+
+int sha256_data(const void *data, size_t len, char hex[SHA256_HEX])
+{
+	unsigned char digest[EVP_MAX_MD_SIZE];
+	unsigned int length = 0;
+	if (!EVP_Digest(data, len, digest, &length, EVP_sha256(), NULL))
+		return error_set("cannot hash: libcrypto failed");
+	to_hex(digest, length, hex);
+	return 0;
+}
+
 int sha256_file(const char *path, char hex[SHA256_HEX])
 {
 	unsigned char digest[EVP_MAX_MD_SIZE], chunk[65536];
@@ -29,8 +45,7 @@ int sha256_file(const char *path, char hex[SHA256_HEX])
 		error_set("cannot hash %s: %s", path, strerror(errno));
 		goto done;
 	}
-	for (unsigned int i = 0; i < length; i++)
-		snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+	to_hex(digest, length, hex);
 	rc = 0;
 done:
 	EVP_MD_CTX_free(ctx);

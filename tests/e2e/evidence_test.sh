@@ -6,6 +6,8 @@
 # refuse a non-empty folder without it, give the same --archive twice (one
 # that extracts to the pack and verifies), and equal
 # fixtures/SCENARIO/golden-evidence/ when that exists.
+# It must be durable when the command returns with one sync, not one per
+# file, and hash each file as it writes it, never reading one back (strace).
 # Usage: evidence_test.sh CNTRAUDIT SCENARIO [--update]   (from the source root)
 set -u
 bin=$1 scenario=$2 update=${3:-}
@@ -44,6 +46,19 @@ check; [ "$rc" = 1 ] && grep -q "is not empty (use --force" "$tmp/err" || fail "
 run -q evidence --out "$tmp/pack" --force --archive "$tmp/again.tar.gz"
 check; diff -r "$tmp/first" "$tmp/pack" >/dev/null || fail "a second pack of the same data differs"
 check; cmp -s "$tmp/pack.tar.gz" "$tmp/again.tar.gz" || fail "a second archive of the same data differs"
+
+# Durable at the speed of the disk: one sync of the whole pack, not one per
+# file (the four reports' own writer syncs each), and no file read back to
+# be hashed (only the four reports, which another writer wrote).
+rm -rf "$tmp/synced"
+strace -f -qq -e trace=fsync,fdatasync,syncfs,openat -o "$tmp/strace" \
+  "$bin" --db "$tmp/audit.db" --now "$(cat "$dir/now")" -q evidence --out "$tmp/synced" || fail "evidence under strace failed"
+files=$(find "$tmp/synced" -type f | wc -l)
+check; [ "$(grep -c ' syncfs(' "$tmp/strace")" = 1 ] || fail "the pack is not synced exactly once: $(grep -c ' syncfs(' "$tmp/strace")"
+check; [ "$(grep -Ec ' f(data)?sync\(' "$tmp/strace")" -le 4 ] ||
+  fail "$(grep -Ec ' f(data)?sync\(' "$tmp/strace") fsyncs for $files files: one per file"
+check; [ "$(grep -E "openat\(.*$tmp/synced/.*O_RDONLY" "$tmp/strace" | grep -vc -e O_DIRECTORY -e '\.csv"')" = 0 ] ||
+  fail "files of the pack read back: $(grep -E "openat\(.*$tmp/synced/.*O_RDONLY" "$tmp/strace" | grep -v O_DIRECTORY | head -2)"
 
 # The check can fail: alter one byte of one raw object.
 victim=$(cd "$tmp/pack" && find raw -type f | sort | head -1)
