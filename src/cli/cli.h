@@ -44,6 +44,9 @@ enum outcome cmd_proxy(const struct global_options *global, int argc, char **arg
  * -2 when --help or --version was answered. */
 int options_parse_global(int argc, char **argv, struct global_options *global);
 
+/* Whether a URL's host is this machine (127.0.0.0/8, ::1, localhost); then
+ * *port (when port is not NULL) is its port, owned by the caller. */
+int options_loopback_url(const char *url, char **port);
 /* Checks an API root URL given with OPTION: https://, or http:// to this
  * machine unless insecure (--allow-insecure-http). 0, or -1 with a usage
  * error for COMMAND (NULL: a global option). */

@@ -19,7 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 static const char proxy_usage[] =
     "usage: cntraudit proxy [--listen HOST:PORT] [--upstream URL] [--allow-remote] [--port-file FILE]\n\n"
@@ -80,17 +79,10 @@ static enum outcome parse(int argc, char **argv, const struct global_options *gl
  * proxy, in the shell that starts it, would send every request round. */
 static int upstream_is_self(const struct proxy_config *cfg)
 {
-	CURLU *u = curl_url();
-	char *host = NULL, *port = NULL;
-	int self = 0;
+	char *port = NULL;
 	const char *colon = strrchr(cfg->listen, ':');
-	if (u && !curl_url_set(u, CURLUPART_URL, cfg->upstream, 0) && !curl_url_get(u, CURLUPART_HOST, &host, 0) &&
-	    !curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT))
-		self = (!strncmp(host, "127.", 4) || !strcmp(host, "[::1]") || !strcasecmp(host, "localhost")) &&
-		       colon && !strcmp(port, colon + 1);
-	curl_free(host);
-	curl_free(port);
-	curl_url_cleanup(u);
+	int self = options_loopback_url(cfg->upstream, &port) && colon && port && !strcmp(port, colon + 1);
+	free(port);
 	return self;
 }
 

@@ -113,14 +113,16 @@ int options_window_valid(const char *command, struct window *w)
 	return 0;
 }
 
-/* Whether a URL's host is this machine (127.0.0.0/8, ::1, localhost). */
-static int loopback_url(const char *url)
+int options_loopback_url(const char *url, char **port)
 {
 	CURLU *u = curl_url();
-	char *host = NULL;
+	char *host = NULL, *p = NULL;
 	int loopback = 0;
 	if (u && !curl_url_set(u, CURLUPART_URL, url, 0) && !curl_url_get(u, CURLUPART_HOST, &host, 0))
 		loopback = !strncmp(host, "127.", 4) || !strcmp(host, "[::1]") || !strcasecmp(host, "localhost");
+	if (port && loopback && !curl_url_get(u, CURLUPART_PORT, &p, CURLU_DEFAULT_PORT))
+		*port = xstrdup(p);
+	curl_free(p);
 	curl_free(host);
 	curl_url_cleanup(u);
 	return loopback;
@@ -130,7 +132,7 @@ int options_api_url(const char *command, const char *option, const char *url, in
 {
 	if (strncmp(url, "https://", 8) && strncmp(url, "http://", 7))
 		return usage_error(command, "%s: '%s' is not an http:// or https:// URL", option, url), -1;
-	if (!strncmp(url, "http://", 7) && !insecure && !loopback_url(url))
+	if (!strncmp(url, "http://", 7) && !insecure && !options_loopback_url(url, NULL))
 		return usage_error(command,
 		                   "%s: '%s' would carry the keys unencrypted: use https://, or "
 		                   "--allow-insecure-http",
