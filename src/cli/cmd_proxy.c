@@ -119,7 +119,7 @@ enum outcome cmd_proxy(const struct global_options *global, int argc, char **arg
 	}
 	store_set_run(store, run_id);
 	struct recorder *recorder;
-	if (recorder_start(store, global->project, &recorder)) {
+	if (recorder_start(store, global->project, run_id, &recorder)) {
 		run_finish(store, run_id, "failed", &(struct run_counts){0}, error_message());
 		store_free(store);
 		return OUTCOME_FAILED;

@@ -3,6 +3,7 @@
 #include "decode.h"
 #include "error.h"
 #include "log.h"
+#include "runs.h"
 #include "xalloc.h"
 
 #include <jansson.h>
@@ -20,6 +21,8 @@
  * replies when traffic is heavy; a quiet proxy stores each at once). */
 #define BATCH_MAX       256
 #define BATCH_WINDOW_MS 10
+/* How often, at most, the run's counts in runs are brought up to date. */
+#define PROGRESS_EVERY_S 2
 /* Replies seen again byte for byte (an application polling a background
  * response) are not decoded and stored again: the store would change
  * nothing. The hashes of the latest ones stored, by slot. */
@@ -30,6 +33,8 @@
 struct recorder {
 	struct store *store;
 	char *project;
+	int64_t run_id;
+	time_t progress_at; /* the recording thread's: when runs was last brought up to date */
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
@@ -216,12 +221,19 @@ static void store_batch(struct recorder *r, struct capture *batch)
 		note_problem(r, "not recorded", why);
 		free(why);
 	}
+	struct run_counts progress = {
+	    .objects = r->counts.objects, .changed = r->counts.changed, .failed = r->counts.lost + r->counts.failed};
 	pthread_mutex_unlock(&r->lock);
 	if (!ok) {
 		store_rollback(r->store);
 		error_clear();
 	}
 	buf_free(&refused);
+	time_t now = time(NULL);
+	if (now - r->progress_at >= PROGRESS_EVERY_S) {
+		r->progress_at = now;
+		run_progress(r->store, r->run_id, &progress);
+	}
 }
 
 static void *record(void *arg)
@@ -268,10 +280,12 @@ static void *record(void *arg)
 	}
 }
 
-int recorder_start(struct store *store, const char *project, struct recorder **out)
+int recorder_start(struct store *store, const char *project, int64_t run_id, struct recorder **out)
 {
 	struct recorder *r = xcalloc(1, sizeof *r);
 	r->store = store;
+	r->run_id = run_id;
+	r->progress_at = time(NULL);
 	r->project = xstrdup(project);
 	pthread_mutex_init(&r->lock, NULL);
 	pthread_cond_init(&r->wake, NULL);

@@ -38,9 +38,10 @@ struct recorder_counts {
 struct recorder;
 
 /* Starts the recording thread on store, which it alone uses until
- * recorder_stop. project: the label of objects whose request named none.
- * 0, or -1 with the error set. */
-int recorder_start(struct store *store, const char *project, struct recorder **out);
+ * recorder_stop. project: the label of objects whose request named none;
+ * run_id: the run whose counts it keeps up to date in runs (every few
+ * seconds, after a batch). 0, or -1 with the error set. */
+int recorder_start(struct store *store, const char *project, int64_t run_id, struct recorder **out);
 /* Takes c, to be stored soon (or dropped and counted). Any thread. */
 void recorder_submit(struct recorder *r, struct capture *c);
 /* Counts, and logs, an object that could not be captured at all. Any thread. */

@@ -89,6 +89,19 @@ void run_finish(struct store *store, int64_t id, const char *status, const struc
 	update(store, st, "cannot record how the run ended");
 }
 
+void run_progress(struct store *store, int64_t id, const struct run_counts *c)
+{
+	sqlite3_stmt *st;
+	if (store_prepare(store, "sql/store/runs.sql#progress", &st)) {
+		log_warn("%s", error_message());
+		return;
+	}
+	int64_t values[] = {id, (int64_t)c->objects, (int64_t)c->changed, (int64_t)c->failed};
+	for (int i = 0; i < 4; i++)
+		store_bind_int(st, i + 1, &values[i]);
+	update(store, st, "cannot record the run's progress");
+}
+
 void run_set_key_fingerprints(struct store *store, int64_t id, const char *fingerprints)
 {
 	sqlite3_stmt *st;

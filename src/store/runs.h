@@ -19,6 +19,9 @@ int run_begin(struct store *store, const char *command, int argc, char **argv, i
  * used. This and run_finish warn when the store fails, leaving the error
  * as it was (the run's own failure is the one to report). */
 void run_set_key_fingerprints(struct store *store, int64_t id, const char *fingerprints);
+/* The objects, changed and failed counts of a run still going, so that one
+ * killed shows what it had stored. Warns when the store fails. */
+void run_progress(struct store *store, int64_t id, const struct run_counts *counts);
 /* status: ok | partial | failed | interrupted. errors may be NULL. */
 void run_finish(struct store *store, int64_t id, const char *status, const struct run_counts *counts,
                 const char *errors);

@@ -139,7 +139,10 @@ sigkill)
     -d '{"model":"gpt-5","input":"hi","tools":[{"type":"code_interpreter","container":{"type":"auto"}}]}' \
     -K "$tmp/curl.conf" 2>/dev/null &
   client=$!
+  started=$(date +%s%N)
   for _ in $(seq 600); do [ "$(find "$tmp/replies" -type f | wc -l)" -ge 1500 ] && break; sleep 0.05; done
+  # and past the first update of the run's counts (every 2 s)
+  while [ "$(elapsed_ms "$started")" -lt 3000 ]; do sleep 0.1; done
   kill -9 "$proxy_pid"
   wait "$proxy_pid" 2>/dev/null
   proxy_pid=""
@@ -164,7 +167,11 @@ for name in os.listdir(sys.argv[1]):
   [ "$lost" -le 256 ] || fail "$lost of $answered answered responses lost: more than the last batch (256)"
   expect "$(sqlite3 "$tmp/proxy.db" 'PRAGMA integrity_check')" ok "the database after kill -9"
   expect "$(comm -13 "$tmp/answered" "$tmp/stored" | wc -l)" 0 "responses stored that no client was answered"
-  echo "answered $answered, stored $stored, lost $lost"
+  progress=$(sqlite3 "$tmp/proxy.db" "SELECT objects FROM runs WHERE command = 'proxy' AND status = 'running'")
+  check
+  [ "${progress:-0}" -gt 0 ] && [ "$progress" -le "$stored" ] ||
+    fail "the killed run's counts in runs: '$progress' objects for $stored stored"
+  echo "answered $answered, stored $stored, lost $lost; the killed run shows $progress objects"
   start_proxy "$tmp/proxy.db"
   post "$purl/responses" -d '{"model":"gpt-5","input":"again"}' >/dev/null
   stop_proxy
