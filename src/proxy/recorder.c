@@ -245,6 +245,7 @@ static void *record(void *arg)
 			pthread_cond_wait(&r->wake, &r->lock);
 		if (!r->head) {
 			pthread_mutex_unlock(&r->lock);
+			error_clear(); /* this thread's own last error (error.c), which the store may have left */
 			return NULL;
 		}
 		struct timespec until;
