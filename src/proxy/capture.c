@@ -139,6 +139,11 @@ static int stream_response(const char *text, size_t len, char **out, size_t *out
 	return 0;
 }
 
+int capture_is_stream(const char *content_type)
+{
+	return content_type && !strncasecmp(content_type, "text/event-stream", 17);
+}
+
 int capture_document(const char *body, size_t len, const char *content_type, const char *content_encoding, char **out,
                      size_t *out_len, char **why)
 {
@@ -160,7 +165,7 @@ int capture_document(const char *body, size_t len, const char *content_type, con
 		len = inflated.len;
 	}
 	int rc = 1;
-	if (content_type && !strncasecmp(content_type, "text/event-stream", 17)) {
+	if (capture_is_stream(content_type)) {
 		rc = stream_response(body, len, out, out_len);
 	} else if (content_type && (!strncasecmp(content_type, "application/json", 16))) {
 		*out = xstrndup(body, len);

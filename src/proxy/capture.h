@@ -20,6 +20,9 @@ int capture_wanted(const char *method, const char *path, char **parent_id);
  * or {"id": "conv_…"}), or NULL. Caller frees. */
 char *capture_request_conversation(const char *body, size_t len);
 
+/* Whether a reply of this Content-Type (may be NULL) is server-sent events. */
+int capture_is_stream(const char *content_type);
+
 /* The document to store from a whole reply body, decompressed by its
  * Content-Encoding (identity, gzip, deflate): 0 and *out (owned text,
  * *out_len), 1 when the reply holds nothing to store, or -1 with *why set

@@ -3,7 +3,6 @@
 #include "capture.h"
 #include "error.h"
 #include "log.h"
-#include "redact.h"
 #include "xalloc.h"
 
 #include <arpa/inet.h>
@@ -14,7 +13,6 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <poll.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -405,49 +403,33 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 	return x;
 }
 
-/* Hands the reply to the recorder, when it is one to record and it came whole. */
+/* Hands the reply to the recorder, when it is one to record and it came
+ * whole (or is a stream): its bytes and what the recorder needs to read
+ * them, moved, so the connection goes on at once. */
 static void record(struct exchange *x, int whole)
 {
 	struct recorder *rec = x->proxy->config->recorder;
-	char *text = NULL, *why = NULL;
-	size_t len = 0;
 	if (!x->capture || x->status < 200 || x->status > 299)
 		return;
 	if (x->capture_too_large) {
 		recorder_lose(rec, "a reply larger than 32 MiB");
 		return;
 	}
-	int stream = x->content_type && !strncasecmp(x->content_type, "text/event-stream", 17);
-	if (!whole && !stream) { /* a stream cut short still names its response */
+	if (!whole && !capture_is_stream(x->content_type)) { /* a stream cut short still names its response */
 		recorder_lose(rec, "a reply cut short");
 		return;
 	}
-	int rc = capture_document(x->captured.data ? x->captured.data : "", x->captured.len, x->content_type,
-	                          x->content_encoding, &text, &len, &why);
-	if (rc < 0) {
-		recorder_lose(rec, why);
-		free(why);
-		return;
-	}
-	if (rc > 0)
-		return;
 	struct capture *c = capture_new();
-	struct redactor *redactor = redactor_new(x->bearer, NULL);
-	size_t runs = 0, redacted_len = len;
-	char *redacted = redact_text(redactor, text, &redacted_len, &runs);
-	if (redacted) {
-		free(text);
-		text = redacted;
-		len = redacted_len;
-	}
-	c->request_id = x->request_id ? redact_string(redactor, x->request_id) : NULL;
-	x->request_id = NULL;
-	redactor_free(redactor);
-	c->text = text;
-	c->len = len;
+	c->len = x->captured.len;
+	c->text = buf_detach(&x->captured);
+	c->content_type = x->content_type;
+	c->content_encoding = x->content_encoding;
+	c->bearer = x->bearer;
+	c->request_id = x->request_id;
 	c->parent_id = x->parent_id;
 	c->project_id = x->project;
 	c->conversation_id = x->conversation_id;
+	x->content_type = x->content_encoding = x->bearer = x->request_id = NULL;
 	x->parent_id = x->project = x->conversation_id = NULL;
 	recorder_submit(rec, c);
 }

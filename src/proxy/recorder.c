@@ -1,8 +1,10 @@
 #include "recorder.h"
 
+#include "capture.h"
 #include "decode.h"
 #include "error.h"
 #include "log.h"
+#include "redact.h"
 #include "runs.h"
 #include "xalloc.h"
 
@@ -57,7 +59,13 @@ void capture_free(struct capture *c)
 {
 	if (!c)
 		return;
+	if (c->bearer) {
+		explicit_bzero(c->bearer, strlen(c->bearer));
+		free(c->bearer);
+	}
 	free(c->text);
+	free(c->content_type);
+	free(c->content_encoding);
 	free(c->parent_id);
 	free(c->project_id);
 	free(c->request_id);
@@ -153,6 +161,38 @@ done:
 	return rc;
 }
 
+/* Turns a captured reply into the document to store, with the client's key
+ * redacted out of it and out of its x-request-id. 1 to store it, 0 when it
+ * holds nothing to store or cannot be read (then counted lost). */
+static int prepare(struct recorder *r, struct capture *c)
+{
+	char *text = NULL, *why = NULL;
+	size_t len = 0;
+	int rc =
+	    capture_document(c->text ? c->text : "", c->len, c->content_type, c->content_encoding, &text, &len, &why);
+	if (rc < 0) {
+		recorder_lose(r, why);
+		free(why);
+	}
+	if (rc)
+		return 0;
+	struct redactor *redactor = redactor_new(c->bearer, NULL);
+	size_t runs = 0, redacted_len = len;
+	char *redacted = redact_text(redactor, text, &redacted_len, &runs);
+	if (redacted) {
+		free(text);
+		text = redacted;
+		len = redacted_len;
+	}
+	if (c->request_id)
+		c->request_id = redact_string(redactor, c->request_id);
+	redactor_free(redactor);
+	free(c->text);
+	c->text = text;
+	c->len = len;
+	return 1;
+}
+
 /* FNV-1a of everything a capture stores: its bytes and what they belong to. */
 static uint64_t capture_hash(const struct capture *c)
 {
@@ -178,6 +218,10 @@ static void store_batch(struct recorder *r, struct capture *batch)
 	int ok = !store_begin(r->store);
 	for (struct capture *c = batch; c && ok; c = c->next) {
 		char *why = NULL;
+		if (!prepare(r, c)) {
+			c->hash = 0;
+			continue;
+		}
 		c->hash = capture_hash(c);
 		if (r->recent[c->hash % RECENT_SLOTS] == c->hash) {
 			documents++;

@@ -12,16 +12,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* One document to store. Every string is owned by the capture. */
+/* One reply to store. Every string is owned by the capture. The recorder
+ * takes the document out of it (capture.c) and redacts the client's key
+ * from it, off the traffic's path. */
 struct capture {
-	char *text; /* the API object or list page as received */
+	char *text; /* the reply's body as received; then the document to store */
 	size_t len;
-	char *parent_id;       /* the resp_ or conv_ an item page belongs to, or NULL */
-	char *project_id;      /* the request's OpenAI-Project, or NULL for the recorder's label */
-	char *request_id;      /* x-request-id, or NULL */
-	char *conversation_id; /* the conversation the request named, or NULL */
-	struct capture *next;  /* the recorder's */
-	uint64_t hash;         /* the recorder's */
+	char *content_type, *content_encoding; /* the reply's, or NULL */
+	char *bearer;                          /* the client's key, to redact; wiped when freed */
+	char *parent_id;                       /* the resp_ or conv_ an item page belongs to, or NULL */
+	char *project_id;                      /* the request's OpenAI-Project, or NULL for the recorder's label */
+	char *request_id;                      /* x-request-id, or NULL */
+	char *conversation_id;                 /* the conversation the request named, or NULL */
+	struct capture *next;                  /* the recorder's */
+	uint64_t hash;                         /* the recorder's */
 };
 
 struct capture *capture_new(void);
