@@ -34,7 +34,7 @@ enum document_kind {
 enum document_kind decode_detect_kind(const json_t *doc);
 
 struct decode_context {
-	struct store *store;
+	struct store *store; /* NULL: check only, every check made and nothing stored */
 	const char *project_id; /* the --project label stored on every object */
 	const char *parent_id;  /* conv_ or resp_ an item page belongs to, proj_ an API key page; NULL when unknown */
 	const char *request_id; /* x-request-id of the response the document came in; NULL when imported */
@@ -50,9 +50,11 @@ struct decode_counts {
 	size_t without_parent; /* items or project API keys stored with no parent_id to belong to */
 };
 
-/* Decodes and stores one document. The caller wraps it in a savepoint so a
- * failure stores nothing of it. 0, or -1 with the error set (naming the
- * object at fault, without a file location). */
+/* Decodes and stores one document. 0, or -1 with the error set (naming the
+ * object at fault, without a file location). A document that passes with
+ * ctx->store NULL is stored whole unless the database itself fails, so a
+ * caller checks it first and needs no savepoint; or wraps it in one, so a
+ * failure stores nothing of it. */
 int decode_document(const struct decode_context *ctx, const json_t *doc, struct decode_counts *counts);
 
 /* One row of the dashboard's cost export CSV (decode_cost_export.c). */

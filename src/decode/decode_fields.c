@@ -102,6 +102,8 @@ char *json_raw(const json_t *obj)
 
 char *decode_raw(const struct decode_context *ctx, const json_t *obj)
 {
+	if (!ctx->store)
+		return NULL; /* only checking: nothing is stored */
 	return ctx->raw.start ? xstrndup(ctx->raw.start, ctx->raw.len) : json_raw(obj);
 }
 

@@ -156,7 +156,8 @@ struct cost_row {
 /* Each returns 1 when a row was inserted or changed, 0 when nothing changed,
  * -1 with the error set. A container is replaced by a copy with a later
  * last_active_at or a later status (running < expired < deleted); a response
- * by one with a later completed_at or when the stored copy was unfinished. */
+ * by one with a later completed_at or when the stored copy was unfinished.
+ * With store NULL each returns 0 and stores nothing (a decoder's check). */
 int store_upsert_container(struct store *store, const struct container_row *row);
 int store_upsert_response(struct store *store, const struct response_row *row);
 int store_add_container_reference(struct store *store, const struct reference_row *row);
