@@ -34,7 +34,7 @@ enum document_kind {
 enum document_kind decode_detect_kind(const json_t *doc);
 
 struct decode_context {
-	struct store *store; /* NULL: check only, every check made and nothing stored */
+	struct store *store;    /* NULL: check only, every check made and nothing stored */
 	const char *project_id; /* the --project label stored on every object */
 	const char *parent_id;  /* conv_ or resp_ an item page belongs to, proj_ an API key page; NULL when unknown */
 	const char *request_id; /* x-request-id of the response the document came in; NULL when imported */
