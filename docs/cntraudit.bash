@@ -7,7 +7,7 @@ _cntraudit()
 {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
   local global="--db --base-url --project --org --now --allow-insecure-http -q -v -vv --help --version"
-  local commands="check collect evidence import proxy report prices runs"
+  local commands="check collect evidence import proxy raw report prices runs"
   local command="" sub="" i
   for ((i = 1; i < COMP_CWORD; i++)); do
     case ${COMP_WORDS[i]} in
@@ -49,6 +49,7 @@ _cntraudit()
     proxy) options="--listen --upstream --allow-remote --port-file --help" ;;
     check) options="--max-orphan-share --max-orphans --min-coverage --since --until --format --json --help" ;;
     prices) options="--format --json --wide --import --output -o --help" ;;
+    raw) options="--help" ;;
     runs) options="--format --json --wide --help" ;;
   esac
   COMPREPLY=($(compgen -W "$options" -- "$cur"))

@@ -56,26 +56,26 @@ GROUP BY pricing_rule, tier, unpriced ORDER BY 1, 2, unpriced
 -- its MANIFEST.json entry says of it beyond its bytes (JSON): when it was
 -- created, or the bucket a usage or cost result belongs to (the result
 -- itself carries no date), and the x-request-id of the reply it came in.
-SELECT c.id, c.raw,
+SELECT c.id, raw_text(c.raw),
        json_object('object', 'container', 'created_at', iso_time(c.created_at), 'request_id', c.request_id)
 FROM audit_window w JOIN containers c ON c.id = w.container_id
 WHERE w.classification = 'orphan' ORDER BY c.id
 
 -- name: raw_responses
-SELECT DISTINCT r.id, r.raw,
+SELECT DISTINCT r.id, raw_text(r.raw),
        json_object('object', 'response', 'created_at', iso_time(r.created_at), 'request_id', r.request_id)
 FROM audit_window w JOIN responses r ON r.id = w.attributed_response_id
 WHERE w.classification = 'orphan' ORDER BY r.id
 
 -- name: raw_usage
-SELECT date(bucket_start, 'unixepoch') || '_' || iif(project_id = '', 'all-projects', project_id), raw,
+SELECT date(bucket_start, 'unixepoch') || '_' || iif(project_id = '', 'all-projects', project_id), raw_text(raw),
        json_object('object', 'usage result', 'bucket_start', iso_time(bucket_start),
                    'bucket_end', iso_time(bucket_end), 'project_id', nullif(project_id, ''))
 FROM audit_usage_window ORDER BY 1
 
 -- name: raw_costs
 SELECT date(bucket_start, 'unixepoch') || '_' || iif(project_id = '', 'all-projects', project_id)
-       || '_' || line_item || iif(api_key_id = '', '', '_' || api_key_id), raw,
+       || '_' || line_item || iif(api_key_id = '', '', '_' || api_key_id), raw_text(raw),
        json_object('object', 'cost result', 'bucket_start', iso_time(bucket_start),
                    'bucket_end', iso_time(bucket_end), 'project_id', nullif(project_id, ''),
                    'line_item', line_item)

@@ -37,6 +37,7 @@ enum outcome cmd_runs(const struct global_options *global, int argc, char **argv
 enum outcome cmd_check(const struct global_options *global, int argc, char **argv);
 enum outcome cmd_evidence(const struct global_options *global, int argc, char **argv);
 enum outcome cmd_proxy(const struct global_options *global, int argc, char **argv);
+enum outcome cmd_raw(const struct global_options *global, int argc, char **argv);
 
 /* Parses the global options at the front of argv (stopping at the command),
  * reading the environment first. Returns the index of the command word,

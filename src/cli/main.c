@@ -14,6 +14,7 @@ const struct command commands[] = {
     {"evidence", cmd_evidence, "write a verifiable evidence folder for a refund request"},
     {"import", cmd_import, "store API objects from JSON or JSONL files, offline"},
     {"proxy", cmd_proxy, "record every response as it happens: a pass-through proxy for applications"},
+    {"raw", cmd_raw, "print stored API objects byte for byte, as they were received"},
     {"report", cmd_report, "summary, containers, orphans, threads, daily, reconcile, focus, html"},
     {"prices", cmd_prices, "list the effective-dated price table, or --import overrides"},
     {"runs", cmd_runs, "the record of every collect, import and proxy run"},

@@ -502,6 +502,9 @@ int store_open(const char *path, enum store_mode mode, struct store **out)
 		error_set("cannot open database %s: %s", path, sqlite3_errmsg(store->db));
 		goto fail;
 	}
+	store->raw = raw_codec_new();
+	if (raw_codec_register(store->db, store->raw))
+		goto fail;
 	if ((is_new && store_exec_ref(store, "sql/store/open.sql#new_database")) ||
 	    (!readonly && (exec_waiting(store, "sql/store/open.sql#journal") ||
 	                   store_exec_ref(store, "sql/store/open.sql#writer"))) ||
@@ -521,6 +524,7 @@ void store_free(struct store *store)
 	for (int i = 0; i < store->cached; i++)
 		sqlite3_finalize(store->cache[i].st);
 	sqlite3_close(store->db);
+	raw_codec_free(store->raw);
 	free(store->path);
 	free(store);
 }

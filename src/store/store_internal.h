@@ -4,6 +4,7 @@
 #ifndef CNTRAUDIT_STORE_INTERNAL_H
 #define CNTRAUDIT_STORE_INTERNAL_H
 
+#include "raw_codec.h"
 #include "store.h"
 
 #include <sqlite3.h>
@@ -14,6 +15,7 @@
 struct store {
 	sqlite3 *db;
 	char *path;
+	struct raw_codec *raw; /* packs and unpacks every raw column (raw_codec.h) */
 	struct {
 		const char *ref; /* a string literal: compared by address first */
 		sqlite3_stmt *st;

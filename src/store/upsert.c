@@ -19,6 +19,7 @@ enum bind {
 	BIND_INT64_OR_NULL, /* const int64_t * */
 	BIND_REAL_OR_NULL,  /* const double * */
 	BIND_MARKERS,       /* not the row's: a container.deleted marker is stored */
+	BIND_RAW,           /* const char *: an object's raw bytes, packed (raw_codec.h) */
 };
 
 struct field {
@@ -43,6 +44,11 @@ struct upsert {
 	{                                                                                                              \
 		":" #member, BIND_OF(((const struct type *)0)->member), offsetof(struct type, member)                  \
 	}
+/* Every row's raw member is its object's bytes, kept packed. */
+#define RAW(type)                                                                                                      \
+	{                                                                                                              \
+		":raw", BIND_RAW, offsetof(struct type, raw)                                                           \
+	}
 #define PART(name) "sql/store/upserts.sql#" name
 
 static const struct upsert container = {PART("container"),
@@ -55,13 +61,13 @@ static const struct upsert container = {PART("container"),
                                          FIELD(container_row, created_at),
                                          FIELD(container_row, last_active_at),
                                          FIELD(container_row, expires_after_minutes),
-                                         FIELD(container_row, raw),
+                                         RAW(container_row),
                                          FIELD(container_row, request_id)}};
 static const struct upsert response = {
     PART("response"),
     {FIELD(response_row, id), FIELD(response_row, project_id), FIELD(response_row, status),
      FIELD(response_row, created_at), FIELD(response_row, completed_at), FIELD(response_row, previous_response_id),
-     FIELD(response_row, conversation_id), FIELD(response_row, requests_container_auto), FIELD(response_row, raw),
+     FIELD(response_row, conversation_id), FIELD(response_row, requests_container_auto), RAW(response_row),
      FIELD(response_row, request_id)}};
 static const struct upsert reference = {PART("reference"),
                                         {FIELD(reference_row, referrer_id), FIELD(reference_row, container_id),
@@ -73,35 +79,34 @@ static const struct upsert container_call = {
      FIELD(container_call_row, context_response_id), FIELD(container_call_row, kind)}};
 static const struct upsert item = {PART("item"),
                                    {FIELD(item_row, id), FIELD(item_row, type), FIELD(item_row, parent_id),
-                                    FIELD(item_row, raw), FIELD(item_row, request_id)}};
+                                    RAW(item_row), FIELD(item_row, request_id)}};
 static const struct upsert conversation = {PART("conversation"),
                                            {FIELD(conversation_row, id), FIELD(conversation_row, project_id),
-                                            FIELD(conversation_row, created_at), FIELD(conversation_row, raw)}};
+                                            FIELD(conversation_row, created_at), RAW(conversation_row)}};
 static const struct upsert usage = {PART("usage"),
                                     {FIELD(usage_row, bucket_start), FIELD(usage_row, bucket_end),
-                                     FIELD(usage_row, project_id), FIELD(usage_row, num_sessions),
-                                     FIELD(usage_row, raw)}};
+                                     FIELD(usage_row, project_id), FIELD(usage_row, num_sessions), RAW(usage_row)}};
 static const struct upsert cost = {
     PART("cost"),
     {FIELD(cost_row, bucket_start), FIELD(cost_row, bucket_end), FIELD(cost_row, project_id),
      FIELD(cost_row, line_item), FIELD(cost_row, api_key_id), FIELD(cost_row, amount_micros), FIELD(cost_row, currency),
-     FIELD(cost_row, quantity), FIELD(cost_row, quantity_unit), FIELD(cost_row, raw)}};
+     FIELD(cost_row, quantity), FIELD(cost_row, quantity_unit), RAW(cost_row)}};
 static const struct upsert container_file = {PART("container_file"),
                                              {FIELD(container_file_row, id), FIELD(container_file_row, container_id),
                                               FIELD(container_file_row, created_at), FIELD(container_file_row, bytes),
                                               FIELD(container_file_row, path), FIELD(container_file_row, source),
-                                              FIELD(container_file_row, raw), FIELD(container_file_row, request_id)}};
+                                              RAW(container_file_row), FIELD(container_file_row, request_id)}};
 static const struct upsert project = {PART("project"),
                                       {FIELD(project_row, id), FIELD(project_row, name), FIELD(project_row, status),
-                                       FIELD(project_row, created_at), FIELD(project_row, raw),
+                                       FIELD(project_row, created_at), RAW(project_row),
                                        FIELD(project_row, request_id)}};
 static const struct upsert project_api_key = {
     PART("project_api_key"),
     {FIELD(project_api_key_row, id), FIELD(project_api_key_row, project_id), FIELD(project_api_key_row, redacted_value),
-     FIELD(project_api_key_row, name), FIELD(project_api_key_row, raw), FIELD(project_api_key_row, request_id)}};
+     FIELD(project_api_key_row, name), RAW(project_api_key_row), FIELD(project_api_key_row, request_id)}};
 static const struct upsert deletion = {
     PART("deletion"),
-    {FIELD(deletion_row, id), FIELD(deletion_row, object), FIELD(deletion_row, raw), FIELD(deletion_row, request_id)}};
+    {FIELD(deletion_row, id), FIELD(deletion_row, object), RAW(deletion_row), FIELD(deletion_row, request_id)}};
 static const struct upsert delete_container = {PART("delete_container"), {FIELD(deletion_row, id)}};
 
 /* The statement's parameters are the table's, in its order. */
@@ -123,10 +128,13 @@ static int check_params(sqlite3_stmt *st, const void *ctx)
 	return 0;
 }
 
-static void bind_field(struct store *store, sqlite3_stmt *st, int i, const struct field *f, const void *row)
+/* 0, or -1 with the error set when raw bytes cannot be packed. */
+static int bind_field(struct store *store, sqlite3_stmt *st, int i, const struct field *f, const void *row)
 {
-	const char *member = (const char *)row + f->offset;
+	const char *member = (const char *)row + f->offset, *text;
 	const double *real;
+	const void *blob;
+	size_t n;
 	switch (f->bind) {
 	case BIND_TEXT:
 		store_bind_text(st, i, *(const char *const *)member);
@@ -150,7 +158,18 @@ static void bind_field(struct store *store, sqlite3_stmt *st, int i, const struc
 	case BIND_MARKERS:
 		sqlite3_bind_int(st, i, store->container_markers);
 		break;
+	case BIND_RAW:
+		/* Static: the packed copy stays until the next pack, after this row. */
+		text = *(const char *const *)member;
+		if (!text)
+			sqlite3_bind_null(st, i);
+		else if (raw_pack(store->raw, text, strlen(text), &blob, &n))
+			return -1;
+		else
+			sqlite3_bind_blob64(st, i, blob, n, SQLITE_STATIC);
+		break;
 	}
+	return 0;
 }
 
 /* Binds row to u's part and runs it: 1 a row changed, 0 not, -1 with the
@@ -163,7 +182,11 @@ static int upsert(struct store *store, const struct upsert *u, const void *row, 
 	if (!st)
 		return -1;
 	for (int i = 0; i < UPSERT_FIELDS && u->fields[i].param; i++)
-		bind_field(store, st, i + 1, &u->fields[i], row);
+		if (bind_field(store, st, i + 1, &u->fields[i], row)) {
+			sqlite3_clear_bindings(st);
+			store->broken = 1; /* no document is to blame */
+			return -1;
+		}
 	return store_run(store, st, what);
 }
 

@@ -47,7 +47,7 @@ locked)
   setup
   sqlite3 "$db" "INSERT INTO runs(command, options, started_at, status) VALUES ('collect all', '--jobs 8', 1780000000, 'running')"
   before=$(state)
-  printf 'BEGIN IMMEDIATE;\nINSERT INTO containers(id, project_id, name, status, created_at, raw) VALUES ("cntr_held", "", "", "running", 0, "{}");\n.shell sleep 6\nROLLBACK;\n' | sqlite3 "$db" &
+  printf 'BEGIN IMMEDIATE;\nINSERT INTO containers(id, project_id, name, status, created_at, raw) VALUES ("cntr_held", "", "", "running", 0, X\x27007B7D\x27);\n.shell sleep 6\nROLLBACK;\n' | sqlite3 "$db" &
   holder=$!
   sleep 1
   CNTRAUDIT_BUSY_TIMEOUT=2 "$bin" import fixtures/pricing/api/containers.json 2>"$tmp/err"; rc=$?

@@ -48,7 +48,7 @@ long-list)
   expect 0 "imported 400000 objects from 1 document"
   check; [ "$(tail -1 "$tmp/rss")" -lt $((2 * size_kb)) ] || fail "peak RSS $(tail -1 "$tmp/rss") kB for a line of $size_kb kB"
   want='{"id": "cntr_long00123456", "object": "container", "name": "'$(printf '%0150d' 123456)'", "created_at": 1780000000, "status": "expired", "last_active_at": 1780000060, "memory_limit": "1g"}'
-  check; [ "$(sqlite3 "$tmp/audit.db" "SELECT raw FROM containers WHERE id = 'cntr_long00123456'")" = "$want" ] || fail "the raw bytes differ"
+  check; [ "$("$bin" --db "$tmp/audit.db" raw cntr_long00123456)" = "$want" ] || fail "the raw bytes differ"
   ;;
 no-threads)
   # A stack limit larger than the address space: no thread can start (each

@@ -95,7 +95,9 @@ sdk)
   expect "$("$bin" --db "$tmp/proxy.db" runs --format csv | grep -c '^[0-9]*,proxy,')" 1 "proxy runs recorded"
   expect "$(sqlite3 "$tmp/proxy.db" "SELECT status || ' ' || requests FROM runs WHERE command = 'proxy'")" "ok 11" \
     "the proxy's run"
-  no_key_in "$tmp"/proxy.db* "$tmp/proxy.err"
+  "$bin" --db "$tmp/proxy.db" raw >"$tmp/unpacked-objects"
+  check; [ -s "$tmp/unpacked-objects" ] || fail "no stored object to look for the key in"
+  no_key_in "$tmp"/proxy.db* "$tmp/proxy.err" "$tmp/unpacked-objects"
   echo "$(jq '.received | length' "$tmp/proxied.json") replies identical through the proxy;" \
     "$(row coverage containers) containers, $(wc -l <"$tmp/orphans") orphans, found from the proxy's database alone"
   ;;
@@ -227,7 +229,9 @@ safety)
   post "$purl/containers?limit=5" >"$tmp/echoed"
   check; grep -q "$key" "$tmp/echoed" || fail "the fault did not echo the key (the test proves nothing)"
   stop_proxy
-  no_key_in "$tmp"/proxy.db* "$tmp/proxy.err"
+  "$bin" --db "$tmp/proxy.db" raw >"$tmp/unpacked-objects"
+  check; [ -s "$tmp/unpacked-objects" ] || fail "no stored object to look for the key in"
+  no_key_in "$tmp"/proxy.db* "$tmp/proxy.err" "$tmp/unpacked-objects"
   expect "$(sqlite3 "$tmp/proxy.db" "SELECT count(*) FROM containers WHERE name LIKE '%[key%'")" 1 \
     "the echoed key stored redacted"
   # an upstream that is down: a 502 in the API's error shape, and the proxy goes on

@@ -18,14 +18,14 @@ BEGIN {
   print "INSERT INTO prices VALUES ('2g', '2026-05-29', '2026-05-29', 'per_container', 5000, 'test-2g');"
   for (i = 0; i < n; i++) {
     c = t()
-    printf "INSERT INTO containers (id, project_id, name, memory_limit, status, created_at, last_active_at, expires_after_minutes, raw) VALUES ('cntr_%d', '%s', %s, %s, '%s', %d, %s, %s, '{}');\n", i,
+    printf "INSERT INTO containers (id, project_id, name, memory_limit, status, created_at, last_active_at, expires_after_minutes, raw) VALUES ('cntr_%d', '%s', %s, %s, '%s', %d, %s, %s, X'007B7D');\n", i,
       projects[1 + pick(3)], (maybe(0.3) ? "''" : "'name" pick(3) "'"), q(tiers[1 + pick(5)]), statuses[1 + pick(4)], c,
       maybe(0.3) ? "NULL" : c + 60 * pick(90) - (maybe(0.1) ? 600 : 0), maybe(0.5) ? "NULL" : 1 + pick(60)
   }
   for (i = 0; i < m; i++) {
     c = t()
     prev = maybe(0.4) ? "" : (maybe(0.8) ? "resp_" pick(m) : "resp_gone_" pick(5))
-    printf "INSERT INTO responses (id, project_id, status, created_at, completed_at, previous_response_id, conversation_id, requests_container_auto, raw) VALUES ('resp_%d', '%s', 'completed', %d, %s, %s, %s, %d, '{}');\n", i,
+    printf "INSERT INTO responses (id, project_id, status, created_at, completed_at, previous_response_id, conversation_id, requests_container_auto, raw) VALUES ('resp_%d', '%s', 'completed', %d, %s, %s, %s, %d, X'007B7D');\n", i,
       projects[1 + pick(2)], c, maybe(0.2) ? "NULL" : c + 5 * pick(200) - (maybe(0.1) ? 100 : 0), q(prev),
       q(maybe(0.6) ? "" : "conv_" pick(6)), maybe(0.3) ? 0 : 1 + pick(3)
   }
