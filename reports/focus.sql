@@ -56,4 +56,6 @@ SELECT 0 AS BilledCost,
        iif(accruing, 'true', 'false') AS x_Accruing
 FROM audit_window
 WHERE NOT unpriced
-ORDER BY ChargePeriodStart, ResourceId;
+-- ChargePeriodStart, then ResourceId: an order the audit serves as it
+-- stands, so no sort holds the rows (audit_containers_by_day).
+ORDER BY created_day, container_id;

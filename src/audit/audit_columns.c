@@ -45,6 +45,7 @@ enum {
 	C_UNPRICED,
 	C_REQUEST_ID,
 	C_ATTRIBUTED_REQUEST_ID,
+	C_CREATED_DAY,
 	C_COUNT
 };
 
@@ -55,6 +56,7 @@ static const struct table_column container_columns[] = {
     [C_MEMORY_LIMIT] = {"memory_limit", "TEXT"},
     [C_STATUS] = {"status", "TEXT"},
     [C_CREATED_AT] = {"created_at", "INTEGER"},
+    [C_CREATED_DAY] = {"created_day", "INTEGER"}, /* its UTC day: days since 1970-01-01 */
     [C_LAST_ACTIVE_AT] = {"last_active_at", "INTEGER"},
     [C_CI_CALLS] = {"ci_calls", "INTEGER"},
     [C_SHELL_CALLS] = {"shell_calls", "INTEGER"},
@@ -106,6 +108,8 @@ static void container_column(const struct audit *a, size_t row, int col, sqlite3
 		return result_sym(ctx, a, c->status);
 	case C_CREATED_AT:
 		return sqlite3_result_int64(ctx, c->created_at);
+	case C_CREATED_DAY:
+		return sqlite3_result_int64(ctx, audit_container_day(c));
 	case C_LAST_ACTIVE_AT:
 		if (c->has_last_active)
 			return sqlite3_result_int64(ctx, c->last_active_at);
@@ -289,23 +293,26 @@ const struct table_def audit_table_defs[] = {
     {"audit_container",
      container_columns,
      C_COUNT,
-     {{{C_CREATED_AT, C_ID, -1}}, {{C_PRICING_RULE, C_TIER, C_UNPRICED}}, {{C_PROJECT, -1, -1}}},
+     {{{C_CREATED_AT, C_ID, -1}},
+      {{C_PRICING_RULE, C_TIER, C_UNPRICED}},
+      {{C_PROJECT, -1, -1}},
+      {{C_CREATED_DAY, C_ID, -1}}},
      container_count,
      container_column,
-     {NULL, audit_containers_by_pricing, audit_containers_by_project}},
+     {NULL, audit_containers_by_pricing, audit_containers_by_project, audit_containers_by_day}},
     {"audit_thread",
      thread_columns,
      T_COUNT,
-     {{{T_FIRST_SEEN_AT, T_ID, -1}}, {{-1, -1, -1}}, {{-1, -1, -1}}},
+     {{{T_FIRST_SEEN_AT, T_ID, -1}}, {{-1, -1, -1}}, {{-1, -1, -1}}, {{-1, -1, -1}}},
      thread_count,
      thread_column,
-     {NULL, NULL, NULL}},
+     {NULL, NULL, NULL, NULL}},
     {"audit_response",
      response_columns,
      R_COUNT,
-     {{{-1, -1, -1}}, {{-1, -1, -1}}, {{-1, -1, -1}}},
+     {{{-1, -1, -1}}, {{-1, -1, -1}}, {{-1, -1, -1}}, {{-1, -1, -1}}},
      response_count,
      response_column,
-     {NULL, NULL, NULL}},
+     {NULL, NULL, NULL, NULL}},
 };
 const size_t audit_table_count = sizeof audit_table_defs / sizeof *audit_table_defs;

@@ -94,6 +94,7 @@ struct audit {
 	uint8_t *ran_code;                   /* the response ID's output holds a container call */
 	uint32_t *by_pricing;                /* containers in (pricing_rule, tier, unpriced) order, made on demand */
 	uint32_t *by_project;                /* containers in project_id order, made on demand */
+	uint32_t *by_day;                    /* containers in (UTC day, ID) order, made on demand */
 	char *overflow;                      /* the first estimate past INT64_MAX micro-dollars, in words */
 };
 
@@ -104,9 +105,13 @@ void audit_containers(struct audit *a);
 void audit_threads(struct audit *a);
 int audit_tables_register(sqlite3 *db, struct audit *a);
 /* Orders of the containers besides their own, made once when first asked
- * for (audit_orders.c): by (pricing_rule, tier, unpriced), by project. */
+ * for (audit_orders.c): by (pricing_rule, tier, unpriced), by project, by
+ * (UTC day of creation, ID): FOCUS's charge period, then its resource. */
 const uint32_t *audit_containers_by_pricing(struct audit *a);
 const uint32_t *audit_containers_by_project(struct audit *a);
+const uint32_t *audit_containers_by_day(struct audit *a);
+/* The UTC day a container was created: days since 1970-01-01, floored. */
+int64_t audit_container_day(const struct audit_container *c);
 /* A container's memory tier, "1g" when the API gave none. */
 const char *audit_container_tier(const struct audit *a, const struct audit_container *c);
 /* The audit in words (audit_words.c), each owned by the caller: why a

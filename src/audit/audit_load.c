@@ -368,6 +368,7 @@ void audit_free(struct audit *a)
 	free(a->ran_code);
 	free(a->by_pricing);
 	free(a->by_project);
+	free(a->by_day);
 	free(a);
 }
 

@@ -20,7 +20,7 @@ struct table_order {
 	int columns[3];
 };
 
-#define TABLE_ORDERS 3
+#define TABLE_ORDERS 4
 
 struct table_def {
 	const char *name;
