@@ -1,6 +1,7 @@
 // The DuckDB peer: what a data engineer writes instead of cntraudit — the
 // JSON Lines read with DuckDB (@duckdb/node-api, pinned in package.json)
-// and the audit's rules as one SQL query: a container is used when a
+// and the audit's rules as one SQL query (over narrow views of the JSON, or
+// the tables a load extracted from it): a container is used when a
 // container call ran in it, idle when a response names it or a citation
 // points into it, outside coverage when no response was created within
 // 10 minutes of it, an orphan otherwise; its estimate by the price era of
@@ -23,59 +24,66 @@ const [mode, a, b, c] = args;
 const q = (s) => `'${String(s).replaceAll("'", "''")}'`;
 const list = (paths) => `[${paths.map(q).join(', ')}]`;
 
-// The three tables the query reads, as SELECTs over the JSON files: views
-// when querying the files, tables when loading a DuckDB file.
+// What the query reads, as SELECTs over the JSON files: the raw shapes
+// (containers_j, responses_j, items_j), then what the audit needs of them,
+// narrow (containers_t, calls_t, traced_t, times_t). Querying the files,
+// all are views; loading a DuckDB file, the narrow ones are its tables, so a
+// query on the file reads only what is already extracted.
 function sources(account, itemsList) {
   const items = readFileSync(itemsList, 'utf8').split('\n').filter(Boolean);
   const container = 'STRUCT(id VARCHAR, created_at BIGINT, last_active_at BIGINT, memory_limit VARCHAR)';
   return {
-    containers_t: `SELECT u.id, u.created_at, u.last_active_at, u.memory_limit FROM (
-        SELECT unnest(data) AS u FROM read_ndjson(${q(account + '/containers.jsonl')},
-          columns = {data: '${container}[]'}))`,
-    responses_t: `SELECT id, created_at, completed_at, tools, output FROM read_ndjson(${q(account + '/responses.jsonl')},
-        columns = {id: 'VARCHAR', created_at: 'BIGINT', completed_at: 'BIGINT', tools: 'JSON', output: 'JSON'})`,
-    items_t: items.length
-      ? `SELECT unnest(data) AS item FROM read_json(${list(items)}, format = 'auto', columns = {data: 'JSON[]'})`
-      : `SELECT NULL::JSON AS item WHERE false`,
+    raw: {
+      containers_j: `SELECT u.id, u.created_at, u.last_active_at, u.memory_limit FROM (
+          SELECT unnest(data) AS u FROM read_ndjson(${q(account + '/containers.jsonl')},
+            columns = {data: '${container}[]'}))`,
+      responses_j: `SELECT id, created_at, tools, output FROM read_ndjson(${q(account + '/responses.jsonl')},
+          columns = {id: 'VARCHAR', created_at: 'BIGINT', tools: 'JSON', output: 'JSON'})`,
+      items_j: items.length
+        ? `SELECT unnest(data) AS item FROM read_json(${list(items)}, format = 'auto', columns = {data: 'JSON[]'})`
+        : `SELECT NULL::JSON AS item WHERE false`,
+      every_item_j: `SELECT unnest(json_extract(output, '$[*]')) AS item FROM responses_j
+          UNION ALL SELECT item FROM items_j`,
+    },
+    narrow: {
+      // the stored copy of each container (a newer copy replaces an older one)
+      containers_t: `SELECT DISTINCT ON (id) id, created_at, coalesce(memory_limit, '1g') AS tier,
+          greatest(coalesce(last_active_at, created_at) - created_at, 0) AS span
+          FROM containers_j ORDER BY id, coalesce(last_active_at, created_at) DESC`,
+      // container calls, deduplicated by their ID: what ran in each container
+      calls_t: `SELECT DISTINCT (item->>'id') AS id,
+          CASE (item->>'type') WHEN 'code_interpreter_call' THEN (item->>'container_id')
+               WHEN 'shell_call' THEN CASE WHEN (item->'environment'->>'type') = 'container_reference'
+                                           THEN (item->'environment'->>'container_id') END END AS container
+          FROM every_item_j WHERE (item->>'type') IN ('code_interpreter_call', 'shell_call') AND (item->>'id') IS NOT NULL`,
+      // containers a response's tools name, or a citation points into
+      traced_t: `SELECT id FROM (
+            SELECT CASE WHEN (tool->>'type') = 'code_interpreter' THEN coalesce((tool->'container'->>'id'),
+                            CASE WHEN json_type((tool->'container')) = 'VARCHAR' THEN (tool->>'container') END)
+                        WHEN (tool->'environment'->>'type') = 'container_reference' THEN (tool->'environment'->>'container_id')
+                   END AS id FROM (SELECT unnest(json_extract(tools, '$[*]')) AS tool FROM responses_j)
+            UNION SELECT unnest(json_extract_string(item, '$.content[*].annotations[*].container_id'))
+            FROM every_item_j WHERE (item->>'type') = 'message') WHERE id IS NOT NULL`,
+      times_t: `SELECT created_at FROM responses_j`,
+    },
   };
+}
+
+async function define(conn, account, itemsList, persist) {
+  const s = sources(account, itemsList);
+  for (const [name, sql] of Object.entries(s.raw)) await conn.run(`CREATE TEMP VIEW ${name} AS ${sql}`);
+  for (const [name, sql] of Object.entries(s.narrow))
+    await conn.run(persist ? `CREATE OR REPLACE TABLE ${name} AS ${sql}` : `CREATE TEMP VIEW ${name} AS ${sql}`);
 }
 
 const era1 = Date.UTC(2026, 2, 31) / 1000; // per_session_20m from 2026-03-31
 const era2 = Date.UTC(2026, 5, 2) / 1000; // per_minute_min5 from 2026-06-02
 const audit = `
-WITH output_items AS (
-  SELECT unnest(json_extract(output, '$[*]')) AS item FROM responses_t
-), every_item AS (
-  SELECT item FROM output_items UNION ALL SELECT item FROM items_t
-), calls AS (
-  SELECT DISTINCT (item->>'id') AS id,
-         CASE (item->>'type') WHEN 'code_interpreter_call' THEN (item->>'container_id')
-              WHEN 'shell_call' THEN CASE WHEN (item->'environment'->>'type') = 'container_reference'
-                                          THEN (item->'environment'->>'container_id') END END AS container
-  FROM every_item WHERE (item->>'type') IN ('code_interpreter_call', 'shell_call') AND (item->>'id') IS NOT NULL
-), used AS (
-  SELECT DISTINCT container AS id FROM calls WHERE container IS NOT NULL
-), tools AS (
-  SELECT unnest(json_extract(tools, '$[*]')) AS tool FROM responses_t
-), named AS (
-  SELECT CASE WHEN (tool->>'type') = 'code_interpreter' THEN coalesce((tool->'container'->>'id'),
-                   CASE WHEN json_type((tool->'container')) = 'VARCHAR' THEN (tool->>'container') END)
-              WHEN (tool->'environment'->>'type') = 'container_reference' THEN (tool->'environment'->>'container_id')
-         END AS id FROM tools
-), cited AS (
-  SELECT unnest(json_extract_string(item, '$.content[*].annotations[*].container_id')) AS id
-  FROM every_item WHERE (item->>'type') = 'message'
-), traced AS (
-  SELECT id FROM named WHERE id IS NOT NULL UNION SELECT id FROM cited WHERE id IS NOT NULL
-), times AS (
-  SELECT created_at FROM responses_t
-), c AS (
-  SELECT DISTINCT ON (id) id, created_at, coalesce(memory_limit, '1g') AS tier,
-         greatest(coalesce(last_active_at, created_at) - created_at, 0) AS span
-  FROM containers_t ORDER BY id, coalesce(last_active_at, created_at) DESC
+WITH used AS (
+  SELECT DISTINCT container AS id FROM calls_t WHERE container IS NOT NULL
 ), judged AS (
   SELECT c.*, CASE WHEN c.id IN (SELECT id FROM used) THEN 'used'
-                   WHEN c.id IN (SELECT id FROM traced) THEN 'idle'
+                   WHEN c.id IN (SELECT id FROM traced_t) THEN 'idle'
                    WHEN t.created_at IS NULL OR t.created_at > c.created_at + 600 THEN 'outside_coverage'
                    ELSE 'orphan' END AS class,
          CASE WHEN c.created_at < ${era1} THEN 1
@@ -83,7 +91,7 @@ WITH output_items AS (
               ELSE greatest(5, (span + 59) // 60) END AS units,
          (CASE tier WHEN '1g' THEN 1 WHEN '4g' THEN 4 WHEN '16g' THEN 16 WHEN '64g' THEN 64 END)
            * (CASE WHEN c.created_at < ${era2} THEN 30000 ELSE 1500 END) AS unit_micros
-  FROM c ASOF LEFT JOIN times t ON c.created_at - 600 <= t.created_at
+  FROM containers_t c ASOF LEFT JOIN times_t t ON c.created_at - 600 <= t.created_at
 )
 SELECT class, count(*)::BIGINT AS n, sum(units * unit_micros)::BIGINT AS micros, count(*) FILTER (unit_micros IS NULL)::BIGINT AS unpriced
 FROM judged GROUP BY ALL ORDER BY class`;
@@ -122,11 +130,11 @@ let instance, conn;
 if (mode === 'json' && a && b) {
   instance = await DuckDBInstance.create(':memory:');
   conn = await instance.connect();
-  for (const [name, sql] of Object.entries(sources(a, b))) await conn.run(`CREATE TEMP VIEW ${name} AS ${sql}`);
+  await define(conn, a, b, false);
 } else if (mode === 'load' && a && b && c) {
   instance = await DuckDBInstance.create(c);
   conn = await instance.connect();
-  for (const [name, sql] of Object.entries(sources(a, b))) await conn.run(`CREATE OR REPLACE TABLE ${name} AS ${sql}`);
+  await define(conn, a, b, true);
   await conn.run('CHECKPOINT');
   console.error('duckdb peer: loaded');
   process.exit(0);
