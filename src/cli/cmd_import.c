@@ -127,42 +127,28 @@ static int document_stored(struct import_state *s)
 	return 0;
 }
 
-static int decode_one(const struct decode_context *ctx, const json_t *doc, const struct csv_record *header,
-                      const struct csv_record *row, struct decode_counts *counts)
-{
-	return doc ? decode_document(ctx, doc, counts) : decode_cost_export_row(ctx, header, row, counts);
-}
-
 /* Stores one document (a JSON document, a part of a long one, or a row of a
- * cost export CSV): all of it or, reported with its line, none of it. It is
- * checked first, storing nothing (decode.h), so a refused one never reaches
- * the database and one that passed needs no savepoint of its own: a
- * savepoint per document cost a quarter of a responses import's CPU. */
+ * cost export CSV): all of it or, reported with its line, none of it
+ * (decode_whole). */
 static int import_document(struct import_state *s, size_t line, const json_t *doc, const struct csv_record *header,
                            const struct csv_record *row)
 {
 	struct decode_counts counts = {0};
-	struct decode_context check = s->decode;
-	check.store = NULL;
 	if (s->in_page && s->page_failed)
 		return 0; /* a part of this document was refused: so is the rest */
-	if (decode_one(&check, doc, header, row, &counts)) {
+	int rc = store_begin(s->store) ? -1 : decode_whole(&s->decode, doc, header, row, &counts);
+	if (rc < 0) {
+		char *why = xstrdup(error_message());
+		error_set("line %zu: %s", line, why);
+		free(why);
+		s->fatal = 1;
+		return -1;
+	}
+	if (rc > 0) {
 		report_failure(s, line, error_message());
 		error_clear();
 		s->page_failed = s->in_page;
 		return 0;
-	}
-	counts = (struct decode_counts){0};
-	if (store_begin(s->store) || decode_one(&s->decode, doc, header, row, &counts)) {
-		/* Past its checks only the database refuses a document, and what
-		 * it refused may be half stored: the transaction is abandoned. */
-		if (!store_failed(s->store)) {
-			char *why = xstrdup(error_message());
-			error_set("line %zu: the database refused a document that passed its checks: %s", line, why);
-			free(why);
-		}
-		s->fatal = 1;
-		return -1;
 	}
 	add_counts(s->in_page ? &s->page_counts : &s->counts, &counts);
 	return s->in_page ? 0 : document_stored(s);

@@ -238,17 +238,13 @@ int collector_store_document(struct collector *c, const struct http_result *resu
 	c->decode.request_id = result->request_id[0] ? result->request_id : NULL;
 	c->decode.text = result->body;
 	c->decode.text_len = result->body_len;
-	if (store_begin(c->store) || store_savepoint(c->store))
+	int rc = store_begin(c->store) ? -1 : decode_whole(&c->decode, doc, NULL, NULL, &counts);
+	if (rc < 0)
 		return collector_fatal(c, "cannot store what was collected: %s", error_message());
-	if (decode_document(&c->decode, doc, &counts)) {
-		if (store_failed(c->store))
-			return collector_fatal(c, "cannot store what was collected: %s", error_message());
-		store_savepoint_rollback(c->store);
+	if (rc > 0) {
 		collector_fail(c, "%s: %s", result->path, error_message());
 		return -1;
 	}
-	if (store_savepoint_release(c->store))
-		return collector_fatal(c, "cannot store what was collected: %s", error_message());
 	c->counts.objects += counts.objects;
 	c->counts.changed += counts.changed;
 	c->uncommitted++;

@@ -204,3 +204,27 @@ int decode_document(const struct decode_context *given, const json_t *doc, struc
 		return unrecognised(doc);
 	}
 }
+
+static int decode_one(const struct decode_context *ctx, const json_t *doc, const struct csv_record *header,
+                      const struct csv_record *row, struct decode_counts *counts)
+{
+	return doc ? decode_document(ctx, doc, counts) : decode_cost_export_row(ctx, header, row, counts);
+}
+
+int decode_whole(const struct decode_context *ctx, const json_t *doc, const struct csv_record *header,
+                 const struct csv_record *row, struct decode_counts *counts)
+{
+	struct decode_context check = *ctx;
+	struct decode_counts unused = {0};
+	check.store = NULL;
+	if (decode_one(&check, doc, header, row, &unused))
+		return 1;
+	if (!decode_one(ctx, doc, header, row, counts))
+		return 0;
+	if (!store_failed(ctx->store)) {
+		char *why = xstrdup(error_message());
+		error_set("the database refused a document that passed its checks: %s", why);
+		free(why);
+	}
+	return -1;
+}

@@ -143,22 +143,13 @@ static int store_capture(struct recorder *r, const struct capture *c, struct dec
 	                             .conversation_id = c->conversation_id,
 	                             .text = c->text,
 	                             .text_len = c->len};
-	int rc = -1;
-	if (store_savepoint(r->store))
-		goto done;
-	if (decode_document(&ctx, doc, counts)) {
-		if (store_failed(r->store))
-			goto done;
-		store_savepoint_rollback(r->store);
+	int rc = decode_whole(&ctx, doc, NULL, NULL, counts);
+	if (rc > 0) {
 		*why = xstrdup(error_message());
 		error_clear();
-		rc = 0;
-		goto done;
 	}
-	rc = store_savepoint_release(r->store) ? -1 : 1;
-done:
 	json_decref(doc);
-	return rc;
+	return rc < 0 ? -1 : rc > 0 ? 0 : 1;
 }
 
 /* Turns a captured reply into the document to store, with the client's key

@@ -382,7 +382,8 @@ static int manifest(struct pack *p, const struct evidence_figures *f)
 	size_t n = head ? strlen(head) : 0;
 	if (n < sizeof empty_end - 1 || strcmp(head + n - (sizeof empty_end - 1), empty_end)) {
 		free(head);
-		return error_set("evidence: cannot write MANIFEST.json: out of memory");
+		return error_set(
+		    "evidence: cannot build MANIFEST.json (out of memory, or jansson wrote an unexpected layout)");
 	}
 	struct buf b = {0};
 	buf_append(&b, head, n - (sizeof empty_end - 1));
