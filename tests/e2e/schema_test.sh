@@ -7,7 +7,8 @@
 #   fixtures   every document under fixtures/*/api validates (bad-input's
 #              are broken on purpose and left out)
 #   fake-dump  what the fake API's --dump writes, for a synthetic account
-#              and for every fixture scenario, validates
+#              and for every fixture scenario, validates; a synthetic
+#              account alone streams to the same bytes as one held
 #   fake-live  a sample of what the fake API answers over HTTP (every
 #              endpoint cntraudit reads, pages after the first, grouped
 #              usage and costs, error bodies; what POST /responses,
@@ -53,6 +54,18 @@ fixtures)
 fake-dump)
   "$fake" --synthetic 2000:1500:100 --seed 5 --dump "$tmp/synthetic" || fail "--dump failed"
   valid "$tmp"/synthetic/*
+  # A synthetic account alone is written as it is generated: the same bytes
+  # as the account held in memory (any --fixture, even an empty one, holds
+  # it), in a fraction of the memory.
+  mkdir "$tmp/empty"
+  /usr/bin/time -f %M -o "$tmp/rss-stream" "$fake" --synthetic 20000:20000:400 --seed 5 --dump "$tmp/stream" ||
+    fail "--dump (streamed) failed"
+  /usr/bin/time -f %M -o "$tmp/rss-held" "$fake" --fixture "$tmp/empty" --synthetic 20000:20000:400 --seed 5 \
+    --dump "$tmp/held" || fail "--dump (held) failed"
+  check; diff -r "$tmp/stream" "$tmp/held" >"$tmp/diff" || fail "the streamed dump differs: $(head -c 300 "$tmp/diff")"
+  check; [ "$(ls "$tmp/stream" | wc -l)" -gt 400 ] || fail "$(ls "$tmp/stream" | wc -l) files dumped"
+  stream_kb=$(tail -1 "$tmp/rss-stream") held_kb=$(tail -1 "$tmp/rss-held")
+  check; [ "$stream_kb" -lt $((held_kb / 4)) ] || fail "the streamed dump peaked at $stream_kb kB, held $held_kb kB"
   for dir in fixtures/*/; do
     s=$(basename "$dir")
     [ -f "$dir/now" ] && [ "$s" != bad-input ] || continue

@@ -43,7 +43,8 @@
  * usage and costs results without a project of their own carry it, and the
  * admin API lists it with the key's redacted value, beside another project.
  * --page-size caps every page (real pages may be shorter than limit).
- * --dump writes the account as import files and exits. Retrieving a
+ * --dump writes the account as import files and exits (a --synthetic
+ * account alone is written as it is generated, in little memory). Retrieving a
  * container or its files "touches" it: a running container's last_active_at
  * becomes now, as the real API does, and the log says TOUCH. It listens on
  * 127.0.0.1 only. */
@@ -342,13 +343,102 @@ static json_t *synthetic_response(const char *id, long t, json_t *output, json_t
 	                 "tool_choice", "auto", "temperature", 1.0, "top_p", 1.0, "metadata", "store", 1);
 }
 
+/* Where the generator puts the account: into the fake's tables (to serve
+ * it, or to dump it with fixtures), or, for --dump of a synthetic account
+ * alone, straight into the import files — as dump() would write them, byte
+ * for byte, without holding the account: containers wait in `pending` only
+ * until their chain ends (its container's last_active_at is known then). */
+struct sink {
+	const char *dir;                      /* NULL: into the tables */
+	FILE *containers, *responses, *files; /* files: opened at the first file */
+	json_t *pending;                      /* containers not yet written */
+	long total, written;                  /* containers in all, and written */
+	json_t *last;                         /* the newest container (borrowed) */
+};
+
+static json_t *list_page(const json_t *all, size_t start, size_t count, int desc, int more);
+
+static void put_container(struct sink *k, json_t *container)
+{
+	k->last = container;
+	json_array_append_new(k->dir ? k->pending : fake.containers, container);
+}
+
+static void put_file(struct sink *k, const char *container, json_t *file)
+{
+	if (!k->dir) {
+		append_to(fake.files, container, file);
+		json_decref(file);
+		return;
+	}
+	if (!k->files) {
+		char *path = xasprintf("%s/container-files.jsonl", k->dir);
+		k->files = fopen(path, "w");
+		free(path);
+	}
+	json_t *list = json_pack("[o]", file);
+	json_t *page = list_page(list, 0, 1, 0, 0);
+	json_dumpf(page, k->files, JSON_COMPACT);
+	fputc('\n', k->files);
+	json_decref(page);
+	json_decref(list);
+}
+
+static void put_response(struct sink *k, const char *id, json_t *response)
+{
+	if (!k->dir) {
+		json_object_set_new(fake.responses, id, response);
+		return;
+	}
+	json_dumpf(response, k->responses, JSON_COMPACT | JSON_REAL_PRECISION(15));
+	fputc('\n', k->responses);
+	json_decref(response);
+}
+
+static void put_items(struct sink *k, const char *conversation, json_t *items)
+{
+	if (!k->dir) {
+		json_object_set_new(fake.items, conversation, items);
+		return;
+	}
+	char *path = xasprintf("%s/%s.items.json", k->dir, conversation);
+	json_t *page = list_page(items, 0, json_array_size(items), 0, 0);
+	json_dump_file(page, path, JSON_COMPACT);
+	json_decref(page);
+	json_decref(items);
+	free(path);
+}
+
+/* Writes the pending containers in pages of 100 (all of them when `all`),
+ * as dump_lines pages them. */
+static void flush_containers(struct sink *k, int all)
+{
+	if (!k->dir)
+		return;
+	size_t n = json_array_size(k->pending), start = 0;
+	for (; n - start >= 100 || (all && start < n); start += 100) {
+		size_t count = n - start < 100 ? n - start : 100;
+		k->written += (long)count;
+		json_t *page = list_page(k->pending, start, count, 0, k->written < k->total);
+		json_dumpf(page, k->containers, JSON_COMPACT);
+		fputc('\n', k->containers);
+		json_decref(page);
+	}
+	json_t *rest = json_array();
+	for (size_t i = start; i < n; i++)
+		json_array_append(rest, json_array_get(k->pending, i));
+	json_decref(k->pending);
+	k->pending = rest;
+	k->last = json_array_size(rest) ? json_array_get(rest, json_array_size(rest) - 1) : NULL;
+}
+
 /* C containers, R responses in chains of 1-4 (V of them conversations):
  * about 70% of responses run code (reusing their chain's container), the
  * rest get an orphan container from auto mode; three chains in ten use the
  * Hosted Shell instead of code interpreter; a quarter of the containers
  * that ran code hold a file the model wrote; containers beyond those are
  * created standalone across the same period. */
-static void generate(long containers, long responses, long conversations, unsigned long long seed)
+static void generate(struct sink *out, long containers, long responses, long conversations, unsigned long long seed)
 {
 	long t = 1780000000, made = 0, r = 0, conv_made = 0;
 	char id[96], cid[96], prev[96];
@@ -373,8 +463,7 @@ static void generate(long containers, long responses, long conversations, unsign
 					snprintf(chain_container, sizeof chain_container, "cntr_%08lx%040ld", t + 1,
 					         made++);
 					chain_last = t + 1;
-					json_array_append_new(fake.containers,
-					                      synthetic_container(chain_container, t + 1, t + 1, "1g"));
+					put_container(out, synthetic_container(chain_container, t + 1, t + 1, "1g"));
 					if (rnd(4) == 0) {
 						char file[96];
 						snprintf(file, sizeof file, "cfile_%08lx%040ld", t + 3, made);
@@ -383,8 +472,7 @@ static void generate(long containers, long responses, long conversations, unsign
 						                      (json_int_t)(t + 3), "bytes", 42, "container_id",
 						                      chain_container, "path", "/mnt/data/output.txt",
 						                      "source", "assistant");
-						append_to(fake.files, chain_container, f);
-						json_decref(f);
+						put_file(out, chain_container, f);
 					}
 				}
 				if (chain_container[0]) {
@@ -397,7 +485,7 @@ static void generate(long containers, long responses, long conversations, unsign
 				}
 			} else if (made < containers) {
 				snprintf(cid, sizeof cid, "cntr_%08lx%040ld", t + 1, made++);
-				json_array_append_new(fake.containers, synthetic_container(cid, t + 1, t + 1, "1g"));
+				put_container(out, synthetic_container(cid, t + 1, t + 1, "1g"));
 			}
 			char msg[96];
 			snprintf(msg, sizeof msg, "msg_%s", id + 5);
@@ -407,24 +495,47 @@ static void generate(long containers, long responses, long conversations, unsign
 			                                        "text", "done", "annotations", "logprobs"));
 			json_t *resp = synthetic_response(id, t, output, synthetic_tools(shell),
 			                                  is_conv || !prev[0] ? NULL : prev, is_conv ? conv : NULL);
-			json_object_set_new(fake.responses, id, resp);
+			put_response(out, id, resp);
 			snprintf(prev, sizeof prev, "%s", id);
 		}
-		if (chain_container[0]) {
-			json_t *c = json_array_get(fake.containers, json_array_size(fake.containers) - 1);
-			if (!strcmp(json_string_value(json_object_get(c, "id")), chain_container))
-				json_object_set_new(c, "last_active_at", json_integer(chain_last));
-		}
+		if (chain_container[0] && out->last &&
+		    !strcmp(json_string_value(json_object_get(out->last, "id")), chain_container))
+			json_object_set_new(out->last, "last_active_at", json_integer(chain_last));
 		if (is_conv)
-			json_object_set_new(fake.items, conv, chain_items);
+			put_items(out, conv, chain_items);
 		else
 			json_decref(chain_items);
+		flush_containers(out, 0);
 	}
 	while (made < containers) {
 		t += 1 + rnd(30);
 		snprintf(cid, sizeof cid, "cntr_%08lx%040ld", t, made++);
-		json_array_append_new(fake.containers, synthetic_container(cid, t, t + rnd(600), rnd(4) ? "1g" : "4g"));
+		put_container(out, synthetic_container(cid, t, t + rnd(600), rnd(4) ? "1g" : "4g"));
+		flush_containers(out, 0);
 	}
+	flush_containers(out, 1);
+}
+
+/* --dump of a synthetic account alone: generated straight into DIR. */
+static void generate_into(const char *dir, long containers, long responses, long conversations, unsigned long long seed)
+{
+	mkdir(dir, 0700);
+	char *cpath = xasprintf("%s/containers.jsonl", dir), *rpath = xasprintf("%s/responses.jsonl", dir);
+	struct sink k = {.dir = dir, .pending = json_array(), .total = containers};
+	k.containers = fopen(cpath, "w");
+	k.responses = fopen(rpath, "w");
+	if (!k.containers || !k.responses) {
+		fprintf(stderr, "fake_api: cannot write in %s\n", dir);
+		exit(1);
+	}
+	generate(&k, containers, responses, conversations, seed);
+	fclose(k.containers);
+	fclose(k.responses);
+	if (k.files)
+		fclose(k.files);
+	json_decref(k.pending);
+	free(cpath);
+	free(rpath);
 }
 
 /* ---- lists, as the API pages them -------------------------------------- */
@@ -1577,7 +1688,12 @@ int main(int argc, char **argv)
 	if (synthetic) {
 		long nc = 0, nr = 0, nv = 0;
 		sscanf(synthetic, "%ld:%ld:%ld", &nc, &nr, &nv);
-		generate(nc, nr, nv, seed);
+		if (dump_dir && nfixtures == 0) {
+			generate_into(dump_dir, nc, nr, nv, seed);
+			return 0;
+		}
+		struct sink into_tables = {0};
+		generate(&into_tables, nc, nr, nv, seed);
 	}
 	sort_containers();
 	default_projects();
