@@ -1,5 +1,12 @@
--- The views every report reads, over the audit engine's virtual tables
--- (src/audit/audit_tables.c):
+-- The views every report reads, over the facts the audit engine decided
+-- (its virtual tables, src/audit/audit_tables.c), none of which depends on
+-- --now: here --now is applied, once.
+--   audit_container       the facts, and accruing (still running at --now:
+--                         its charge is still accruing) and the reason,
+--                         which says so
+--   audit_thread          the facts, and at_risk (the newest container that
+--                         ran code is no longer running at --now) and flags
+--   audit_response        the facts
 --   audit_window          the containers created inside --since/--until
 --   audit_thread_window   the threads active inside --since/--until
 --   audit_response_window the responses created inside --since/--until
@@ -12,6 +19,22 @@
 -- active_in_window(first, last) (src/audit/audit.c). Classification and
 -- attribution look at all stored data; the window only chooses the rows a
 -- report shows.
+DROP VIEW IF EXISTS temp.audit_container;
+CREATE TEMP VIEW audit_container AS
+  SELECT f.*,
+         audit_reason(classification, ci_calls, shell_calls, named, first_named, cited, first_cited, candidates,
+                      widest_delta, accruing, unpriced, tier, created_at) AS reason
+  FROM (SELECT *, (SELECT now FROM temp.audit_params) < accruing_until AS accruing
+        FROM audit_container_facts) f;
+DROP VIEW IF EXISTS temp.audit_thread;
+CREATE TEMP VIEW audit_thread AS
+  SELECT f.*,
+         ltrim(iif(repetitive, ';repetitive', '') || iif(expired_recreated, ';expired_recreated', '')
+               || iif(at_risk, ';at_risk', ''), ';') AS flags
+  FROM (SELECT *, coalesce((SELECT now FROM temp.audit_params) >= at_risk_from, 0) AS at_risk
+        FROM audit_thread_facts) f;
+DROP VIEW IF EXISTS temp.audit_response;
+CREATE TEMP VIEW audit_response AS SELECT * FROM audit_response_facts;
 DROP VIEW IF EXISTS temp.audit_window;
 CREATE TEMP VIEW audit_window AS
   SELECT * FROM audit_container WHERE in_window(created_at);

@@ -52,8 +52,8 @@ static void sql_in_window(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_int(ctx, after_since && before_until);
 }
 
-/* iso_time(t), local_day(t), local_month(t), usd(micros); and the window
- * of params: in_window(t), active_in_window(first, last). */
+/* iso_time(t), local_day(t), local_month(t), usd(micros), audit_reason(...);
+ * and the window of params: in_window(t), active_in_window(first, last). */
 static int register_functions(sqlite3 *db, const struct audit_params *params)
 {
 	const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
@@ -65,6 +65,7 @@ static int register_functions(sqlite3 *db, const struct audit_params *params)
 	    sqlite3_create_function(db, "local_month", 1, flags, (void *)timestamp_format_month, sql_time, NULL,
 	                            NULL) ||
 	    sqlite3_create_function(db, "usd", 1, flags, NULL, sql_usd, NULL, NULL) ||
+	    sqlite3_create_function(db, "audit_reason", 13, flags, NULL, audit_sql_reason, NULL, NULL) ||
 	    sqlite3_create_function_v2(db, "in_window", 1, flags, w, sql_in_window, NULL, NULL, free) ||
 	    sqlite3_create_function_v2(db, "active_in_window", 2, flags, w, sql_in_window, NULL, NULL, NULL))
 		return error_set("cannot register SQL functions: %s", sqlite3_errmsg(db));

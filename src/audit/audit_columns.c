@@ -1,9 +1,13 @@
-/* What the audit's tables show (see audit_tables.h):
- *   audit_container  one row per stored container, in (created_at, ID) order
- *   audit_thread     one row per thread involving code interpreter, in
- *                    (first_seen_at, ID) order
- *   audit_response   one row per stored response: what the summary counts,
- *                    with ran_code (its output holds a container call) */
+/* What the audit's tables show (see audit_tables.h): the facts it decided,
+ * none of which depends on --now (sql/audit/views.sql applies --now to
+ * them, and says what the reports read):
+ *   audit_container_facts  one row per stored container, in (created_at,
+ *                          ID) order
+ *   audit_thread_facts     one row per thread involving code interpreter,
+ *                          in (first_seen_at, ID) order
+ *   audit_response_facts   one row per stored response: what the summary
+ *                          counts, with ran_code (its output holds a
+ *                          container call) */
 #include "audit_tables.h"
 
 #include "pricing.h"
@@ -31,7 +35,12 @@ enum {
 	C_RESPONSES,
 	C_THREAD,
 	C_CLASSIFICATION,
-	C_REASON,
+	C_NAMED,
+	C_FIRST_NAMED,
+	C_CITED,
+	C_FIRST_CITED,
+	C_CANDIDATES,
+	C_WIDEST_DELTA,
 	C_ATTRIBUTED,
 	C_ATTRIBUTION,
 	C_BILLABLE_UNITS,
@@ -40,7 +49,7 @@ enum {
 	C_UNIT_PRICE,
 	C_PRICE_VERSION,
 	C_TIER,
-	C_ACCRUING,
+	C_ACCRUING_UNTIL,
 	C_ALIVE_UNTIL,
 	C_UNPRICED,
 	C_REQUEST_ID,
@@ -65,7 +74,12 @@ static const struct table_column container_columns[] = {
     [C_REQUEST_ID] = {"request_id", "TEXT"},
     [C_ATTRIBUTED_REQUEST_ID] = {"attributed_request_id", "TEXT"},
     [C_CLASSIFICATION] = {"classification", "TEXT"},
-    [C_REASON] = {"reason", "TEXT"},
+    [C_NAMED] = {"named", "INTEGER"},               /* responses naming it */
+    [C_FIRST_NAMED] = {"first_named", "TEXT"},      /* the least of them */
+    [C_CITED] = {"cited", "INTEGER"},               /* referrers citing a file in it */
+    [C_FIRST_CITED] = {"first_cited", "TEXT"},      /* the least of them */
+    [C_CANDIDATES] = {"candidates", "INTEGER"},     /* orphans: responses whose window holds its creation */
+    [C_WIDEST_DELTA] = {"widest_delta", "INTEGER"}, /* the farthest of them, in seconds */
     [C_ATTRIBUTED] = {"attributed_response_id", "TEXT"},
     [C_ATTRIBUTION] = {"attribution", "TEXT"},
     [C_BILLABLE_UNITS] = {"billable_units", "INTEGER"},
@@ -74,7 +88,7 @@ static const struct table_column container_columns[] = {
     [C_UNIT_PRICE] = {"unit_price_micros", "INTEGER"},
     [C_PRICE_VERSION] = {"price_version", "TEXT"},
     [C_TIER] = {"tier", "TEXT"},
-    [C_ACCRUING] = {"accruing", "INTEGER"},
+    [C_ACCRUING_UNTIL] = {"accruing_until", "INTEGER"},
     [C_ALIVE_UNTIL] = {"alive_until", "INTEGER"},
     [C_UNPRICED] = {"unpriced", "INTEGER"},
 };
@@ -124,8 +138,18 @@ static void container_column(const struct audit *a, size_t row, int col, sqlite3
 		return result_sym(ctx, a, c->thread);
 	case C_CLASSIFICATION:
 		return sqlite3_result_text(ctx, audit_class_name(c->classification), -1, SQLITE_STATIC);
-	case C_REASON:
-		return sqlite3_result_text(ctx, audit_container_reason(a, c), -1, free);
+	case C_NAMED:
+		return sqlite3_result_int64(ctx, c->named);
+	case C_FIRST_NAMED:
+		return result_sym(ctx, a, c->first_named);
+	case C_CITED:
+		return sqlite3_result_int64(ctx, c->cited);
+	case C_FIRST_CITED:
+		return result_sym(ctx, a, c->first_cited);
+	case C_CANDIDATES:
+		return sqlite3_result_int64(ctx, c->candidates);
+	case C_WIDEST_DELTA:
+		return sqlite3_result_int64(ctx, c->widest_delta);
 	case C_ATTRIBUTED:
 		return result_sym(ctx, a, orphan ? c->best : SYM_NONE);
 	case C_ATTRIBUTION:
@@ -146,8 +170,8 @@ static void container_column(const struct audit *a, size_t row, int col, sqlite3
 		return result_sym(ctx, a, p ? p->version : SYM_NONE);
 	case C_TIER:
 		return sqlite3_result_text(ctx, audit_container_tier(a, c), -1, SQLITE_STATIC);
-	case C_ACCRUING:
-		return sqlite3_result_int64(ctx, c->accruing);
+	case C_ACCRUING_UNTIL:
+		return sqlite3_result_int64(ctx, c->accruing_until);
 	case C_ALIVE_UNTIL:
 		return sqlite3_result_int64(ctx, c->alive_until);
 	case C_UNPRICED:
@@ -164,11 +188,10 @@ enum {
 	T_CI_CALLS,
 	T_SHELL_CALLS,
 	T_CONTAINERS,
-	T_FLAGS,
 	T_LATEST_CONTAINER,
 	T_REPETITIVE,
 	T_EXPIRED_RECREATED,
-	T_AT_RISK,
+	T_AT_RISK_FROM,
 	T_FIRST_SEEN_AT,
 	T_LAST_SEEN_AT,
 	T_COST,
@@ -185,11 +208,10 @@ static const struct table_column thread_columns[] = {
     [T_CI_CALLS] = {"ci_calls", "INTEGER"},
     [T_SHELL_CALLS] = {"shell_calls", "INTEGER"},
     [T_CONTAINERS] = {"containers", "INTEGER"},
-    [T_FLAGS] = {"flags", "TEXT"},
     [T_LATEST_CONTAINER] = {"latest_container_id", "TEXT"},
     [T_REPETITIVE] = {"repetitive", "INTEGER"},
     [T_EXPIRED_RECREATED] = {"expired_recreated", "INTEGER"},
-    [T_AT_RISK] = {"at_risk", "INTEGER"},
+    [T_AT_RISK_FROM] = {"at_risk_from", "INTEGER"}, /* NULL: no container of it ran code */
     [T_FIRST_SEEN_AT] = {"first_seen_at", "INTEGER"},
     [T_LAST_SEEN_AT] = {"last_seen_at", "INTEGER"},
     [T_COST] = {"estimated_cost_usd", "INTEGER"},
@@ -231,16 +253,14 @@ static void thread_column(const struct audit *a, size_t row, int col, sqlite3_co
 		return sqlite3_result_int64(ctx, t->shell_calls);
 	case T_CONTAINERS:
 		return sqlite3_result_int64(ctx, t->containers);
-	case T_FLAGS:
-		return sqlite3_result_text(ctx, audit_thread_flags(t), -1, free);
 	case T_LATEST_CONTAINER:
 		return result_sym(ctx, a, t->latest_container);
 	case T_REPETITIVE:
 		return sqlite3_result_int64(ctx, t->repetitive);
 	case T_EXPIRED_RECREATED:
 		return sqlite3_result_int64(ctx, t->expired_recreated);
-	case T_AT_RISK:
-		return sqlite3_result_int64(ctx, t->at_risk);
+	case T_AT_RISK_FROM:
+		return result_optional(ctx, t->has_ran_code, t->at_risk_from);
 	case T_FIRST_SEEN_AT:
 		seen = audit_thread_first_seen(t, &known);
 		return result_optional(ctx, known, seen);
@@ -290,7 +310,7 @@ static void response_column(const struct audit *a, size_t row, int col, sqlite3_
 }
 
 const struct table_def audit_table_defs[] = {
-    {"audit_container",
+    {"audit_container_facts",
      container_columns,
      C_COUNT,
      {{{C_CREATED_AT, C_ID, -1}},
@@ -300,14 +320,14 @@ const struct table_def audit_table_defs[] = {
      container_count,
      container_column,
      {NULL, audit_containers_by_pricing, audit_containers_by_project, audit_containers_by_day}},
-    {"audit_thread",
+    {"audit_thread_facts",
      thread_columns,
      T_COUNT,
      {{{T_FIRST_SEEN_AT, T_ID, -1}}, {{-1, -1, -1}}, {{-1, -1, -1}}, {{-1, -1, -1}}},
      thread_count,
      thread_column,
      {NULL, NULL, NULL, NULL}},
-    {"audit_response",
+    {"audit_response_facts",
      response_columns,
      R_COUNT,
      {{{-1, -1, -1}}, {{-1, -1, -1}}, {{-1, -1, -1}}, {{-1, -1, -1}}},

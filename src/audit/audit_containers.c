@@ -206,7 +206,7 @@ void audit_containers(struct audit *a)
 			attribute(a, cand, ncand, c);
 		}
 		const char *status = symtab_str(a->syms, c->status);
-		c->accruing = strcmp(status, "expired") && strcmp(status, "deleted") && a->params.now < c->alive_until;
+		c->accruing_until = strcmp(status, "expired") && strcmp(status, "deleted") ? c->alive_until : INT64_MIN;
 		if (c->created_at / 86400 != day_of) {
 			day_of = c->created_at / 86400;
 			timestamp_format_utc_day(c->created_at, day);

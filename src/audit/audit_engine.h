@@ -30,9 +30,12 @@ struct audit_container {
 	uint32_t request_id;                              /* the x-request-id of its listing page, or SYM_NONE */
 	int64_t created_at, last_active_at, alive_until;
 	uint8_t has_last_active, classification;
-	uint8_t accruing; /* still alive at --now: not expired or deleted, before alive_until */
-	uint8_t rule;     /* enum pricing_rule in force at its creation, priced or not */
-	int32_t price;    /* index into prices, -1 = unpriced */
+	/* Still running (its charge accruing) at a time t < accruing_until:
+	 * alive_until, INT64_MIN when expired or deleted. The one fact about a
+	 * container that depends on --now, applied by sql/audit/views.sql. */
+	int64_t accruing_until;
+	uint8_t rule;  /* enum pricing_rule in force at its creation, priced or not */
+	int32_t price; /* index into prices, -1 = unpriced */
 	uint32_t ci_calls, shell_calls, responses, named, cited;
 	uint32_t first_named, first_cited; /* least referrer ID naming / citing it, SYM_NONE when none */
 	uint32_t candidates;               /* orphans: responses whose window holds its creation */
@@ -64,7 +67,12 @@ struct audit_reference {
 struct audit_thread {
 	uint32_t id;
 	uint8_t kind, requests_container, named, has_containers_dated;
-	uint8_t repetitive, expired_recreated, at_risk;
+	uint8_t repetitive, expired_recreated;
+	/* At risk at a time t >= at_risk_from: the newest container that ran
+	 * code is no longer running then (the least accruing_until among the
+	 * newest, when several were created at once); valid when has_ran_code. */
+	uint8_t has_ran_code;
+	int64_t at_risk_from, last_ran_code_at;
 	uint8_t cost_unknown;        /* one of its containers is unpriced or not stored */
 	uint8_t orphan_cost_unknown; /* one of its orphans is unpriced */
 	uint32_t responses, ci_calls, shell_calls, containers;
@@ -114,13 +122,14 @@ const uint32_t *audit_containers_by_day(struct audit *a);
 int64_t audit_container_day(const struct audit_container *c);
 /* A container's memory tier, "1g" when the API gave none. */
 const char *audit_container_tier(const struct audit *a, const struct audit_container *c);
-/* The audit in words (audit_words.c), each owned by the caller: why a
- * container has its classification; an orphan's attribution ("unique",
- * "ambiguous:N", "none"; "" for others); a thread's flags
- * ("repetitive;at_risk"). */
-char *audit_container_reason(const struct audit *a, const struct audit_container *c);
+/* The audit in words (audit_words.c): an orphan's attribution ("unique",
+ * "ambiguous:N", "none"; "" for others), owned by the caller; and why a
+ * container has its classification, as the SQL function
+ * audit_reason(classification, ci_calls, shell_calls, named, first_named,
+ * cited, first_cited, candidates, widest_delta, accruing, unpriced, tier,
+ * created_at), which the views apply (it depends on --now). */
 char *audit_attribution(const struct audit_container *c);
-char *audit_thread_flags(const struct audit_thread *t);
+void audit_sql_reason(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 void audit_free(struct audit *a);
 
 /* When a thread was first / last seen: its responses, else its dated

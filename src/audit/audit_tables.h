@@ -34,7 +34,7 @@ struct table_def {
 	const uint32_t *(*permutations[TABLE_ORDERS])(struct audit *a); /* [0] NULL: stored order */
 };
 
-/* audit_container, audit_thread, audit_response. */
+/* audit_container_facts, audit_thread_facts, audit_response_facts. */
 extern const struct table_def audit_table_defs[];
 extern const size_t audit_table_count;
 

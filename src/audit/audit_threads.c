@@ -126,8 +126,7 @@ static void add_cost(struct audit *a, struct audit_thread *t, const struct audit
 
 static void flags(struct audit *a, const struct link *links, size_t n)
 {
-	const struct audit_container *previous = NULL, *newest_ci = NULL;
-	int newest_ci_expired = 0;
+	const struct audit_container *previous = NULL;
 	struct audit_thread *t = &a->threads[links[0].thread];
 	for (size_t i = 0; i < n; i++) {
 		count_call(t, &links[i]);
@@ -157,16 +156,15 @@ static void flags(struct audit *a, const struct link *links, size_t n)
 		}
 		previous = c;
 		t->latest_container = c->id;
-		if (ran) {
-			int expired = !c->accruing; /* expired or deleted, or past alive_until at --now */
-			if (!newest_ci || c->created_at > newest_ci->created_at ||
-			    (c->created_at == newest_ci->created_at && expired >= newest_ci_expired)) {
-				newest_ci = c;
-				newest_ci_expired = expired;
-			}
+		if (ran) { /* containers come in creation order: this one is the newest so far */
+			if (!t->has_ran_code || c->created_at > t->last_ran_code_at)
+				t->at_risk_from = c->accruing_until;
+			else if (c->accruing_until < t->at_risk_from)
+				t->at_risk_from = c->accruing_until;
+			t->has_ran_code = 1;
+			t->last_ran_code_at = c->created_at;
 		}
 	}
-	t->at_risk = newest_ci && newest_ci_expired;
 }
 
 int64_t audit_thread_first_seen(const struct audit_thread *t, int *known)

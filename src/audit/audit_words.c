@@ -1,10 +1,12 @@
-/* What the audit says in words about a container and a thread: the
- * reason for a classification, the attribution, the flags. */
+/* What the audit says in words about a container: the reason for its
+ * classification (an SQL function, for the views: it depends on --now)
+ * and an orphan's attribution. */
 #include "audit_engine.h"
 
 #include "timestamp.h"
 #include "xalloc.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const char *plural(uint32_t n, const char *many)
@@ -12,8 +14,16 @@ static const char *plural(uint32_t n, const char *many)
 	return n == 1 ? "" : many;
 }
 
+/* What a reason is made of: the container's trace and verdict. */
+struct reason {
+	const char *classification, *first_named, *first_cited, *tier;
+	uint32_t ci_calls, shell_calls, named, cited, candidates;
+	int64_t widest_delta, created_at;
+	int accruing, unpriced;
+};
+
 /* "1 code_interpreter_call item", "2 shell_call items", or both. */
-static void calls_phrase(struct buf *b, const struct audit_container *c)
+static void calls_phrase(struct buf *b, const struct reason *c)
 {
 	if (c->ci_calls && c->shell_calls)
 		buf_printf(b, "%u code_interpreter_call and %u shell_call items", c->ci_calls, c->shell_calls);
@@ -23,32 +33,28 @@ static void calls_phrase(struct buf *b, const struct audit_container *c)
 		buf_printf(b, "%u code_interpreter_call item%s", c->ci_calls, plural(c->ci_calls, "s"));
 }
 
-char *audit_container_reason(const struct audit *a, const struct audit_container *c)
+static char *reason_words(const struct reason *c)
 {
 	struct buf b = {0};
-	switch (c->classification) {
-	case CLASS_USED:
+	if (!strcmp(c->classification, "used")) {
 		calls_phrase(&b, c);
 		buf_puts(&b, " ran in this container");
-		break;
-	case CLASS_IDLE:
+	} else if (!strcmp(c->classification, "idle")) {
 		buf_puts(&b, "no container call ran in this container, but ");
 		if (c->named > 0) {
 			buf_printf(&b, "%u response%s name%s it explicitly (%s)", c->named, plural(c->named, "s"),
-			           c->named == 1 ? "s" : "", symtab_str(a->syms, c->first_named));
+			           c->named == 1 ? "s" : "", c->first_named);
 		} else {
-			buf_printf(&b, "a file in it is cited by %s", symtab_str(a->syms, c->first_cited));
+			buf_printf(&b, "a file in it is cited by %s", c->first_cited);
 			if (c->cited > 1)
 				buf_printf(&b, " and %u other%s", c->cited - 1, plural(c->cited - 1, "s"));
 		}
 		buf_puts(&b, ": created on purpose, never ran code");
-		break;
-	case CLASS_OUTSIDE_COVERAGE:
+	} else if (!strcmp(c->classification, "outside_coverage")) {
 		buf_puts(&b,
 		         "no trace of use, but no collected response was created within 10 minutes of its creation: "
 		         "outside the coverage of the collected data, not accused");
-		break;
-	default:
+	} else {
 		buf_puts(&b, "no container call (code_interpreter_call or shell_call) ran in this container");
 		if (c->candidates > 0)
 			buf_printf(
@@ -63,12 +69,39 @@ char *audit_container_reason(const struct audit *a, const struct audit_container
 	}
 	if (c->accruing)
 		buf_puts(&b, "; still running: its charge is still accruing");
-	if (c->price < 0) {
+	if (c->unpriced) {
 		char day[TIMESTAMP_MAX];
 		timestamp_format_utc_day(c->created_at, day);
-		buf_printf(&b, "; unpriced: no price for memory tier %s on %s", audit_container_tier(a, c), day);
+		buf_printf(&b, "; unpriced: no price for memory tier %s on %s", c->tier, day);
 	}
 	return buf_detach(&b);
+}
+
+static const char *text_or_empty(sqlite3_value *v)
+{
+	const unsigned char *t = sqlite3_value_text(v);
+	return t ? (const char *)t : "";
+}
+
+void audit_sql_reason(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	struct reason r = {
+	    .classification = text_or_empty(argv[0]),
+	    .ci_calls = (uint32_t)sqlite3_value_int64(argv[1]),
+	    .shell_calls = (uint32_t)sqlite3_value_int64(argv[2]),
+	    .named = (uint32_t)sqlite3_value_int64(argv[3]),
+	    .first_named = text_or_empty(argv[4]),
+	    .cited = (uint32_t)sqlite3_value_int64(argv[5]),
+	    .first_cited = text_or_empty(argv[6]),
+	    .candidates = (uint32_t)sqlite3_value_int64(argv[7]),
+	    .widest_delta = sqlite3_value_int64(argv[8]),
+	    .accruing = sqlite3_value_int(argv[9]),
+	    .unpriced = sqlite3_value_int(argv[10]),
+	    .tier = text_or_empty(argv[11]),
+	    .created_at = sqlite3_value_int64(argv[12]),
+	};
+	sqlite3_result_text(ctx, reason_words(&r), -1, free);
 }
 
 char *audit_attribution(const struct audit_container *c)
@@ -80,16 +113,4 @@ char *audit_attribution(const struct audit_container *c)
 	if (c->candidates == 1)
 		return xstrdup("unique");
 	return xasprintf("ambiguous:%u", c->candidates);
-}
-
-char *audit_thread_flags(const struct audit_thread *t)
-{
-	char flags[64] = "";
-	if (t->repetitive)
-		strcat(flags, ";repetitive");
-	if (t->expired_recreated)
-		strcat(flags, ";expired_recreated");
-	if (t->at_risk)
-		strcat(flags, ";at_risk");
-	return xstrdup(flags + (flags[0] == ';'));
 }
