@@ -68,6 +68,10 @@ fake-dump)
   check; [ "$(ls "$tmp/stream" | wc -l)" -gt 400 ] || fail "$(ls "$tmp/stream" | wc -l) files dumped"
   stream_kb=$(tail -1 "$tmp/rss-stream") held_kb=$(tail -1 "$tmp/rss-held")
   check; [ "$stream_kb" -lt $((held_kb / 4)) ] || fail "the streamed dump peaked at $stream_kb kB, held $held_kb kB"
+  # A last page shorter than the others (150 containers: pages of 100 and 50).
+  timeout 60 "$fake" --synthetic 150:120:5 --seed 5 --dump "$tmp/stream-150" || fail "--dump (streamed, 150) failed"
+  "$fake" --fixture "$tmp/empty" --synthetic 150:120:5 --seed 5 --dump "$tmp/held-150" || fail "--dump (held, 150) failed"
+  check; diff -r "$tmp/stream-150" "$tmp/held-150" >"$tmp/diff" || fail "the streamed dump of 150 differs: $(head -c 300 "$tmp/diff")"
   for dir in fixtures/*/; do
     s=$(basename "$dir")
     [ -f "$dir/now" ] && [ "$s" != bad-input ] || continue

@@ -416,7 +416,7 @@ static void flush_containers(struct sink *k, int all)
 	if (!k->dir)
 		return;
 	size_t n = json_array_size(k->pending), start = 0;
-	for (; n - start >= 100 || (all && start < n); start += 100) {
+	for (; start < n && (n - start >= 100 || all); start += 100) {
 		size_t count = n - start < 100 ? n - start : 100;
 		k->written += (long)count;
 		json_t *page = list_page(k->pending, start, count, 0, k->written < k->total);
