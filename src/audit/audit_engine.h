@@ -72,7 +72,7 @@ struct audit_thread {
 	 * code is no longer running then (the least accruing_until among the
 	 * newest, when several were created at once); valid when has_ran_code. */
 	uint8_t has_ran_code;
-	int64_t at_risk_from, last_ran_code_at;
+	int64_t at_risk_from;
 	uint8_t cost_unknown;        /* one of its containers is unpriced or not stored */
 	uint8_t orphan_cost_unknown; /* one of its orphans is unpriced */
 	uint32_t responses, ci_calls, shell_calls, containers;

@@ -127,6 +127,7 @@ static void add_cost(struct audit *a, struct audit_thread *t, const struct audit
 static void flags(struct audit *a, const struct link *links, size_t n)
 {
 	const struct audit_container *previous = NULL;
+	int64_t last_ran_code_at = 0; /* valid once t->has_ran_code */
 	struct audit_thread *t = &a->threads[links[0].thread];
 	for (size_t i = 0; i < n; i++) {
 		count_call(t, &links[i]);
@@ -157,12 +158,12 @@ static void flags(struct audit *a, const struct link *links, size_t n)
 		previous = c;
 		t->latest_container = c->id;
 		if (ran) { /* containers come in creation order: this one is the newest so far */
-			if (!t->has_ran_code || c->created_at > t->last_ran_code_at)
+			if (!t->has_ran_code || c->created_at > last_ran_code_at)
 				t->at_risk_from = c->accruing_until;
 			else if (c->accruing_until < t->at_risk_from)
 				t->at_risk_from = c->accruing_until;
 			t->has_ran_code = 1;
-			t->last_ran_code_at = c->created_at;
+			last_ran_code_at = c->created_at;
 		}
 	}
 }
