@@ -1,5 +1,6 @@
 -- The views every report reads, over the facts the audit engine decided
--- (its virtual tables, src/audit/audit_tables.c), none of which depends on
+-- (audit_*_source: the facts stored, or the engine's virtual tables when
+-- they are not current; sql/audit/facts.sql), none of which depends on
 -- --now: here --now is applied, once.
 --   audit_container       the facts, and accruing (still running at --now:
 --                         its charge is still accruing) and the reason,
@@ -25,16 +26,16 @@ CREATE TEMP VIEW audit_container AS
          audit_reason(classification, ci_calls, shell_calls, named, first_named, cited, first_cited, candidates,
                       widest_delta, accruing, unpriced, tier, created_at) AS reason
   FROM (SELECT *, (SELECT now FROM temp.audit_params) < accruing_until AS accruing
-        FROM audit_container_facts) f;
+        FROM audit_container_source) f;
 DROP VIEW IF EXISTS temp.audit_thread;
 CREATE TEMP VIEW audit_thread AS
   SELECT f.*,
          ltrim(iif(repetitive, ';repetitive', '') || iif(expired_recreated, ';expired_recreated', '')
                || iif(at_risk, ';at_risk', ''), ';') AS flags
   FROM (SELECT *, coalesce((SELECT now FROM temp.audit_params) >= at_risk_from, 0) AS at_risk
-        FROM audit_thread_facts) f;
+        FROM audit_thread_source) f;
 DROP VIEW IF EXISTS temp.audit_response;
-CREATE TEMP VIEW audit_response AS SELECT * FROM audit_response_facts;
+CREATE TEMP VIEW audit_response AS SELECT * FROM audit_response_source;
 DROP VIEW IF EXISTS temp.audit_window;
 CREATE TEMP VIEW audit_window AS
   SELECT * FROM audit_container WHERE in_window(created_at);

@@ -95,23 +95,23 @@ int audit_run(struct store *store, const struct audit_params *params)
 	if (register_functions(store_db(store), params) || record_params(store, params))
 		return -1;
 	/* Memory and temp views only: a read-only or busy database still audits.
-	 * One read transaction, so every table is seen at the same moment. */
-	struct audit *a = xcalloc(1, sizeof *a);
-	a->params = *params;
-	if (store_snapshot_begin(store) || audit_load(a, store)) {
+	 * One read transaction, so every table is seen at the same moment: the
+	 * stored facts and the data beside them are read in it until the store
+	 * is closed; the engine reads the store in it, then holds what it read. */
+	int current;
+	if (store_snapshot_begin(store) || audit_facts_current(store, &current)) {
 		store_snapshot_end(store);
-		audit_free(a);
 		return -1;
 	}
+	if (current)
+		return store_exec_ref(store, "sql/audit/facts.sql#stored_sources") ||
+		       store_exec_ref(store, "sql/audit/views.sql");
+	struct audit *a = audit_engine_run(store);
 	store_snapshot_end(store);
-	audit_containers(a);
-	audit_threads(a);
-	if (a->overflow) {
-		error_set("cannot audit: %s", a->overflow);
-		audit_free(a);
+	if (!a)
 		return -1;
-	}
-	if (audit_tables_register(store_db(store), a)) /* frees a on failure */
-		return store_error(store, "cannot prepare the audit");
-	return store_exec_ref(store, "sql/audit/views.sql");
+	return store_exec_ref(store, "sql/audit/facts.sql#engine_sources") ||
+	               store_exec_ref(store, "sql/audit/views.sql")
+	           ? -1
+	           : 0;
 }

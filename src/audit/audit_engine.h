@@ -3,6 +3,7 @@
  *   audit_containers.c  trace of use, classification, attribution, pricing
  *   audit_threads.c     threads (conversations and chains) and their flags
  *   audit_tables.c      the results as SQL virtual tables for the reports
+ *   audit_facts.c       the results kept in the store, for the reports
  * Each stage is a pass or a sort over arrays, so the audit grows as
  * n log n with the data (SPEC section 3 holds the rules; sql/audit/ the
  * queries that load it and the views over its tables; reports/ the queries
@@ -105,6 +106,15 @@ struct audit {
 	uint32_t *by_day;                    /* containers in (UTC day, ID) order, made on demand */
 	char *overflow;                      /* the first estimate past INT64_MAX micro-dollars, in words */
 };
+
+/* The whole engine over the store as the open transaction sees it: load,
+ * decide, and register its tables (audit_container_engine, ...) on the
+ * store's connection, which owns the audit from then on. The audit, or
+ * NULL with the error set. */
+struct audit *audit_engine_run(struct store *store);
+/* Whether the store's facts are current for this engine (audit_facts.c);
+ * inside the caller's transaction. 0, or -1 with the error set. */
+int audit_facts_current(struct store *store, int *current);
 
 int audit_load(struct audit *a, struct store *store);
 /* Each sets a->overflow (and stops adding) when an estimate would pass

@@ -26,14 +26,18 @@ struct cursor {
 	const uint32_t *order; /* row at each position; NULL = stored order */
 };
 
+void audit_table_columns(const struct table_def *def, struct buf *out)
+{
+	for (int i = 0; i < def->ncolumns; i++)
+		buf_printf(out, "%s%s %s", i ? ", " : "", def->columns[i].name, def->columns[i].type);
+}
+
 static int table_connect(sqlite3 *db, void *aux, int argc, const char *const *argv, sqlite3_vtab **out, char **err)
 {
 	const struct module_aux *m = aux;
-	/* The declaration, from the table's columns: the one place they are named. */
 	struct buf schema = {0};
 	buf_puts(&schema, "CREATE TABLE x(");
-	for (int i = 0; i < m->def->ncolumns; i++)
-		buf_printf(&schema, "%s%s %s", i ? ", " : "", m->def->columns[i].name, m->def->columns[i].type);
+	audit_table_columns(m->def, &schema);
 	buf_putc(&schema, ')');
 	int rc = sqlite3_declare_vtab(db, schema.data);
 	buf_free(&schema);

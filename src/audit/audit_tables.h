@@ -5,6 +5,7 @@
 #define CNTRAUDIT_AUDIT_TABLES_H
 
 #include "audit_engine.h"
+#include "xalloc.h"
 
 #include <sqlite3.h>
 
@@ -23,7 +24,11 @@ struct table_order {
 #define TABLE_ORDERS 4
 
 struct table_def {
-	const char *name;
+	const char *name;   /* the engine's virtual table */
+	const char *stored; /* the stored copy (audit_facts.c) */
+	/* orders[0] is a key (unique, never NULL): the stored copy is kept in
+	 * it (WITHOUT ROWID), not in an index beside the rows. */
+	int keyed;
 	const struct table_column *columns;
 	int ncolumns;
 	/* [0]: the order rows are stored in; the others, when their first
@@ -34,8 +39,13 @@ struct table_def {
 	const uint32_t *(*permutations[TABLE_ORDERS])(struct audit *a); /* [0] NULL: stored order */
 };
 
-/* audit_container_facts, audit_thread_facts, audit_response_facts. */
+/* audit_container_engine, audit_thread_engine, audit_response_engine, and
+ * their stored copies audit_container_facts, ... */
 extern const struct table_def audit_table_defs[];
 extern const size_t audit_table_count;
+
+/* "name TYPE, ..." of def's columns: the one place they are declared, for
+ * the virtual table and its stored copy alike. */
+void audit_table_columns(const struct table_def *def, struct buf *out);
 
 #endif

@@ -43,6 +43,12 @@ enum outcome cmd_raw(const struct global_options *global, int argc, char **argv)
  * reading the environment first. Returns the index of the command word,
  * argc when there is none, or -1 with the error set to a usage problem;
  * -2 when --help or --version was answered. */
+/* After a writer's changes (import, collect, proxy, prices --import): the
+ * audit's facts stored in the database at db_path (audit_store_facts). A
+ * failure is a warning, never the command's: what it stored stays, and
+ * reports audit in memory until a writer stores the facts. */
+void cli_store_facts(const char *db_path);
+
 int options_parse_global(int argc, char **argv, struct global_options *global);
 
 /* Whether a URL's host is this machine (127.0.0.0/8, ::1, localhost); then

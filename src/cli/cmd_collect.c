@@ -133,6 +133,8 @@ static enum outcome run_steps(struct run *r, const char *command, int argc, char
 	static const enum outcome outcomes[] = {
 	    [COLLECT_OK] = OUTCOME_OK, [COLLECT_FAILED] = OUTCOME_FAILED, [COLLECT_PARTIAL] = OUTCOME_PARTIAL};
 	enum outcome outcome = outcomes[collector_close(&r->c, command, interrupted)];
+	if (!interrupted)
+		cli_store_facts(r->o.target.db_path);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	return outcome;

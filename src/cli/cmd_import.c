@@ -315,6 +315,9 @@ enum outcome cmd_import(const struct global_options *global, int argc, char **ar
 	}
 	finish_run(&s, s.failed || s.unreadable ? (s.documents ? "partial" : "failed") : "ok");
 	outcome = outcome_of(&s);
+	store_free(s.store);
+	s.store = NULL;
+	cli_store_facts(global->db_path);
 done:
 	store_free(s.store);
 	free(given);

@@ -69,6 +69,7 @@ enum outcome cmd_prices(const struct global_options *global, int argc, char **ar
 		store_free(store);
 		if (rc)
 			return OUTCOME_FAILED;
+		cli_store_facts(global->db_path);
 		log_notice("imported %zu price row%s from %s", rows, rows == 1 ? "" : "s", import);
 		return OUTCOME_OK;
 	}

@@ -139,6 +139,8 @@ enum outcome cmd_proxy(const struct global_options *global, int argc, char **arg
 	const char *status = served ? "failed" : counts.failed ? "partial" : "ok";
 	run_finish(store, run_id, status, &counts, listen_error ? listen_error : errors);
 	store_free(store);
+	if (counts.changed)
+		cli_store_facts(global->db_path);
 	free(errors);
 	if (served) {
 		error_set("%s", listen_error);

@@ -8,7 +8,11 @@
 #  3. every fixtures/S/golden/REPORT.FORMAT (txt = text) must equal the report;
 #  4. every text report fits 80 columns;
 #  5. importing the same files again must change nothing: no new or changed
-#     object, and every report byte-identical.
+#     object, the audit's stored facts still current, and every report
+#     byte-identical;
+#  6. the reports read the facts the import stored; audited in memory
+#     instead (the facts made stale as another writer would), every report
+#     is byte-identical.
 # Run from the source root. Usage: fixture_test.sh BINARY SCENARIO [--update]
 # (--update rewrites the golden files from the current output: review the diff.)
 set -u
@@ -64,10 +68,18 @@ for args in "summary" "containers" "orphans" "threads" "daily" "daily --by month
   [ "$widest" -le 80 ] || fail "report $args --format text is $widest columns wide: $(grep -m1 -E '.{81}' "$tmp/text.out")"
 done
 
+facts_state() { sqlite3 "$db" "SELECT engine IS NOT NULL, dirty FROM audit_facts_state"; }
+[ "$(facts_state)" = "1|0" ] || fail "the import left the audit's facts not current: $(facts_state)"
 run import "$dir"/api/* >/dev/null 2>"$tmp/again.err"
 grep -q "(0 rows new or changed)" "$tmp/again.err" || fail "re-import changed something: $(tail -n 1 "$tmp/again.err")"
+[ "$(facts_state)" = "1|0" ] || fail "re-importing the same files made the facts stale: $(facts_state)"
 render_goldens "$tmp/second"
 diff -r "$tmp/first" "$tmp/second" >/dev/null || fail "a report changed after re-importing the same files"
+
+sqlite3 "$db" "UPDATE audit_facts_state SET dirty = 1"
+mkdir "$tmp/in-memory"
+render_goldens "$tmp/in-memory"
+diff -r "$tmp/first" "$tmp/in-memory" || fail "a report from the stored facts differs from the one audited in memory"
 
 checks=$(ls "$dir"/expect/*.tsv "$dir"/golden/* 2>/dev/null | wc -l)
 [ "$checks" -gt 0 ] || fail "no expect/ or golden/ files: this scenario checks nothing"

@@ -1,0 +1,50 @@
+-- 0007_audit_facts: the audit's facts kept in the store. The writers
+-- (import, collect, proxy, prices) store them after their changes
+-- (src/audit/audit_facts.c): audit_container_facts, audit_thread_facts,
+-- audit_response_facts, made from the engine's tables of the same columns.
+-- A report reads them when they are current, else audits in memory.
+--
+-- audit_facts_state says whether they are: current when engine is the
+-- audit engine of the cntraudit reading them and dirty is 0. Any change to
+-- what the audit reads sets dirty, whoever makes it (a trigger per table
+-- and change, which stops firing once dirty is set).
+CREATE TABLE audit_facts_state (
+  only   INTEGER PRIMARY KEY CHECK (only = 1),
+  engine TEXT,                -- the engine that stored the facts; NULL: none stored
+  dirty  INTEGER NOT NULL     -- 1: the audit's inputs changed since
+) STRICT;
+INSERT INTO audit_facts_state VALUES (1, NULL, 1);
+
+CREATE TRIGGER audit_dirty_containers_insert AFTER INSERT ON containers
+  WHEN (SELECT dirty FROM audit_facts_state) = 0 BEGIN UPDATE audit_facts_state SET dirty = 1; END;
+CREATE TRIGGER audit_dirty_containers_update AFTER UPDATE ON containers
+  WHEN (SELECT dirty FROM audit_facts_state) = 0 BEGIN UPDATE audit_facts_state SET dirty = 1; END;
+CREATE TRIGGER audit_dirty_containers_delete AFTER DELETE ON containers
+  WHEN (SELECT dirty FROM audit_facts_state) = 0 BEGIN UPDATE audit_facts_state SET dirty = 1; END;
+CREATE TRIGGER audit_dirty_responses_insert AFTER INSERT ON responses
+  WHEN (SELECT dirty FROM audit_facts_state) = 0 BEGIN UPDATE audit_facts_state SET dirty = 1; END;
+CREATE TRIGGER audit_dirty_responses_update AFTER UPDATE ON responses
+  WHEN (SELECT dirty FROM audit_facts_state) = 0 BEGIN UPDATE audit_facts_state SET dirty = 1; END;
+CREATE TRIGGER audit_dirty_responses_delete AFTER DELETE ON responses
+  WHEN (SELECT dirty FROM audit_facts_state) = 0 BEGIN UPDATE audit_facts_state SET dirty = 1; END;
+CREATE TRIGGER audit_dirty_calls_insert AFTER INSERT ON container_calls
+  WHEN (SELECT dirty FROM audit_facts_state) = 0 BEGIN UPDATE audit_facts_state SET dirty = 1; END;
+CREATE TRIGGER audit_dirty_calls_update AFTER UPDATE ON container_calls
+  WHEN (SELECT dirty FROM audit_facts_state) = 0 BEGIN UPDATE audit_facts_state SET dirty = 1; END;
+CREATE TRIGGER audit_dirty_calls_delete AFTER DELETE ON container_calls
+  WHEN (SELECT dirty FROM audit_facts_state) = 0 BEGIN UPDATE audit_facts_state SET dirty = 1; END;
+CREATE TRIGGER audit_dirty_references_insert AFTER INSERT ON container_references
+  WHEN (SELECT dirty FROM audit_facts_state) = 0 BEGIN UPDATE audit_facts_state SET dirty = 1; END;
+CREATE TRIGGER audit_dirty_references_update AFTER UPDATE ON container_references
+  WHEN (SELECT dirty FROM audit_facts_state) = 0 BEGIN UPDATE audit_facts_state SET dirty = 1; END;
+CREATE TRIGGER audit_dirty_references_delete AFTER DELETE ON container_references
+  WHEN (SELECT dirty FROM audit_facts_state) = 0 BEGIN UPDATE audit_facts_state SET dirty = 1; END;
+CREATE TRIGGER audit_dirty_prices_insert AFTER INSERT ON prices
+  WHEN (SELECT dirty FROM audit_facts_state) = 0 BEGIN UPDATE audit_facts_state SET dirty = 1; END;
+CREATE TRIGGER audit_dirty_prices_update AFTER UPDATE ON prices
+  WHEN (SELECT dirty FROM audit_facts_state) = 0 BEGIN UPDATE audit_facts_state SET dirty = 1; END;
+CREATE TRIGGER audit_dirty_prices_delete AFTER DELETE ON prices
+  WHEN (SELECT dirty FROM audit_facts_state) = 0 BEGIN UPDATE audit_facts_state SET dirty = 1; END;
+
+-- The schema this migration brings (src/store/store.c checks it).
+PRAGMA user_version = 7;
