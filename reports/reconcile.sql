@@ -22,8 +22,8 @@
 WITH label_project AS (
   SELECT label, min(project_id) AS project_id FROM label_projects GROUP BY label HAVING count(*) = 1),
 estimate AS NOT MATERIALIZED (
-  SELECT w.*, iif(w.project_id LIKE 'proj\_%' ESCAPE '\', w.project_id, l.project_id) AS openai_project
-  FROM audit_window w LEFT JOIN label_project l ON l.label = w.project_id),
+  SELECT g.*, iif(g.project_id LIKE 'proj\_%' ESCAPE '\', g.project_id, l.project_id) AS openai_project
+  FROM audit_window_groups g LEFT JOIN label_project l ON l.label = g.project_id),
 usage_window AS NOT MATERIALIZED (SELECT * FROM audit_usage_window),
 billed_window AS NOT MATERIALIZED (SELECT * FROM audit_cost_window WHERE container_line),
 mode AS (
@@ -33,11 +33,11 @@ mode AS (
                (SELECT group_concat(label, ', ') FROM (SELECT DISTINCT project_id AS label FROM estimate
                                                       WHERE openai_project IS NULL ORDER BY 1)) AS unmapped)),
 estimated AS (
-  SELECT date(created_at, 'unixepoch') AS day, iif(m.by_project, e.openai_project, '') AS project_id,
-         count(*) AS containers,
+  SELECT date(bucket_at, 'unixepoch') AS day, iif(m.by_project, e.openai_project, '') AS project_id,
+         sum(containers) AS containers,
          group_concat(DISTINCT pricing_rule) AS pricing_rule,
          sum(billable_units) AS units,
-         sum(iif(pricing_rule = 'per_session_20m', billable_units, 1)) AS sessions,
+         sum(iif(pricing_rule = 'per_session_20m', billable_units, containers)) AS sessions,
          sum(estimated_cost_usd) AS cost
   FROM estimate e, mode m GROUP BY 1, 2),
 usage AS (

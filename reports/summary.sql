@@ -9,30 +9,27 @@
 -- reconciliation (when Usage or Costs API data exists, with the cost lines
 -- it leaves out as not code interpreter), unpriced, accruing.
 WITH p AS (SELECT * FROM audit_params),
-w AS NOT MATERIALIZED (
-  SELECT container_id, project_id, created_at, classification, estimated_cost_usd, attributed_response_id,
-         attribution, pricing_rule, billable_units, tier, unit_price_micros, price_version, accruing, unpriced
-  FROM audit_window),
-projects AS ( -- one pass over the window, by project (the audit serves that order): every figure
-  SELECT project_id, count(*) AS containers, sum(estimated_cost_usd) AS cost,
+g AS MATERIALIZED (SELECT * FROM audit_window_groups),
+projects AS ( -- one pass over the window's groups, by project: every figure
+  SELECT project_id, sum(containers) AS containers, sum(estimated_cost_usd) AS cost,
          coalesce(sum(iif(classification = 'orphan', estimated_cost_usd, NULL)), 0) AS orphan_cost,
-         coalesce(sum(classification = 'orphan'), 0) AS orphans,
-         min(created_at) AS first_created, max(created_at) AS last_created,
-         coalesce(sum(classification = 'used'), 0) AS used,
+         coalesce(sum(iif(classification = 'orphan', containers, 0)), 0) AS orphans,
+         min(first_created) AS first_created, max(last_created) AS last_created,
+         coalesce(sum(iif(classification = 'used', containers, 0)), 0) AS used,
          coalesce(sum(iif(classification = 'used', estimated_cost_usd, NULL)), 0) AS used_cost,
-         coalesce(sum(classification = 'idle'), 0) AS idle,
+         coalesce(sum(iif(classification = 'idle', containers, 0)), 0) AS idle,
          coalesce(sum(iif(classification = 'idle', estimated_cost_usd, NULL)), 0) AS idle_cost,
-         coalesce(sum(classification = 'outside_coverage'), 0) AS outside,
+         coalesce(sum(iif(classification = 'outside_coverage', containers, 0)), 0) AS outside,
          coalesce(sum(iif(classification = 'outside_coverage', estimated_cost_usd, NULL)), 0) AS outside_cost,
-         coalesce(sum(unpriced), 0) AS unpriced,
+         coalesce(sum(unpriced * containers), 0) AS unpriced,
          coalesce(sum(accruing), 0) AS accruing,
-         coalesce(sum(iif(accruing, estimated_cost_usd, NULL)), 0) AS accruing_cost
-  FROM w GROUP BY project_id),
-pricing AS ( -- one pass over the window, by rule and tier (the audit serves that order too)
-  SELECT pricing_rule, tier, unpriced, count(*) AS containers, sum(estimated_cost_usd) AS cost,
+         coalesce(sum(accruing_cost), 0) AS accruing_cost
+  FROM g GROUP BY project_id),
+pricing AS ( -- one pass over the window's groups, by rule and tier
+  SELECT pricing_rule, tier, unpriced, sum(containers) AS containers, sum(estimated_cost_usd) AS cost,
          sum(billable_units) AS units, max(unit_price_micros) AS unit_price_micros,
          max(price_version) AS price_version
-  FROM w GROUP BY pricing_rule, tier, unpriced),
+  FROM g GROUP BY pricing_rule, tier, unpriced),
 totals AS ( -- the window's figures, from the projects'
   SELECT coalesce(sum(containers), 0) AS containers, sum(cost) AS cost,
          coalesce(sum(orphan_cost), 0) AS orphan_cost, coalesce(sum(orphans), 0) AS orphans,
@@ -51,10 +48,10 @@ thread_totals AS ( -- one pass over the threads
   FROM audit_thread_window),
 windowed_responses AS NOT MATERIALIZED (
   SELECT conversation_id, requests_container_auto, ran_code FROM audit_response_window),
-orphans AS (
+orphans AS ( -- the first 20 (their count is the totals')
   SELECT container_id, created_at, attributed_response_id, attribution, estimated_cost_usd, unpriced,
          row_number() OVER (ORDER BY created_at, container_id) AS n
-  FROM w WHERE classification = 'orphan'),
+  FROM (SELECT * FROM audit_window WHERE classification = 'orphan' ORDER BY created_at, container_id LIMIT 20)),
 ci_lines AS (SELECT * FROM audit_cost_window WHERE container_line),
 windowed_usage AS (SELECT * FROM audit_usage_window)
 SELECT section, item, count, amount_usd, detail FROM (
@@ -139,10 +136,10 @@ SELECT section, item, count, amount_usd, detail FROM (
                              WHEN 'none' THEN 'no response to attribute it to'
                              ELSE 'probably ' || attributed_response_id || ' (' || attribution || ')' END
          || iif(unpriced, '; unpriced', '')
-  FROM orphans WHERE n <= 20
+  FROM orphans
   UNION ALL
-  SELECT 5, 21, 'orphans', printf('... and %d more', count(*) - 20), NULL, NULL, 'see: cntraudit report orphans'
-  FROM orphans HAVING count(*) > 20
+  SELECT 5, 21, 'orphans', printf('... and %d more', orphans - 20), NULL, NULL, 'see: cntraudit report orphans'
+  FROM totals WHERE orphans > 20
   UNION ALL
   SELECT 6, 0, 'threads', 'involving containers', threads, NULL, NULL FROM thread_totals
   UNION ALL

@@ -11,6 +11,12 @@
 --   audit_window          the containers created inside --since/--until
 --   audit_thread_window   the threads active inside --since/--until
 --   audit_response_window the responses created inside --since/--until
+--   audit_window_groups   audit_window summed, for the reports that only
+--                         count and sum: the stored groups of the buckets
+--                         inside the window, the window's other containers
+--                         one row each, and the accruing ones once more
+--                         (counted in accruing only); sum containers, not
+--                         rows
 --   audit_cost_window     Costs API results (and cost export rows) of the days
 --                         inside --since/--until, with container_line: 1 when
 --                         the line item is code interpreter's, a container's
@@ -45,6 +51,20 @@ CREATE TEMP VIEW audit_thread_window AS
 DROP VIEW IF EXISTS temp.audit_response_window;
 CREATE TEMP VIEW audit_response_window AS
   SELECT * FROM audit_response WHERE in_window(created_at);
+DROP VIEW IF EXISTS temp.audit_window_groups;
+CREATE TEMP VIEW audit_window_groups AS
+  SELECT g.bucket AS bucket_at, g.project_id, g.classification, g.pricing_rule, g.tier, g.unpriced, g.price_version,
+         g.containers, g.estimated_cost_usd, g.billable_units, g.unit_price_micros, g.first_created, g.last_created,
+         0 AS accruing, NULL AS accruing_cost
+  FROM audit_bucket b JOIN main.audit_container_groups g ON g.bucket = b.bucket WHERE b.whole
+  UNION ALL
+  SELECT created_at, project_id, classification, pricing_rule, tier, unpriced, price_version, 1, estimated_cost_usd,
+         billable_units, unit_price_micros, created_at, created_at, 0, NULL
+  FROM audit_rest_window
+  UNION ALL
+  SELECT created_at, project_id, classification, pricing_rule, tier, unpriced, price_version, 0, NULL, 0, NULL, NULL,
+         NULL, 1, estimated_cost_usd
+  FROM audit_window WHERE accruing_until > -9223372036854775808 AND accruing;
 DROP VIEW IF EXISTS temp.audit_cost_window;
 CREATE TEMP VIEW audit_cost_window AS
   SELECT c.*,

@@ -15,6 +15,30 @@ CREATE TABLE audit_facts_state (
 ) STRICT;
 INSERT INTO audit_facts_state VALUES (1, NULL, 1);
 
+-- The container facts summed per 15-minute bucket of creation and per
+-- everything the aggregate reports group or sum by (sql/audit/facts.sql
+-- fills it beside the facts): a report over a window reads the buckets
+-- inside it from here and only the containers of the buckets at its edges
+-- (sql/audit/views.sql). Every time zone's days and months begin on a
+-- quarter hour, so a bucket lies within one local day (checked per bucket).
+CREATE TABLE audit_container_groups (
+  bucket             INTEGER NOT NULL,  -- the bucket's first second (Unix time, a multiple of 900)
+  bucket_last        INTEGER NOT NULL,  -- its last second
+  project_id         TEXT NOT NULL,
+  classification     TEXT NOT NULL,
+  pricing_rule       TEXT NOT NULL,
+  tier               TEXT NOT NULL,
+  unpriced           INTEGER NOT NULL,
+  price_version      TEXT,
+  containers         INTEGER NOT NULL,
+  estimated_cost_usd INTEGER,            -- micro-dollars; NULL when unpriced
+  billable_units     INTEGER NOT NULL,
+  unit_price_micros  INTEGER,            -- the largest
+  first_created      INTEGER NOT NULL,
+  last_created       INTEGER NOT NULL
+) STRICT;
+CREATE INDEX audit_container_groups_bucket ON audit_container_groups(bucket);
+
 CREATE TRIGGER audit_dirty_containers_insert AFTER INSERT ON containers
   WHEN (SELECT dirty FROM audit_facts_state) = 0 BEGIN UPDATE audit_facts_state SET dirty = 1; END;
 CREATE TRIGGER audit_dirty_containers_update AFTER UPDATE ON containers

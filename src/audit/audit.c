@@ -52,8 +52,23 @@ static void sql_in_window(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_int(ctx, after_since && before_until);
 }
 
+/* span_whole(first, last): the span lies inside the window and within one
+ * day of the report's zone (so within one month too). */
+static void sql_span_whole(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const struct window *w = sqlite3_user_data(ctx);
+	int64_t first = sqlite3_value_int64(argv[0]), last = sqlite3_value_int64(argv[1]);
+	if ((w->has_since && first < w->since) || (w->has_until && last >= w->until)) {
+		sqlite3_result_int(ctx, 0);
+		return;
+	}
+	int64_t a = first + timestamp_zone_offset(first), b = last + timestamp_zone_offset(last);
+	sqlite3_result_int(ctx, (a - ((a % 86400) + 86400) % 86400) == (b - ((b % 86400) + 86400) % 86400));
+}
+
 /* iso_time(t), local_day(t), local_month(t), usd(micros), audit_reason(...);
- * and the window of params: in_window(t), active_in_window(first, last). */
+ * and the window of params: in_window(t), active_in_window(first, last),
+ * span_whole(first, last). */
 static int register_functions(sqlite3 *db, const struct audit_params *params)
 {
 	const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
@@ -67,7 +82,8 @@ static int register_functions(sqlite3 *db, const struct audit_params *params)
 	    sqlite3_create_function(db, "usd", 1, flags, NULL, sql_usd, NULL, NULL) ||
 	    sqlite3_create_function(db, "audit_reason", 13, flags, NULL, audit_sql_reason, NULL, NULL) ||
 	    sqlite3_create_function_v2(db, "in_window", 1, flags, w, sql_in_window, NULL, NULL, free) ||
-	    sqlite3_create_function_v2(db, "active_in_window", 2, flags, w, sql_in_window, NULL, NULL, NULL))
+	    sqlite3_create_function_v2(db, "active_in_window", 2, flags, w, sql_in_window, NULL, NULL, NULL) ||
+	    sqlite3_create_function_v2(db, "span_whole", 2, flags, w, sql_span_whole, NULL, NULL, NULL))
 		return error_set("cannot register SQL functions: %s", sqlite3_errmsg(db));
 	return 0;
 }

@@ -102,7 +102,8 @@ int audit_store_facts(struct store *store)
 	if (current)
 		return store_commit(store);
 	sqlite3_stmt *st;
-	if (!audit_engine_run(store) || store_copies(store) || store_prepare(store, "sql/audit/facts.sql#stored", &st))
+	if (!audit_engine_run(store) || store_copies(store) || store_exec_ref(store, "sql/audit/facts.sql#groups") ||
+	    store_prepare(store, "sql/audit/facts.sql#stored", &st))
 		goto failed;
 	sqlite3_bind_text(st, 1, audit_engine_id, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
