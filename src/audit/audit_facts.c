@@ -53,7 +53,7 @@ static void order_columns(const struct table_def *def, const struct table_order 
 }
 
 /* The statements that replace def's stored copy with the engine's rows,
- * in its first order, and index it in the others. */
+ * in its first order, and index it in the orders it keeps. */
 static void copy_sql(const struct table_def *def, struct buf *sql)
 {
 	const struct table_order *stored = &def->orders[0];
@@ -73,8 +73,8 @@ static void copy_sql(const struct table_def *def, struct buf *sql)
 		order_columns(def, stored, sql);
 	}
 	buf_puts(sql, ";\n");
-	for (int k = def->keyed ? 1 : 0; k < TABLE_ORDERS; k++) {
-		if (def->orders[k].columns[0] < 0)
+	for (int k = 0; k < TABLE_ORDERS; k++) {
+		if (!(def->indexed & 1u << k) || def->orders[k].columns[0] < 0)
 			continue;
 		buf_printf(sql, "CREATE INDEX main.%s_order_%d ON %s(", def->stored, k, def->stored);
 		order_columns(def, &def->orders[k], sql);

@@ -29,6 +29,10 @@ struct table_def {
 	/* orders[0] is a key (unique, never NULL): the stored copy is kept in
 	 * it (WITHOUT ROWID), not in an index beside the rows. */
 	int keyed;
+	/* The orders its stored copy keeps an index for (bit k: orders[k]),
+	 * besides its key: those a report reads the whole copy in; a report
+	 * that groups by another order reads the stored groups (or sorts). */
+	unsigned indexed;
 	const struct table_column *columns;
 	int ncolumns;
 	/* [0]: the order rows are stored in; the others, when their first
