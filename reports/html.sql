@@ -4,21 +4,21 @@
 -- name: figures
 -- The headline: containers in the window, their priced estimate, the
 -- orphans and their estimate, containers judged, unpriced ones, the days.
-SELECT count(*) AS containers,
+SELECT coalesce(sum(containers), 0) AS containers,
        coalesce(sum(estimated_cost_usd), 0) AS estimated,
-       coalesce(sum(classification = 'orphan'), 0) AS orphans,
+       coalesce(sum(iif(classification = 'orphan', containers, 0)), 0) AS orphans,
        coalesce(sum(iif(classification = 'orphan', estimated_cost_usd, 0)), 0) AS orphan_cost,
-       coalesce(sum(classification <> 'outside_coverage'), 0) AS judged,
-       coalesce(sum(unpriced), 0) AS unpriced,
-       (SELECT count(DISTINCT local_day(created_at)) FROM audit_window) AS days
-FROM audit_window
+       coalesce(sum(iif(classification <> 'outside_coverage', containers, 0)), 0) AS judged,
+       coalesce(sum(unpriced * containers), 0) AS unpriced,
+       count(DISTINCT local_day(bucket_at)) AS days
+FROM audit_window_groups
 
 -- name: daily
 -- The chart of daily estimated cost by classification: one row per day (in
 -- --tz) and classification.
-SELECT local_day(created_at) AS day, classification, count(*) AS containers,
+SELECT local_day(bucket_at) AS day, classification, sum(containers) AS containers,
        coalesce(sum(estimated_cost_usd), 0) AS cost
-FROM audit_window
+FROM audit_window_groups
 GROUP BY 1, 2 ORDER BY 1, 2
 
 -- name: timeline

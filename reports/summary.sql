@@ -46,8 +46,6 @@ thread_totals AS ( -- one pass over the threads
   SELECT count(*) AS threads, coalesce(sum(repetitive), 0) AS repetitive,
          coalesce(sum(expired_recreated), 0) AS expired_recreated, coalesce(sum(at_risk), 0) AS at_risk
   FROM audit_thread_window),
-windowed_responses AS NOT MATERIALIZED (
-  SELECT conversation_id, requests_container_auto, ran_code FROM audit_response_window),
 orphans AS ( -- the first 20 (their count is the totals')
   SELECT container_id, created_at, attributed_response_id, attribution, estimated_cost_usd, unpriced,
          row_number() OVER (ORDER BY created_at, container_id) AS n
@@ -85,11 +83,13 @@ SELECT section, item, count, amount_usd, detail FROM (
          || 'cntraudit collect responses --from FILE or --scan LOG, or import the responses'
   FROM totals WHERE containers > 0 AND outside = containers
   UNION ALL
-  SELECT 2, 4, 'coverage', 'responses collected', count(*), NULL,
+  SELECT 2, 4, 'coverage', 'responses collected', coalesce(sum(responses), 0), NULL,
          printf('%d requested a container automatically (%d code interpreter, %d shell), %d ran code',
-                coalesce(sum(requests_container_auto <> 0), 0), coalesce(sum((requests_container_auto & 1) <> 0), 0),
-                coalesce(sum((requests_container_auto & 2) <> 0), 0), coalesce(sum(ran_code), 0))
-  FROM windowed_responses
+                coalesce(sum(iif(requests_container_auto <> 0, responses, 0)), 0),
+                coalesce(sum(iif((requests_container_auto & 1) <> 0, responses, 0)), 0),
+                coalesce(sum(iif((requests_container_auto & 2) <> 0, responses, 0)), 0),
+                coalesce(sum(ran_code * responses), 0))
+  FROM audit_response_window_groups
   UNION ALL
   SELECT 2, 5, 'coverage', 'responses not found', count(*), NULL,
          'IDs OpenAI answered 404 for: deleted, past the 30-day retention, or another project''s'
@@ -100,7 +100,7 @@ SELECT section, item, count, amount_usd, detail FROM (
                 coalesce(sum(kind = 'shell_call'), 0)) FROM container_calls
   UNION ALL
   SELECT 2, 7, 'coverage', 'conversations', count(*), NULL, NULL FROM (
-    SELECT conversation_id FROM windowed_responses WHERE conversation_id IS NOT NULL
+    SELECT conversation_id FROM audit_response_window WHERE conversation_id IS NOT NULL
     UNION SELECT id FROM conversations
     UNION SELECT parent_id FROM items WHERE parent_id LIKE 'conv\_%' ESCAPE '\')
   UNION ALL

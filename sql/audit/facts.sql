@@ -8,17 +8,23 @@
 SELECT engine IS ?1 AND dirty = 0 FROM main.audit_facts_state
 
 -- name: groups
--- After the copies: the containers' groups per 15-minute bucket (migration
--- 0007 says what each column is), the one place a bucket is said; and the
--- containers still running at some time (accruing_until is INT64_MIN for
--- the others), which a report finds without a scan.
+-- After the copies: the containers' and the responses' groups per bucket of
+-- creation time (audit_bucket, audit_bucket_last: 15 minutes, said in
+-- src/audit/audit_facts.c; migration 0007 says what each column is); and
+-- the containers still running at some time (accruing_until is INT64_MIN
+-- for the others), which a report finds without a scan.
 DELETE FROM main.audit_container_groups;
 INSERT INTO main.audit_container_groups
-SELECT created_at - ((created_at % 900) + 900) % 900, created_at - ((created_at % 900) + 900) % 900 + 899,
-       project_id, classification, pricing_rule, tier, unpriced, price_version, count(*), sum(estimated_cost_usd),
-       sum(billable_units), max(unit_price_micros), min(created_at), max(created_at)
+SELECT audit_bucket(created_at), audit_bucket_last(created_at), project_id, classification, pricing_rule, tier,
+       unpriced, price_version, count(*), sum(estimated_cost_usd), sum(billable_units), max(unit_price_micros),
+       min(created_at), max(created_at)
 FROM main.audit_container_facts
 GROUP BY 1, project_id, classification, pricing_rule, tier, unpriced, price_version;
+DELETE FROM main.audit_response_groups;
+INSERT INTO main.audit_response_groups
+SELECT audit_bucket(created_at), audit_bucket_last(created_at), requests_container_auto, ran_code, count(*)
+FROM main.audit_response_facts
+GROUP BY 1, requests_container_auto, ran_code;
 CREATE INDEX main.audit_container_facts_running ON audit_container_facts(accruing_until)
   WHERE accruing_until > -9223372036854775808;
 
@@ -43,6 +49,15 @@ DROP VIEW IF EXISTS temp.audit_rest_window;
 CREATE TEMP VIEW audit_rest_window AS
   SELECT w.* FROM audit_bucket b JOIN audit_window w ON w.created_at BETWEEN b.bucket AND b.bucket_last
   WHERE NOT b.whole AND active_in_window(b.bucket, b.bucket_last);
+DROP VIEW IF EXISTS temp.audit_response_bucket;
+CREATE TEMP VIEW audit_response_bucket AS
+  SELECT bucket, bucket_last, span_whole(bucket, bucket_last) AS whole
+  FROM (SELECT DISTINCT bucket, bucket_last FROM main.audit_response_groups);
+DROP VIEW IF EXISTS temp.audit_response_rest_window;
+CREATE TEMP VIEW audit_response_rest_window AS
+  SELECT w.* FROM audit_response_bucket b
+  JOIN audit_response_window w ON w.created_at BETWEEN b.bucket AND b.bucket_last
+  WHERE NOT b.whole AND active_in_window(b.bucket, b.bucket_last);
 
 -- name: engine_sources
 -- The reports read the engine's tables, the audit just run in memory.
@@ -57,3 +72,7 @@ DROP VIEW IF EXISTS temp.audit_bucket;
 CREATE TEMP VIEW audit_bucket AS SELECT 0 AS bucket, 0 AS bucket_last, 0 AS whole WHERE 0;
 DROP VIEW IF EXISTS temp.audit_rest_window;
 CREATE TEMP VIEW audit_rest_window AS SELECT * FROM audit_window;
+DROP VIEW IF EXISTS temp.audit_response_bucket;
+CREATE TEMP VIEW audit_response_bucket AS SELECT 0 AS bucket, 0 AS bucket_last, 0 AS whole WHERE 0;
+DROP VIEW IF EXISTS temp.audit_response_rest_window;
+CREATE TEMP VIEW audit_response_rest_window AS SELECT * FROM audit_response_window;

@@ -17,6 +17,8 @@
 --                         one row each, and the accruing ones once more
 --                         (counted in accruing only); sum containers, not
 --                         rows
+--   audit_response_window_groups  audit_response_window counted the same
+--                         way: sum responses
 --   audit_cost_window     Costs API results (and cost export rows) of the days
 --                         inside --since/--until, with container_line: 1 when
 --                         the line item is code interpreter's, a container's
@@ -65,6 +67,12 @@ CREATE TEMP VIEW audit_window_groups AS
   SELECT created_at, project_id, classification, pricing_rule, tier, unpriced, price_version, 0, NULL, 0, NULL, NULL,
          NULL, 1, estimated_cost_usd
   FROM audit_window WHERE accruing_until > -9223372036854775808 AND accruing;
+DROP VIEW IF EXISTS temp.audit_response_window_groups;
+CREATE TEMP VIEW audit_response_window_groups AS
+  SELECT g.requests_container_auto, g.ran_code, g.responses
+  FROM audit_response_bucket b JOIN main.audit_response_groups g ON g.bucket = b.bucket WHERE b.whole
+  UNION ALL
+  SELECT requests_container_auto, ran_code, 1 FROM audit_response_rest_window;
 DROP VIEW IF EXISTS temp.audit_cost_window;
 CREATE TEMP VIEW audit_cost_window AS
   SELECT c.*,

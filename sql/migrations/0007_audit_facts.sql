@@ -38,6 +38,17 @@ CREATE TABLE audit_container_groups (
   last_created       INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX audit_container_groups_bucket ON audit_container_groups(bucket);
+-- The response facts counted the same way, per what the summary counts.
+CREATE TABLE audit_response_groups (
+  bucket                  INTEGER NOT NULL,
+  bucket_last             INTEGER NOT NULL,
+  requests_container_auto INTEGER NOT NULL,
+  ran_code                INTEGER NOT NULL,
+  responses               INTEGER NOT NULL
+) STRICT;
+CREATE INDEX audit_response_groups_bucket ON audit_response_groups(bucket);
+-- Calls counted by kind from an index, not a scan of the calls.
+CREATE INDEX container_calls_kind ON container_calls(kind);
 
 CREATE TRIGGER audit_dirty_containers_insert AFTER INSERT ON containers
   WHEN (SELECT dirty FROM audit_facts_state) = 0 BEGIN UPDATE audit_facts_state SET dirty = 1; END;

@@ -5,9 +5,9 @@
  *                          ID) order
  *   audit_thread_facts     one row per thread involving code interpreter,
  *                          in (first_seen_at, ID) order
- *   audit_response_facts   one row per stored response: what the summary
- *                          counts, with ran_code (its output holds a
- *                          container call) */
+ *   audit_response_facts   one row per stored response, in (created_at,
+ *                          ID) order: what the summary counts, with ran_code
+ *                          (its output holds a container call) */
 #include "audit_tables.h"
 
 #include "pricing.h"
@@ -335,11 +335,11 @@ const struct table_def audit_table_defs[] = {
      {NULL, NULL, NULL, NULL}},
     {"audit_response_engine",
      "audit_response_facts",
-     0,
+     1,
      0,
      response_columns,
      R_COUNT,
-     {{{-1, -1, -1}}, {{-1, -1, -1}}, {{-1, -1, -1}}, {{-1, -1, -1}}},
+     {{{R_CREATED_AT, R_ID, -1}}, {{-1, -1, -1}}, {{-1, -1, -1}}, {{-1, -1, -1}}},
      response_count,
      response_column,
      {NULL, NULL, NULL, NULL}},

@@ -90,7 +90,7 @@ struct audit {
 	size_t nprices;
 	struct audit_container *containers; /* sorted by created_at, then ID */
 	size_t ncontainers;
-	struct audit_response *responses;
+	struct audit_response *responses; /* sorted by created_at, then ID */
 	size_t nresponses;
 	struct audit_call *calls;
 	size_t ncalls;

@@ -1,6 +1,6 @@
 #define _GNU_SOURCE /* qsort_r */
 /* Loading: one sequential scan of each table the audit reads, every ID
- * interned as a symbol, containers sorted by (created_at, ID).
+ * interned as a symbol, containers and responses sorted by (created_at, ID).
  *
  * Two threads: this one steps SQLite and copies rows into batches; a
  * second one interns their IDs and fills the arrays. Interning is mostly
@@ -296,6 +296,14 @@ static int by_created_then_id(const void *x, const void *y, void *syms)
 	return strcmp(symtab_str(syms, a->id), symtab_str(syms, b->id));
 }
 
+static int response_by_created_then_id(const void *x, const void *y, void *syms)
+{
+	const struct audit_response *a = x, *b = y;
+	if (a->created_at != b->created_at)
+		return a->created_at < b->created_at ? -1 : 1;
+	return strcmp(symtab_str(syms, a->id), symtab_str(syms, b->id));
+}
+
 static int scan_all(struct pipeline *p, struct store *store)
 {
 	return scan(p, store, "prices", price_row) || scan(p, store, "containers", container_row) ||
@@ -334,6 +342,8 @@ int audit_load(struct audit *a, struct store *store)
 		return -1;
 	if (a->ncontainers > 1) /* containers is NULL when there are none */
 		qsort_r(a->containers, a->ncontainers, sizeof *a->containers, by_created_then_id, a->syms);
+	if (a->nresponses > 1)
+		qsort_r(a->responses, a->nresponses, sizeof *a->responses, response_by_created_then_id, a->syms);
 
 	uint32_t nsyms = symtab_count(a->syms);
 	a->container_of = xmalloc((nsyms ? nsyms : 1) * sizeof *a->container_of);

@@ -14,8 +14,11 @@ bin=$1 fake=$2 case=$3
 render() { # DB NOW SINCE UNTIL TZ OUT: every report into OUT
   local r args
   for r in "${reports[@]}"; do
-    args=(--db "$1" --now "$2" report $r --tz "$5" --format csv)
-    [ "$r" = html ] && args=(--db "$1" --now "$2" report html --tz "$5")
+    case $r in
+    html) args=(--db "$1" --now "$2" report html --tz "$5") ;;
+    check) args=(--db "$1" --now "$2" check --format json --max-orphans 0) ;;
+    *) args=(--db "$1" --now "$2" report $r --tz "$5" --format csv) ;;
+    esac
     [ -n "$3" ] && args+=(--since "$3")
     [ -n "$4" ] && args+=(--until "$4")
     echo "== $r" >>"$6"
@@ -48,7 +51,7 @@ compare() { # DB LABEL NOWS ZONES: every window at each --now and zone, stored f
   done
 }
 
-reports=("summary" "daily" "daily --by month" "reconcile" "containers")
+reports=("summary" "daily" "daily --by month" "reconcile" "containers" "check")
 case $case in
 fixtures)
   for dir in fixtures/*/; do
