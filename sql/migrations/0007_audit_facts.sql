@@ -6,8 +6,10 @@
 --
 -- audit_facts_state says whether they are: current when engine is the
 -- audit engine of the cntraudit reading them and dirty is 0. Any change to
--- what the audit reads sets dirty, whoever makes it (a trigger per table
--- and change, which stops firing once dirty is set).
+-- what the audit reads sets dirty, whoever makes it: cntraudit's writers
+-- when they commit it (src/store/store.c, whose connections do not run
+-- triggers: one per stored row cost an import of containers half its time
+-- again), any other writer through the triggers below.
 CREATE TABLE audit_facts_state (
   only   INTEGER PRIMARY KEY CHECK (only = 1),
   engine TEXT,                -- the engine that stored the facts; NULL: none stored

@@ -9,6 +9,11 @@ BEGIN IMMEDIATE
 -- name: commit
 COMMIT
 
+-- name: audit_inputs_changed
+-- Before a commit that changed what the audit reads: its stored facts are
+-- stale (migration 0007).
+UPDATE main.audit_facts_state SET dirty = 1 WHERE dirty = 0
+
 -- name: snapshot
 BEGIN
 

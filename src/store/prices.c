@@ -130,6 +130,7 @@ int prices_import(struct store *store, const char *path, size_t *rows)
 		error_set("prices: %s holds no price rows; the price table is unchanged", path);
 		goto done;
 	}
+	store_audit_inputs_changed(im.store);
 	if (store_commit(im.store))
 		goto done;
 	*rows = im.rows;

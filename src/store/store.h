@@ -42,6 +42,12 @@ int store_exec_ref(struct store *store, const char *ref);
  * the open one, if any. */
 int store_begin(struct store *store);
 int store_commit(struct store *store);
+/* A row the audit reads (containers, responses, container calls,
+ * references, prices) changed in the open transaction: store_commit then
+ * marks the audit's stored facts stale, in the same transaction. The
+ * upserts say so themselves; audit_store_facts, which stores facts and
+ * changes none of those, never does. */
+void store_audit_inputs_changed(struct store *store);
 /* A read transaction: everything read until store_snapshot_end sees the
  * store at one moment (the audit's load). */
 int store_snapshot_begin(struct store *store);

@@ -26,6 +26,7 @@ struct store {
 	int64_t wait_started_ms; /* the lock wait under way (on_busy) */
 	int gave_up;             /* the last lock wait ran out of time */
 	int broken;              /* a kept statement could not be prepared: no document is to blame */
+	int audit_inputs_changed; /* a row the audit reads changed since the last commit (store_commit) */
 };
 
 /* An embedded statement (store_prepare) prepared once and kept (ref must outlive the store: a string

@@ -190,24 +190,33 @@ static int upsert(struct store *store, const struct upsert *u, const void *row, 
 	return store_run(store, st, what);
 }
 
+/* upsert, of a row the audit reads: a change makes its facts stale. */
+static int audit_input(struct store *store, const struct upsert *u, const void *row, const char *what)
+{
+	int changed = upsert(store, u, row, what);
+	if (changed > 0)
+		store_audit_inputs_changed(store);
+	return changed;
+}
+
 int store_upsert_container(struct store *store, const struct container_row *r)
 {
-	return upsert(store, &container, r, "container");
+	return audit_input(store, &container, r, "container");
 }
 
 int store_upsert_response(struct store *store, const struct response_row *r)
 {
-	return upsert(store, &response, r, "response");
+	return audit_input(store, &response, r, "response");
 }
 
 int store_add_container_reference(struct store *store, const struct reference_row *r)
 {
-	return upsert(store, &reference, r, "container reference");
+	return audit_input(store, &reference, r, "container reference");
 }
 
 int store_upsert_container_call(struct store *store, const struct container_call_row *r)
 {
-	return upsert(store, &container_call, r, r->kind);
+	return audit_input(store, &container_call, r, r->kind);
 }
 
 int store_upsert_item(struct store *store, const struct item_row *r)
@@ -251,6 +260,6 @@ int store_add_deletion(struct store *store, const struct deletion_row *r)
 	if (stored < 0 || !store || strcmp(r->object, "container.deleted"))
 		return stored;
 	store->container_markers = 1;
-	int marked = upsert(store, &delete_container, r, "container deletion");
+	int marked = audit_input(store, &delete_container, r, "container deletion");
 	return marked < 0 ? -1 : (stored | marked);
 }
