@@ -21,11 +21,11 @@ struct store {
 		sqlite3_stmt *st;
 	} cache[STORE_CACHE]; /* statements run once per object: prepared once */
 	int cached;
-	int container_markers;   /* a container.deleted marker is stored: upserts consult them */
-	int64_t run_id;          /* this process's row in runs, or 0 */
-	int64_t wait_started_ms; /* the lock wait under way (on_busy) */
-	int gave_up;             /* the last lock wait ran out of time */
-	int broken;              /* a kept statement could not be prepared: no document is to blame */
+	int container_markers;    /* a container.deleted marker is stored: upserts consult them */
+	int64_t run_id;           /* this process's row in runs, or 0 */
+	int64_t wait_started_ms;  /* the lock wait under way (on_busy) */
+	int gave_up;              /* the last lock wait ran out of time */
+	int broken;               /* a kept statement could not be prepared: no document is to blame */
 	int audit_inputs_changed; /* a row the audit reads changed since the last commit (store_commit) */
 };
 
