@@ -6,7 +6,7 @@
  * over the stored facts or the engine's tables), the window views
  * (sql/audit/views.sql),
  * SQL functions (iso_time, local_day, local_month, usd, in_window,
- * active_in_window) and temp.audit_params (now, since, until, period).
+ * active_in_window, span_whole) and temp.audit_params (now, since, until, period).
  * Reports never touch the network; the same database, --now and options
  * give the same output. */
 #ifndef CNTRAUDIT_AUDIT_H

@@ -4,7 +4,8 @@
  * stored by the writers after their changes and read by the reports while
  * current: stored by this engine (audit_engine_id, the hash of its code,
  * cmake/engine_id.cmake) and nothing the audit reads changed since (the
- * migration's triggers say so, whoever the writer). */
+ * store's commits say so for cntraudit's writers, the migration's triggers
+ * for any other). */
 #include "audit.h"
 
 #include "audit_tables.h"

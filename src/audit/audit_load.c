@@ -288,20 +288,24 @@ static int row_estimate(struct store *store, size_t *n)
 	return 0;
 }
 
+/* The order of containers and of responses: created_at, then ID. */
+static int created_then_id(int64_t created_a, uint32_t id_a, int64_t created_b, uint32_t id_b, void *syms)
+{
+	if (created_a != created_b)
+		return created_a < created_b ? -1 : 1;
+	return strcmp(symtab_str(syms, id_a), symtab_str(syms, id_b));
+}
+
 static int by_created_then_id(const void *x, const void *y, void *syms)
 {
 	const struct audit_container *a = x, *b = y;
-	if (a->created_at != b->created_at)
-		return a->created_at < b->created_at ? -1 : 1;
-	return strcmp(symtab_str(syms, a->id), symtab_str(syms, b->id));
+	return created_then_id(a->created_at, a->id, b->created_at, b->id, syms);
 }
 
 static int response_by_created_then_id(const void *x, const void *y, void *syms)
 {
 	const struct audit_response *a = x, *b = y;
-	if (a->created_at != b->created_at)
-		return a->created_at < b->created_at ? -1 : 1;
-	return strcmp(symtab_str(syms, a->id), symtab_str(syms, b->id));
+	return created_then_id(a->created_at, a->id, b->created_at, b->id, syms);
 }
 
 static int scan_all(struct pipeline *p, struct store *store)
