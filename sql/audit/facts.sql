@@ -8,25 +8,25 @@
 SELECT engine IS ?1 AND dirty = 0 FROM main.audit_facts_state
 
 -- name: groups
--- After the copies: the containers' and the responses' groups per bucket of
--- creation time (audit_bucket, audit_bucket_last: 15 minutes, said in
--- src/audit/audit_facts.c; migration 0007 says what each column is); and
--- the containers still running at some time (accruing_until is INT64_MIN
--- for the others), which a report finds without a scan.
+-- After the copies, before src/audit/audit_groups.c inserts the groups of
+-- the containers and the responses per bucket of creation time: the old
+-- groups gone, and the containers still running at some time indexed
+-- (accruing_until is INT64_MIN for the others), which a report finds
+-- without a scan.
 DELETE FROM main.audit_container_groups;
-INSERT INTO main.audit_container_groups
-SELECT audit_bucket(created_at), audit_bucket_last(created_at), project_id, classification, pricing_rule, tier,
-       unpriced, price_version, count(*), sum(estimated_cost_usd), sum(billable_units), max(unit_price_micros),
-       min(created_at), max(created_at)
-FROM main.audit_container_facts
-GROUP BY 1, project_id, classification, pricing_rule, tier, unpriced, price_version;
 DELETE FROM main.audit_response_groups;
-INSERT INTO main.audit_response_groups
-SELECT audit_bucket(created_at), audit_bucket_last(created_at), requests_container_auto, ran_code, count(*)
-FROM main.audit_response_facts
-GROUP BY 1, requests_container_auto, ran_code;
 CREATE INDEX main.audit_container_facts_running ON audit_container_facts(accruing_until)
   WHERE accruing_until > -9223372036854775808;
+
+-- name: container_group
+INSERT INTO main.audit_container_groups
+  (bucket, bucket_last, project_id, classification, pricing_rule, tier, unpriced, price_version, containers,
+   estimated_cost_usd, billable_units, unit_price_micros, first_created, last_created)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+
+-- name: response_group
+INSERT INTO main.audit_response_groups (bucket, bucket_last, requests_container_auto, ran_code, responses)
+VALUES (?1, ?2, ?3, ?4, ?5)
 
 -- name: stored
 UPDATE main.audit_facts_state SET engine = ?1, dirty = 0

@@ -4,6 +4,7 @@
  *   audit_threads.c     threads (conversations and chains) and their flags
  *   audit_tables.c      the results as SQL virtual tables for the reports
  *   audit_facts.c       the results kept in the store, for the reports
+ *   audit_groups.c      and counted per bucket of creation time
  * Each stage is a pass or a sort over arrays, so the audit grows as
  * n log n with the data (SPEC section 3 holds the rules; sql/audit/ the
  * queries that load it and the views over its tables; reports/ the queries
@@ -115,6 +116,10 @@ struct audit *audit_engine_run(struct store *store);
 /* Whether the store's facts are current for this engine (audit_facts.c);
  * inside the caller's transaction. 0, or -1 with the error set. */
 int audit_facts_current(struct store *store, int *current);
+
+/* After the copies of its tables: the stored groups, from a's arrays
+ * (audit_groups.c). 0, or -1 with the error set. */
+int audit_store_groups(const struct audit *a, struct store *store);
 
 int audit_load(struct audit *a, struct store *store);
 /* Each sets a->overflow (and stops adding) when an estimate would pass

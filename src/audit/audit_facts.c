@@ -83,32 +83,6 @@ static void copy_sql(const struct table_def *def, struct buf *sql)
 	}
 }
 
-/* The stored groups' buckets: 15 minutes of creation time, on which every
- * time zone's days begin (sql/audit/facts.sql#groups). audit_bucket(t) is
- * the first second of t's bucket, audit_bucket_last(t) its last. */
-#define BUCKET_SECONDS 900
-
-static int64_t bucket_of(int64_t t)
-{
-	return t - ((t % BUCKET_SECONDS) + BUCKET_SECONDS) % BUCKET_SECONDS;
-}
-
-static void sql_bucket(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	int64_t first = bucket_of(sqlite3_value_int64(argv[0]));
-	sqlite3_result_int64(ctx, sqlite3_user_data(ctx) ? first + BUCKET_SECONDS - 1 : first);
-}
-
-static int store_groups(struct store *store)
-{
-	const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
-	sqlite3 *db = store_db(store);
-	if (sqlite3_create_function(db, "audit_bucket", 1, flags, NULL, sql_bucket, NULL, NULL) ||
-	    sqlite3_create_function(db, "audit_bucket_last", 1, flags, (void *)1, sql_bucket, NULL, NULL))
-		return store_error(store, "cannot store the audit's facts");
-	return store_exec_ref(store, "sql/audit/facts.sql#groups");
-}
-
 static int store_copies(struct store *store)
 {
 	struct buf sql = {0};
@@ -129,7 +103,8 @@ int audit_store_facts(struct store *store)
 	if (current)
 		return store_commit(store);
 	sqlite3_stmt *st;
-	if (!audit_engine_run(store) || store_copies(store) || store_groups(store) ||
+	struct audit *a = audit_engine_run(store);
+	if (!a || store_copies(store) || audit_store_groups(a, store) ||
 	    store_prepare(store, "sql/audit/facts.sql#stored", &st))
 		goto failed;
 	sqlite3_bind_text(st, 1, audit_engine_id, -1, SQLITE_STATIC);

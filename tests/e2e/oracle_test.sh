@@ -20,10 +20,28 @@ facts() { # DB STATE: the audit's facts in the store are current (1) or not (0)
   [ "$(sqlite3 "$1" "SELECT engine IS NOT NULL AND dirty = 0 FROM audit_facts_state")" = "$2" ] ||
     fail "$1: the stored facts' state is $(sqlite3 "$1" "SELECT engine, dirty FROM audit_facts_state"), expected current = $2"
 }
+# The stored groups (src/audit/audit_groups.c) against their definition:
+# the stored copies, which agree checks, grouped by SQL per 15-minute bucket.
+group_sql="
+WITH c AS (SELECT created_at - ((created_at % 900) + 900) % 900 AS b, * FROM audit_container_facts),
+cg AS (SELECT b, b + 899, project_id, classification, pricing_rule, tier, unpriced, price_version, count(*),
+         sum(estimated_cost_usd), sum(billable_units), max(unit_price_micros), min(created_at), max(created_at)
+       FROM c GROUP BY b, project_id, classification, pricing_rule, tier, unpriced, price_version),
+r AS (SELECT created_at - ((created_at % 900) + 900) % 900 AS b, * FROM audit_response_facts),
+rg AS (SELECT b, b + 899, requests_container_auto, ran_code, count(*) FROM r GROUP BY b, requests_container_auto, ran_code)
+SELECT (SELECT count(*) FROM cg) = (SELECT count(*) FROM audit_container_groups)
+   AND NOT EXISTS (SELECT * FROM cg EXCEPT SELECT * FROM audit_container_groups)
+   AND (SELECT count(*) FROM rg) = (SELECT count(*) FROM audit_response_groups)
+   AND NOT EXISTS (SELECT * FROM rg EXCEPT SELECT * FROM audit_response_groups)"
+groups() { # DB LABEL
+  check
+  [ "$(sqlite3 "$1" "$group_sql")" = 1 ] || fail "$2: the stored groups are not the stored facts grouped"
+}
 both() { # DB LABEL NOW...: agree at every NOW over the facts the import stored, then over the audit in memory
   local db=$1 label=$2 at
   shift 2
   facts "$db" 1
+  groups "$db" "$label"
   for at in "$@"; do agree "$db" "$at" "$label (stored facts)"; done
   sqlite3 "$db" "UPDATE audit_facts_state SET dirty = 1"
   for at in "$@"; do agree "$db" "$at" "$label (in memory)"; done
