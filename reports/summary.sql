@@ -95,9 +95,9 @@ SELECT section, item, count, amount_usd, detail FROM (
          'IDs OpenAI answered 404 for: deleted, past the 30-day retention, or another project''s'
   FROM not_found WHERE kind = 'response'
   UNION ALL
-  SELECT 2, 6, 'coverage', 'container calls', count(*), NULL,
-         printf('%d code_interpreter_call, %d shell_call', coalesce(sum(kind = 'code_interpreter_call'), 0),
-                coalesce(sum(kind = 'shell_call'), 0)) FROM container_calls
+  SELECT 2, 6, 'coverage', 'container calls', sum(calls), NULL,
+         printf('%d code_interpreter_call, %d shell_call', sum(calls) FILTER (WHERE kind = 'code_interpreter_call'),
+                sum(calls) FILTER (WHERE kind = 'shell_call')) FROM audit_call
   UNION ALL
   SELECT 2, 7, 'coverage', 'conversations', count(*), NULL, NULL FROM (
     SELECT conversation_id FROM audit_response_window WHERE conversation_id IS NOT NULL

@@ -39,6 +39,8 @@ DROP VIEW IF EXISTS temp.audit_thread_source;
 CREATE TEMP VIEW audit_thread_source AS SELECT * FROM main.audit_thread_facts;
 DROP VIEW IF EXISTS temp.audit_response_source;
 CREATE TEMP VIEW audit_response_source AS SELECT * FROM main.audit_response_facts;
+DROP VIEW IF EXISTS temp.audit_call_source;
+CREATE TEMP VIEW audit_call_source AS SELECT * FROM main.audit_call_facts;
 -- The buckets of the groups, whole when inside the window and one local
 -- day; the containers of the others that the window holds.
 DROP VIEW IF EXISTS temp.audit_bucket;
@@ -67,6 +69,8 @@ DROP VIEW IF EXISTS temp.audit_thread_source;
 CREATE TEMP VIEW audit_thread_source AS SELECT * FROM audit_thread_engine;
 DROP VIEW IF EXISTS temp.audit_response_source;
 CREATE TEMP VIEW audit_response_source AS SELECT * FROM audit_response_engine;
+DROP VIEW IF EXISTS temp.audit_call_source;
+CREATE TEMP VIEW audit_call_source AS SELECT * FROM audit_call_engine;
 -- No groups: every container of the window is its own.
 DROP VIEW IF EXISTS temp.audit_bucket;
 CREATE TEMP VIEW audit_bucket AS SELECT 0 AS bucket, 0 AS bucket_last, 0 AS whole WHERE 0;

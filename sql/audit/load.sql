@@ -2,13 +2,6 @@
 -- read transaction. Column order matters: each part's row function reads
 -- its columns by position.
 
--- name: estimate
--- About how many IDs the audit will intern (rowids only grow, so the largest
--- is a fast upper bound of a table's rows): sizes the symbol table once.
-SELECT (SELECT coalesce(max(rowid), 0) FROM main.containers)
-     + (SELECT coalesce(max(rowid), 0) FROM main.responses)
-     + (SELECT coalesce(max(rowid), 0) FROM main.container_calls)
-
 -- name: prices
 SELECT memory_limit, effective_from, effective_until, rule, unit_price_micros, version
 FROM main.prices ORDER BY memory_limit, effective_from

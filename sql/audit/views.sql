@@ -8,6 +8,7 @@
 --   audit_thread          the facts, and at_risk (the newest container that
 --                         ran code is no longer running at --now) and flags
 --   audit_response        the facts
+--   audit_call            the stored container calls counted by kind
 --   audit_window          the containers created inside --since/--until
 --   audit_thread_window   the threads active inside --since/--until
 --   audit_response_window the responses created inside --since/--until
@@ -44,6 +45,8 @@ CREATE TEMP VIEW audit_thread AS
         FROM audit_thread_source) f;
 DROP VIEW IF EXISTS temp.audit_response;
 CREATE TEMP VIEW audit_response AS SELECT * FROM audit_response_source;
+DROP VIEW IF EXISTS temp.audit_call;
+CREATE TEMP VIEW audit_call AS SELECT * FROM audit_call_source;
 DROP VIEW IF EXISTS temp.audit_window;
 CREATE TEMP VIEW audit_window AS
   SELECT * FROM audit_container WHERE in_window(created_at);

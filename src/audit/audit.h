@@ -2,7 +2,7 @@
  * orphans, prices them and flags threads in memory (audit_*.c); the writers
  * keep those facts in the store (audit_store_facts). It hands them to the
  * report queries on the store's connection, once per audit_run and never
- * changed after: views (audit_container, audit_thread, audit_response,
+ * changed after: views (audit_container, audit_thread, audit_response, audit_call,
  * over the stored facts or the engine's tables), the window views
  * (sql/audit/views.sql),
  * SQL functions (iso_time, local_day, local_month, usd, in_window,

@@ -7,7 +7,9 @@
  *                          in (first_seen_at, ID) order
  *   audit_response_facts   one row per stored response, in (created_at,
  *                          ID) order: what the summary counts, with ran_code
- *                          (its output holds a container call) */
+ *                          (its output holds a container call)
+ *   audit_call_facts       the stored container calls counted by kind: one
+ *                          row per kind, 0 when none */
 #include "audit_tables.h"
 
 #include "pricing.h"
@@ -309,6 +311,29 @@ static void response_column(const struct audit *a, size_t row, int col, sqlite3_
 	}
 }
 
+enum { K_KIND, K_CALLS, K_COUNT };
+
+static const struct table_column call_columns[] = {
+    [K_KIND] = {"kind", "TEXT"},
+    [K_CALLS] = {"calls", "INTEGER"},
+};
+
+static size_t call_count(const struct audit *a)
+{
+	(void)a;
+	return 2; /* code_interpreter_call, shell_call: audit_call.shell */
+}
+
+static void call_column(const struct audit *a, size_t row, int col, sqlite3_context *ctx)
+{
+	if (col == K_KIND)
+		return sqlite3_result_text(ctx, row ? "shell_call" : "code_interpreter_call", -1, SQLITE_STATIC);
+	int64_t calls = 0;
+	for (size_t i = 0; i < a->ncalls; i++)
+		calls += a->calls[i].shell == row;
+	sqlite3_result_int64(ctx, calls);
+}
+
 const struct table_def audit_table_defs[] = {
     {"audit_container_engine",
      "audit_container_facts",
@@ -342,6 +367,16 @@ const struct table_def audit_table_defs[] = {
      {{{R_CREATED_AT, R_ID, -1}}, {{-1, -1, -1}}, {{-1, -1, -1}}, {{-1, -1, -1}}},
      response_count,
      response_column,
+     {NULL, NULL, NULL, NULL}},
+    {"audit_call_engine",
+     "audit_call_facts",
+     0,
+     0,
+     call_columns,
+     K_COUNT,
+     {{{-1, -1, -1}}, {{-1, -1, -1}}, {{-1, -1, -1}}, {{-1, -1, -1}}},
+     call_count,
+     call_column,
      {NULL, NULL, NULL, NULL}},
 };
 const size_t audit_table_count = sizeof audit_table_defs / sizeof *audit_table_defs;
