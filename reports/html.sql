@@ -26,15 +26,19 @@ GROUP BY 1, 2 ORDER BY 1, 2
 -- estimated cost), ranked, with the span they were seen over (their
 -- responses', else their containers'); then each one's containers, when
 -- created and their class. Threads come first, then containers.
-WITH top AS (
+-- The eight are chosen by ORDER BY ... LIMIT (SQLite keeps only the best
+-- eight while it reads), then ranked: no window function over every thread.
+WITH best AS (
   SELECT thread_id, coalesce(first_response_at, first_seen_at) AS first_at,
          coalesce(last_response_at, last_seen_at) AS last_at, containers, flags,
-         coalesce(orphan_cost_usd, 0) AS orphan_cost,
-         row_number() OVER (ORDER BY coalesce(orphan_cost_usd, 0) DESC, coalesce(estimated_cost_usd, 0) DESC,
-                                     thread_id) AS rank
+         coalesce(orphan_cost_usd, 0) AS orphan_cost, coalesce(estimated_cost_usd, 0) AS cost
   FROM audit_thread_window
   WHERE coalesce(estimated_cost_usd, 0) > 0 OR containers > 0
-  ORDER BY rank LIMIT 8)
+  ORDER BY orphan_cost DESC, cost DESC, thread_id LIMIT 8),
+top AS (
+  SELECT thread_id, first_at, last_at, containers, flags, orphan_cost,
+         row_number() OVER (ORDER BY orphan_cost DESC, cost DESC, thread_id) AS rank
+  FROM best)
 SELECT 'thread' AS what, rank, thread_id, first_at AS at, last_at, containers, flags, orphan_cost FROM top
 UNION ALL
 SELECT 'container', top.rank, w.thread_id, w.created_at, NULL, NULL, w.classification, NULL
