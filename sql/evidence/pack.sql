@@ -58,14 +58,16 @@ GROUP BY pricing_rule, tier, unpriced ORDER BY 1, 2, unpriced
 -- itself carries no date), and the x-request-id of the reply it came in.
 SELECT c.id, raw_text(c.raw),
        json_object('object', 'container', 'created_at', iso_time(c.created_at), 'request_id', c.request_id)
-FROM audit_window w JOIN containers c ON c.id = w.container_id
-WHERE w.classification = 'orphan' ORDER BY c.id
+FROM containers c
+WHERE c.id IN (SELECT container_id FROM audit_window WHERE classification = 'orphan')
 
 -- name: raw_responses
-SELECT DISTINCT r.id, raw_text(r.raw),
+-- (Both by ID: the IDs chosen first, then each object looked up by its
+-- key, so no sort or DISTINCT ever holds raw bytes.)
+SELECT r.id, raw_text(r.raw),
        json_object('object', 'response', 'created_at', iso_time(r.created_at), 'request_id', r.request_id)
-FROM audit_window w JOIN responses r ON r.id = w.attributed_response_id
-WHERE w.classification = 'orphan' ORDER BY r.id
+FROM responses r
+WHERE r.id IN (SELECT attributed_response_id FROM audit_window WHERE classification = 'orphan')
 
 -- name: raw_usage
 SELECT date(bucket_start, 'unixepoch') || '_' || iif(project_id = '', 'all-projects', project_id), raw_text(raw),
