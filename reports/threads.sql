@@ -13,4 +13,4 @@
 SELECT thread_id, kind, first_response_at, last_response_at, responses, ci_calls, shell_calls, containers, flags,
        latest_container_id, estimated_cost_usd, orphan_cost_usd
 FROM audit_thread_window
-ORDER BY first_seen_at, thread_id;
+ORDER BY seq; -- first_seen_at, then thread_id: the order the threads are kept in

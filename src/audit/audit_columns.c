@@ -198,6 +198,7 @@ enum {
 	T_LAST_SEEN_AT,
 	T_COST,
 	T_ORPHAN_COST,
+	T_SEQ,
 	T_COUNT
 };
 
@@ -218,6 +219,9 @@ static const struct table_column thread_columns[] = {
     [T_LAST_SEEN_AT] = {"last_seen_at", "INTEGER"},
     [T_COST] = {"estimated_cost_usd", "INTEGER"},
     [T_ORPHAN_COST] = {"orphan_cost_usd", "INTEGER"},
+    /* Its place in the threads' order (first seen, then ID), from 0: the
+     * stored copy's rowid, so that order needs no index beside the rows. */
+    [T_SEQ] = {"seq", "INTEGER PRIMARY KEY"},
 };
 
 static size_t thread_count(const struct audit *a)
@@ -273,6 +277,8 @@ static void thread_column(const struct audit *a, size_t row, int col, sqlite3_co
 		return result_optional(ctx, !t->cost_unknown, t->cost_micros);
 	case T_ORPHAN_COST:
 		return result_optional(ctx, !t->orphan_cost_unknown, t->orphan_cost_micros);
+	case T_SEQ:
+		return sqlite3_result_int64(ctx, (sqlite3_int64)row);
 	}
 }
 
@@ -351,10 +357,10 @@ const struct table_def audit_table_defs[] = {
     {"audit_thread_engine",
      "audit_thread_facts",
      0,
-     1u << 0,
+     0,
      thread_columns,
      T_COUNT,
-     {{{T_FIRST_SEEN_AT, T_ID, -1}}, {{-1, -1, -1}}, {{-1, -1, -1}}, {{-1, -1, -1}}},
+     {{{T_FIRST_SEEN_AT, T_ID, -1}}, {{T_SEQ, -1, -1}}, {{-1, -1, -1}}, {{-1, -1, -1}}},
      thread_count,
      thread_column,
      {NULL, NULL, NULL, NULL}},

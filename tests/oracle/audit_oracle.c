@@ -136,7 +136,7 @@ int main(int argc, char **argv)
 	        "SELECT container_id FROM oracle_container ORDER BY created_at, container_id");
 	compare(db, "response order", "SELECT response_id FROM audit_response ORDER BY created_at, response_id",
 	        "SELECT id FROM responses ORDER BY created_at, id");
-	compare(db, "thread order", "SELECT thread_id FROM audit_thread ORDER BY first_seen_at, thread_id",
+	compare(db, "thread order", "SELECT thread_id FROM audit_thread ORDER BY seq",
 	        "SELECT thread_id FROM oracle_thread ORDER BY first_seen_at, thread_id");
 	compare(db, "pricing groups",
 	        "SELECT pricing_rule, tier, unpriced, count(*), sum(estimated_cost_usd) FROM audit_container"
