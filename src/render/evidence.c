@@ -62,58 +62,49 @@ static void list_file(struct pack *p, const char *relative, const char *about, j
 	p->files[p->count++] = f;
 }
 
-/* Lists a file another writer wrote (a report): its bytes read once. 0, or -1. */
-static int remember(struct pack *p, const char *relative)
+/* A new file of the pack, never through a symlink (the folder was emptied of
+ * its own files): its descriptor, or -1 with the error set. */
+static int create_in_pack(const struct pack *p, const char *relative)
 {
 	char *path = in_pack(p, relative);
-	char sha256[SHA256_HEX];
-	struct stat st;
-	int rc = sha256_file(path, sha256) || stat(path, &st) ? -1 : 0;
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		error_set("cannot write %s: %s", path, strerror(errno));
+	else
+		fchmod(fd, 0600);
 	free(path);
-	if (!rc)
-		list_file(p, relative, NULL, (json_int_t)st.st_size, sha256);
-	return rc;
+	return fd;
 }
 
-/* Writes a file of the pack, hashing its bytes on the way. It is made
- * durable with the rest of the pack, by sync_pack at the end: one sync for
- * the whole folder rather than one per file. */
+/* Each file of the pack is hashed as it is written, and made durable with
+ * the rest of the pack by sync_pack at the end: one sync for the whole
+ * folder rather than one per file, and no file read back. */
 static int write_file(struct pack *p, const char *relative, const void *data, size_t len, const char *about)
 {
 	char sha256[SHA256_HEX];
 	if (sha256_data(data, len, sha256))
 		return -1;
-	size_t size = len;
-	char *path = in_pack(p, relative);
-	/* New, never through a symlink: the folder was emptied of its own files. */
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600), rc = -1;
-	if (fd < 0) {
-		error_set("cannot write %s: %s", path, strerror(errno));
-		goto done;
-	}
-	fchmod(fd, 0600);
+	int fd = create_in_pack(p, relative);
+	if (fd < 0)
+		return -1;
 	const char *at = data;
-	while (len > 0) {
-		ssize_t n = write(fd, at, len);
+	for (size_t left = len; left > 0;) {
+		ssize_t n = write(fd, at, left);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			error_set("cannot write %s: %s", path, strerror(errno));
+			error_set("cannot write %s/%s: %s", p->o->dir, relative,
+			          n < 0 ? strerror(errno) : "nothing written");
 			close(fd);
-			goto done;
+			return -1;
 		}
 		at += n;
-		len -= (size_t)n;
+		left -= (size_t)n;
 	}
-	if (close(fd)) {
-		error_set("cannot write %s: %s", path, strerror(errno));
-		goto done;
-	}
-	list_file(p, relative, about, (json_int_t)size, sha256);
-	rc = 0;
-done:
-	free(path);
-	return rc;
+	if (close(fd))
+		return error_set("cannot write %s/%s: %s", p->o->dir, relative, strerror(errno));
+	list_file(p, relative, about, (json_int_t)len, sha256);
+	return 0;
 }
 
 static int is_folder_of_pack(const char *relative)
@@ -278,18 +269,29 @@ static int prepare_folder(struct pack *p)
 	return 0;
 }
 
-/* One report as a CSV file of the pack; only keeps one classification. */
+/* One report as a CSV file of the pack, hashed as it is rendered; only
+ * keeps one classification. */
 static int report(struct pack *p, const char *relative, const char *query, const char *only)
 {
 	struct render_meta meta = {
 	    .report = relative, .now = p->o->now, .since = p->o->since, .until = p->o->until, .zone = "UTC"};
 	struct store_param param = {":only", only};
-	char *path = in_pack(p, relative);
-	int rc = render_query(p->store, query, &param, only ? 1 : 0, path, RENDER_CSV, &meta);
-	if (!rc)
-		chmod(path, 0600);
-	free(path);
-	return rc ? rc : remember(p, relative);
+	struct store_rows *rows;
+	if (store_rows_open(p->store, query, &param, only ? 1 : 0, "report", &rows))
+		return -1;
+	char sha256[SHA256_HEX];
+	size_t bytes = 0;
+	int fd = create_in_pack(p, relative), rc = -1;
+	FILE *out = fd < 0 ? NULL : sha256_stream(fd, sha256, &bytes);
+	if (out) {
+		rc = render_report(out, RENDER_CSV, rows, &meta);
+		if (fclose(out) && rc == 0)
+			rc = error_set("cannot write %s/%s: %s", p->o->dir, relative, strerror(errno));
+	}
+	store_rows_close(rows);
+	if (rc == 0)
+		list_file(p, relative, NULL, (json_int_t)bytes, sha256);
+	return rc;
 }
 
 /* A file name from an API value: letters, digits, '.', '_' and '-' only. */

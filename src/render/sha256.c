@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* fopencookie */
 #include "sha256.h"
 
 #include "error.h"
@@ -5,7 +6,9 @@
 #include <errno.h>
 #include <openssl/evp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void to_hex(const unsigned char *digest, unsigned int length, char hex[SHA256_HEX])
 {
@@ -23,33 +26,69 @@ int sha256_data(const void *data, size_t len, char hex[SHA256_HEX])
 	return 0;
 }
 
-int sha256_file(const char *path, char hex[SHA256_HEX])
+struct stream {
+	int fd, failed;
+	EVP_MD_CTX *ctx;
+	char *hex;
+	size_t *bytes, written;
+};
+
+static ssize_t stream_write(void *cookie, const char *data, size_t len)
 {
-	unsigned char digest[EVP_MAX_MD_SIZE], chunk[65536];
+	struct stream *s = cookie;
+	for (size_t done = 0; done < len;) {
+		ssize_t n = write(s->fd, data + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			s->failed = 1;
+			if (n == 0)
+				errno = EIO;
+			return -1;
+		}
+		done += (size_t)n;
+	}
+	if (!EVP_DigestUpdate(s->ctx, data, len)) {
+		s->failed = 1, errno = EIO;
+		return -1;
+	}
+	s->written += len;
+	return (ssize_t)len;
+}
+
+static int stream_close(void *cookie)
+{
+	struct stream *s = cookie;
+	unsigned char digest[EVP_MAX_MD_SIZE];
 	unsigned int length = 0;
-	size_t n;
-	int rc = -1;
-	FILE *f = fopen(path, "rb");
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	int failed = s->failed || !EVP_DigestFinal_ex(s->ctx, digest, &length);
+	int saved = errno;
+	if (close(s->fd))
+		failed = 1, saved = errno;
+	if (!failed) {
+		to_hex(digest, length, s->hex);
+		*s->bytes = s->written;
+	}
+	EVP_MD_CTX_free(s->ctx);
+	free(s);
+	errno = failed ? (saved ? saved : EIO) : 0;
+	return failed ? -1 : 0;
+}
+
+FILE *sha256_stream(int fd, char hex[SHA256_HEX], size_t *bytes)
+{
+	struct stream *s = calloc(1, sizeof *s);
+	FILE *f = NULL;
+	if (s && (s->ctx = EVP_MD_CTX_new()) && EVP_DigestInit_ex(s->ctx, EVP_sha256(), NULL)) {
+		s->fd = fd, s->hex = hex, s->bytes = bytes;
+		f = fopencookie(s, "w", (cookie_io_functions_t){.write = stream_write, .close = stream_close});
+	}
 	if (!f) {
-		error_set("cannot read %s: %s", path, strerror(errno));
-		goto done;
+		if (s)
+			EVP_MD_CTX_free(s->ctx);
+		free(s);
+		close(fd);
+		error_set("cannot hash: libcrypto failed or out of memory");
 	}
-	if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)) {
-		error_set("cannot hash %s: libcrypto failed", path);
-		goto done;
-	}
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		EVP_DigestUpdate(ctx, chunk, n);
-	if (ferror(f) || !EVP_DigestFinal_ex(ctx, digest, &length)) {
-		error_set("cannot hash %s: %s", path, strerror(errno));
-		goto done;
-	}
-	to_hex(digest, length, hex);
-	rc = 0;
-done:
-	EVP_MD_CTX_free(ctx);
-	if (f)
-		fclose(f);
-	return rc;
+	return f;
 }
