@@ -62,49 +62,50 @@ static void list_file(struct pack *p, const char *relative, const char *about, j
 	p->files[p->count++] = f;
 }
 
-/* A new file of the pack, never through a symlink (the folder was emptied of
- * its own files): its descriptor, or -1 with the error set. */
-static int create_in_pack(const struct pack *p, const char *relative)
+/* A file of the pack being written: a stream that hashes its bytes as they
+ * go (never read back). Made durable with the rest of the pack by
+ * sync_pack at the end: one sync for the whole folder, none per file. */
+struct pack_output {
+	FILE *fp;
+	char sha256[SHA256_HEX];
+	size_t bytes;
+};
+
+/* Creates relative, new and never through a symlink (the folder was
+ * emptied of its own files). 0, or -1 with the error set. */
+static int output_open(const struct pack *p, const char *relative, struct pack_output *o)
 {
 	char *path = in_pack(p, relative);
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
+	o->fp = NULL;
+	if (fd < 0) {
 		error_set("cannot write %s: %s", path, strerror(errno));
-	else
+	} else {
 		fchmod(fd, 0600);
+		o->fp = sha256_stream(fd, o->sha256, &o->bytes);
+	}
 	free(path);
-	return fd;
+	return o->fp ? 0 : -1;
 }
 
-/* Each file of the pack is hashed as it is written, and made durable with
- * the rest of the pack by sync_pack at the end: one sync for the whole
- * folder rather than one per file, and no file read back. */
+/* Closes it and, when rc is 0 and every byte was written, lists it. rc, or
+ * -1 with the error set. */
+static int output_close(struct pack *p, const char *relative, struct pack_output *o, int rc, const char *about)
+{
+	if (fclose(o->fp) && rc == 0)
+		rc = error_set("cannot write %s/%s: %s", p->o->dir, relative, strerror(errno));
+	if (rc == 0)
+		list_file(p, relative, about, (json_int_t)o->bytes, o->sha256);
+	return rc;
+}
+
 static int write_file(struct pack *p, const char *relative, const void *data, size_t len, const char *about)
 {
-	char sha256[SHA256_HEX];
-	if (sha256_data(data, len, sha256))
+	struct pack_output o;
+	if (output_open(p, relative, &o))
 		return -1;
-	int fd = create_in_pack(p, relative);
-	if (fd < 0)
-		return -1;
-	const char *at = data;
-	for (size_t left = len; left > 0;) {
-		ssize_t n = write(fd, at, left);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			error_set("cannot write %s/%s: %s", p->o->dir, relative,
-			          n < 0 ? strerror(errno) : "nothing written");
-			close(fd);
-			return -1;
-		}
-		at += n;
-		left -= (size_t)n;
-	}
-	if (close(fd))
-		return error_set("cannot write %s/%s: %s", p->o->dir, relative, strerror(errno));
-	list_file(p, relative, about, (json_int_t)len, sha256);
-	return 0;
+	fwrite(data, 1, len, o.fp); /* a failed write fails the close */
+	return output_close(p, relative, &o, 0, about);
 }
 
 static int is_folder_of_pack(const char *relative)
@@ -277,20 +278,13 @@ static int report(struct pack *p, const char *relative, const char *query, const
 	    .report = relative, .now = p->o->now, .since = p->o->since, .until = p->o->until, .zone = "UTC"};
 	struct store_param param = {":only", only};
 	struct store_rows *rows;
+	struct pack_output o;
 	if (store_rows_open(p->store, query, &param, only ? 1 : 0, "report", &rows))
 		return -1;
-	char sha256[SHA256_HEX];
-	size_t bytes = 0;
-	int fd = create_in_pack(p, relative), rc = -1;
-	FILE *out = fd < 0 ? NULL : sha256_stream(fd, sha256, &bytes);
-	if (out) {
-		rc = render_report(out, RENDER_CSV, rows, &meta);
-		if (fclose(out) && rc == 0)
-			rc = error_set("cannot write %s/%s: %s", p->o->dir, relative, strerror(errno));
-	}
-	store_rows_close(rows);
+	int rc = output_open(p, relative, &o);
 	if (rc == 0)
-		list_file(p, relative, NULL, (json_int_t)bytes, sha256);
+		rc = output_close(p, relative, &o, render_report(o.fp, RENDER_CSV, rows, &meta), NULL);
+	store_rows_close(rows);
 	return rc;
 }
 

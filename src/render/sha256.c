@@ -16,16 +16,6 @@ static void to_hex(const unsigned char *digest, unsigned int length, char hex[SH
 		snprintf(hex + 2 * i, 3, "%02x", digest[i]);
 }
 
-int sha256_data(const void *data, size_t len, char hex[SHA256_HEX])
-{
-	unsigned char digest[EVP_MAX_MD_SIZE];
-	unsigned int length = 0;
-	if (!EVP_Digest(data, len, digest, &length, EVP_sha256(), NULL))
-		return error_set("cannot hash: libcrypto failed");
-	to_hex(digest, length, hex);
-	return 0;
-}
-
 struct stream {
 	int fd, failed;
 	EVP_MD_CTX *ctx;

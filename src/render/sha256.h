@@ -4,13 +4,10 @@
 #define CNTRAUDIT_SHA256_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #define SHA256_HEX 65
 
-#include <stdio.h>
-
-/* 0, or -1 with the error set. */
-int sha256_data(const void *data, size_t len, char hex[SHA256_HEX]);
 /* A stream that writes to fd (which it owns from now on) and hashes what
  * it writes: fclose closes fd and, when every write, the hash and the close
  * succeeded, sets hex and *bytes and returns 0; else EOF with errno set.
