@@ -4,18 +4,18 @@
 
 -- name: current
 -- 1 when the facts stored were decided by engine ?1 and nothing the audit
--- reads changed since.
-SELECT engine IS ?1 AND dirty = 0 FROM main.audit_facts_state
+-- reads changed since; 1 when engine ?1 stored them (current or not).
+SELECT engine IS ?1 AND dirty = 0, engine IS ?1 FROM main.audit_facts_state
 
 -- name: groups
 -- After the copies, before src/audit/audit_groups.c inserts the groups of
 -- the containers and the responses per bucket of creation time: the old
 -- groups gone, and the containers still running at some time indexed
 -- (accruing_until is INT64_MIN for the others), which a report finds
--- without a scan.
+-- without a scan (a copy written whole has lost the index).
 DELETE FROM main.audit_container_groups;
 DELETE FROM main.audit_response_groups;
-CREATE INDEX main.audit_container_facts_running ON audit_container_facts(accruing_until)
+CREATE INDEX IF NOT EXISTS main.audit_container_facts_running ON audit_container_facts(accruing_until)
   WHERE accruing_until > -9223372036854775808;
 
 -- name: container_group

@@ -22,9 +22,13 @@ struct table {
 
 struct cursor {
 	sqlite3_vtab_cursor base;
-	size_t position;
+	size_t position, end;
 	const uint32_t *order; /* row at each position; NULL = stored order */
 };
+
+/* idxNum of a plan that reads one row by its rowid (its place in the
+ * engine's arrays): how a writer copies a changed row (audit_facts.c). */
+#define ROW_LOOKUP TABLE_ORDERS
 
 void audit_table_columns(const struct table_def *def, struct buf *out)
 {
@@ -81,12 +85,26 @@ static int serves(const struct table_order *o, sqlite3_index_info *info)
 	return prefix || (sqlite3_vtab_distinct(info) >= 1 && same_set);
 }
 
-/* Full scans only, in one of the table's orders: an ORDER BY or GROUP BY
- * that one of them serves costs no sort. idxNum names the order. */
+/* One row by rowid = ?, or full scans in one of the table's orders: an
+ * ORDER BY or GROUP BY that one of them serves costs no sort. idxNum names
+ * the order, or ROW_LOOKUP. */
 static int table_best_index(sqlite3_vtab *vtab, sqlite3_index_info *info)
 {
 	const struct table *t = (const struct table *)vtab;
 	const struct table_def *def = t->aux.def;
+	for (int i = 0; i < info->nConstraint; i++) {
+		const struct sqlite3_index_constraint *k = &info->aConstraint[i];
+		if (k->usable && k->iColumn == -1 && k->op == SQLITE_INDEX_CONSTRAINT_EQ) {
+			info->aConstraintUsage[i].argvIndex = 1;
+			info->aConstraintUsage[i].omit = 1;
+			info->idxNum = ROW_LOOKUP;
+			info->idxFlags = SQLITE_INDEX_SCAN_UNIQUE;
+			info->orderByConsumed = 1; /* one row at most */
+			info->estimatedCost = 1;
+			info->estimatedRows = 1;
+			return SQLITE_OK;
+		}
+	}
 	for (int k = 0; k < TABLE_ORDERS; k++)
 		if (serves(&def->orders[k], info)) {
 			info->orderByConsumed = 1;
@@ -124,7 +142,16 @@ static int cursor_filter(sqlite3_vtab_cursor *cur, int idx, const char *idx_str,
 {
 	struct cursor *c = (struct cursor *)cur;
 	const struct module_aux *m = aux_of(cur);
+	size_t n = m->def->count(m->a);
+	c->order = NULL;
+	if (idx == ROW_LOOKUP) {
+		sqlite3_int64 row = sqlite3_value_type(argv[0]) == SQLITE_INTEGER ? sqlite3_value_int64(argv[0]) : -1;
+		c->position = row >= 0 && (sqlite3_uint64)row < n ? (size_t)row : n;
+		c->end = c->position < n ? c->position + 1 : n;
+		return SQLITE_OK;
+	}
 	c->position = 0;
+	c->end = n;
 	c->order = m->def->permutations[idx] ? m->def->permutations[idx](m->a) : NULL;
 	return SQLITE_OK;
 }
@@ -142,8 +169,8 @@ static size_t cursor_row(const struct cursor *c)
 
 static int cursor_eof(sqlite3_vtab_cursor *cur)
 {
-	const struct module_aux *m = aux_of(cur);
-	return ((struct cursor *)cur)->position >= m->def->count(m->a);
+	const struct cursor *c = (const struct cursor *)cur;
+	return c->position >= c->end;
 }
 
 static int cursor_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)

@@ -33,6 +33,10 @@ struct table_def {
 	 * besides its key: those a report reads the whole copy in; a report
 	 * that groups by another order reads the stored groups (or sorts). */
 	unsigned indexed;
+	/* The order whose columns identify a row of the stored copy, so a
+	 * writer rewrites only the rows that changed (audit_facts.c); -1: none,
+	 * the copy is written whole. */
+	int key;
 	const struct table_column *columns;
 	int ncolumns;
 	/* [0]: the order rows are stored in; the others, when their first

@@ -6,6 +6,10 @@
 # begin on a half hour or, as an offset may, on no quarter hour at all, over
 #   fixtures   every fixtures/ scenario
 #   synthetic  an account from the fake API's generator
+# and the facts a writer changed row by row against the same facts written
+# whole, table for table, after each import of an account in pieces:
+#   increments every fixture file by file, and a synthetic account in a
+#              shuffled order of pieces, some re-imported changed
 # Run from the source root. Usage: facts_test.sh CNTRAUDIT FAKE_API CASE
 set -u
 bin=$1 fake=$2 case=$3
@@ -51,6 +55,42 @@ compare() { # DB LABEL NOWS ZONES: every window at each --now and zone, stored f
   done
 }
 
+# The stored facts and their indexes, as sorted text.
+dump_facts() { # DB OUT
+  local t
+  sqlite3 "$1" "SELECT type, name, sql FROM sqlite_master WHERE tbl_name LIKE 'audit%' ORDER BY name" >"$2"
+  for t in audit_container_facts audit_thread_facts audit_response_facts audit_call_facts \
+    audit_container_groups audit_response_groups; do
+    echo "== $t" >>"$2"
+    sqlite3 "$1" "SELECT * FROM $t" | LC_ALL=C sort >>"$2"
+  done
+}
+# import_piece DB LABEL FILE...: imports FILEs, then checks the facts it
+# left against the same facts written whole (another engine's, as far as
+# the copy knows: every table is replaced).
+import_piece() {
+  local db=$1 label=$2
+  shift 2
+  "$bin" -vv --db "$db" import "$@" >/dev/null 2>>"$tmp/writes.log"
+  check
+  rm -f "$tmp/whole.db"*
+  sqlite3 "$db" "VACUUM INTO '$tmp/whole.db'"
+  sqlite3 "$tmp/whole.db" "UPDATE audit_facts_state SET engine = NULL, dirty = 1"
+  "$bin" -q --db "$tmp/whole.db" import /dev/null >/dev/null 2>&1 || { fail "$label: cannot write the facts whole"; return; }
+  dump_facts "$db" "$tmp/changed.txt"
+  dump_facts "$tmp/whole.db" "$tmp/whole.txt"
+  cmp -s "$tmp/changed.txt" "$tmp/whole.txt" ||
+    fail "$label: the facts changed row by row differ from the facts written whole: $(diff "$tmp/whole.txt" "$tmp/changed.txt" | head -n 6)"
+}
+# Fails unless some import changed TABLE's rows (not all of it) and, with
+# DELETED, deleted some.
+changed_rows() { # TABLE [DELETED]
+  check
+  grep -qE "audit facts: $1: [0-9]+ rows written" "$tmp/writes.log" || fail "no import changed $1 row by row"
+  [ -z "${2:-}" ] || grep -qE "audit facts: $1: [0-9]+ rows written, [1-9][0-9]* deleted" "$tmp/writes.log" ||
+    fail "no import deleted a row of $1"
+}
+
 reports=("summary" "daily" "daily --by month" "reconcile" "containers" "check")
 case $case in
 fixtures)
@@ -66,6 +106,40 @@ synthetic)
   "$bin" -q --db "$tmp/s.db" import "$tmp/acct"/*.jsonl "$tmp"/acct/conv_*.items.json >/dev/null 2>&1
   reports+=("orphans" "threads" "html")
   compare "$tmp/s.db" "synthetic" "first first+span/2 last+600 last+86400*400" "UTC +05:07 America/St_Johns"
+  ;;
+increments)
+  for dir in fixtures/*/; do
+    rm -f "$tmp/f.db"*
+    for file in "$dir"/api/*; do
+      import_piece "$tmp/f.db" "$(basename "$dir") up to $(basename "$file")" "$file"
+    done
+  done
+  "$fake" --synthetic 3000:3000:60 --seed 11 --dump "$tmp/acct" || { echo "FAIL: fake API --dump"; exit 1; }
+  mkdir "$tmp/p"
+  split -n l/24 "$tmp/acct/containers.jsonl" "$tmp/p/c."
+  split -n l/24 "$tmp/acct/responses.jsonl" "$tmp/p/r."
+  ls "$tmp"/acct/conv_*.items.json | split -n r/6 - "$tmp/items."
+  # The first half of the pieces at once (a piece later is a small change),
+  # the others one by one in a shuffled order.
+  ls "$tmp"/p/* "$tmp"/items.* | shuf --random-source=<(yes) >"$tmp/order"
+  pieces() { local f; for f in "$@"; do case $f in */items.*) cat "$f" ;; *) echo "$f" ;; esac; done; }
+  rm -f "$tmp/s.db"*
+  import_piece "$tmp/s.db" "synthetic, first half" $(pieces $(head -n 27 "$tmp/order"))
+  for piece in $(tail -n +28 "$tmp/order"); do
+    import_piece "$tmp/s.db" "synthetic, up to $(basename "$piece")" $(pieces "$piece")
+  done
+  # Re-imported changed: every container of a piece a second later (its
+  # key in the copies moves), then as it was; responses of a piece, created
+  # and completed later (a later completion replaces the stored one).
+  perl -pe 's/"created_at":(\d+)/"\"created_at\":".($1 + 1)/ge' "$tmp/p/c.ae" >"$tmp/moved.jsonl"
+  import_piece "$tmp/s.db" "synthetic, containers moved" "$tmp/moved.jsonl"
+  import_piece "$tmp/s.db" "synthetic, containers moved back" "$tmp/p/c.ae"
+  perl -pe 's/"(created_at|completed_at)":(\d+)/"\"$1\":".($2 + 90)/ge' "$tmp/p/r.ag" >"$tmp/later.jsonl"
+  import_piece "$tmp/s.db" "synthetic, responses later" "$tmp/later.jsonl"
+  changed_rows audit_container_facts deleted
+  changed_rows audit_thread_facts
+  changed_rows audit_response_facts deleted
+  finish "$checks imports whose facts equal the same written whole"
   ;;
 *)
   echo "unknown case $case"
