@@ -128,24 +128,27 @@ static int type_rank(int type)
 	return type == SQLITE_NULL ? 0 : type == SQLITE_TEXT ? 2 : type == SQLITE_BLOB ? 3 : 1;
 }
 
-static int value_cmp(sqlite3_value *x, sqlite3_value *y)
+/* SQLite's order of column i of x and column j of y; *same_type says
+ * whether their types are the same. */
+static int column_cmp(sqlite3_stmt *x, int i, sqlite3_stmt *y, int j, int *same_type)
 {
-	int tx = sqlite3_value_type(x), ty = sqlite3_value_type(y);
+	int tx = sqlite3_column_type(x, i), ty = sqlite3_column_type(y, j);
+	*same_type = tx == ty;
 	if (type_rank(tx) != type_rank(ty))
 		return type_rank(tx) - type_rank(ty);
 	if (tx == SQLITE_NULL)
 		return 0;
 	if (tx == SQLITE_INTEGER && ty == SQLITE_INTEGER) {
-		sqlite3_int64 a = sqlite3_value_int64(x), b = sqlite3_value_int64(y);
+		sqlite3_int64 a = sqlite3_column_int64(x, i), b = sqlite3_column_int64(y, j);
 		return (a > b) - (a < b);
 	}
 	if (type_rank(tx) == 1) {
-		double a = sqlite3_value_double(x), b = sqlite3_value_double(y);
+		double a = sqlite3_column_double(x, i), b = sqlite3_column_double(y, j);
 		return (a > b) - (a < b);
 	}
-	const void *a = tx == SQLITE_TEXT ? (const void *)sqlite3_value_text(x) : sqlite3_value_blob(x);
-	const void *b = ty == SQLITE_TEXT ? (const void *)sqlite3_value_text(y) : sqlite3_value_blob(y);
-	int na = sqlite3_value_bytes(x), nb = sqlite3_value_bytes(y);
+	const void *a = tx == SQLITE_TEXT ? (const void *)sqlite3_column_text(x, i) : sqlite3_column_blob(x, i);
+	const void *b = ty == SQLITE_TEXT ? (const void *)sqlite3_column_text(y, j) : sqlite3_column_blob(y, j);
+	int na = sqlite3_column_bytes(x, i), nb = sqlite3_column_bytes(y, j);
 	int c = na && nb ? memcmp(a, b, (size_t)(na < nb ? na : nb)) : 0;
 	return c ? c : (na > nb) - (na < nb);
 }
@@ -183,17 +186,15 @@ static int key_length(const struct table_order *key)
 static int row_cmp(sqlite3_stmt *engine, sqlite3_stmt *stored, const struct table_def *def, int *same)
 {
 	const struct table_order *key = &def->orders[def->key];
+	int same_type;
 	for (int i = 0; i < key_length(key); i++) {
-		int c = value_cmp(sqlite3_column_value(engine, key->columns[i] + 1),
-		                  sqlite3_column_value(stored, key->columns[i]));
+		int c = column_cmp(engine, key->columns[i] + 1, stored, key->columns[i], &same_type);
 		if (c)
 			return c;
 	}
 	*same = 1;
-	for (int col = 0; col < def->ncolumns && *same; col++) {
-		sqlite3_value *x = sqlite3_column_value(engine, col + 1), *y = sqlite3_column_value(stored, col);
-		*same = sqlite3_value_type(x) == sqlite3_value_type(y) && value_cmp(x, y) == 0;
-	}
+	for (int col = 0; col < def->ncolumns && *same; col++)
+		*same = column_cmp(engine, col + 1, stored, col, &same_type) == 0 && same_type;
 	return 0;
 }
 
