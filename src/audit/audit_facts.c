@@ -296,11 +296,20 @@ static int copy_changes(struct store *store, const struct table_def *def, const 
 	return rc > 0 ? copy_whole(store, def) : rc;
 }
 
+/* Whether the stored copy is there (a copy dropped behind cntraudit's back
+ * is written whole). */
+static int copy_exists(struct store *store, const struct table_def *def)
+{
+	return sqlite3_table_column_metadata(store_db(store), "main", def->stored, NULL, NULL, NULL, NULL, NULL,
+	                                     NULL) == SQLITE_OK;
+}
+
 static int store_copies(struct store *store, const struct audit *a, int same_engine)
 {
 	for (size_t i = 0; i < audit_table_count; i++) {
 		const struct table_def *def = &audit_table_defs[i];
-		if (same_engine && def->key >= 0 ? copy_changes(store, def, a) : copy_whole(store, def))
+		int changes = same_engine && def->key >= 0 && copy_exists(store, def);
+		if (changes ? copy_changes(store, def, a) : copy_whole(store, def))
 			return -1;
 	}
 	return 0;

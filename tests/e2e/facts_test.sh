@@ -136,6 +136,11 @@ increments)
   import_piece "$tmp/s.db" "synthetic, containers moved back" "$tmp/p/c.ae"
   perl -pe 's/"(created_at|completed_at)":(\d+)/"\"$1\":".($2 + 90)/ge' "$tmp/p/r.ag" >"$tmp/later.jsonl"
   import_piece "$tmp/s.db" "synthetic, responses later" "$tmp/later.jsonl"
+  # A copy dropped behind cntraudit's back is written whole by the next change.
+  sqlite3 "$tmp/s.db" "DROP TABLE audit_thread_facts; UPDATE audit_facts_state SET dirty = 1"
+  import_piece "$tmp/s.db" "synthetic, the threads' copy dropped" /dev/null
+  check
+  tail -n 5 "$tmp/writes.log" | grep -q "audit_thread_facts: written whole" || fail "the dropped threads' copy was not written whole"
   changed_rows audit_container_facts deleted
   changed_rows audit_thread_facts
   changed_rows audit_response_facts deleted
