@@ -64,7 +64,7 @@ int audit_facts_current(struct store *store, int *current)
 
 static void order_columns(const struct table_def *def, const struct table_order *o, struct buf *out)
 {
-	for (int i = 0; i < 3 && o->columns[i] >= 0; i++)
+	for (int i = 0; i < audit_order_length(o); i++)
 		buf_printf(out, "%s%s", i ? ", " : "", def->columns[o->columns[i]].name);
 }
 
@@ -155,7 +155,7 @@ static int column_cmp(sqlite3_stmt *x, int i, sqlite3_stmt *y, int j, int *same_
 
 /* A row of the stored copy that the engine's rows no longer hold: its key. */
 struct gone {
-	sqlite3_value *key[3];
+	sqlite3_value *key[TABLE_ORDER_COLUMNS];
 };
 
 struct changes {
@@ -167,18 +167,10 @@ struct changes {
 static void changes_free(struct changes *ch)
 {
 	for (size_t i = 0; i < ch->ngone; i++)
-		for (int k = 0; k < 3; k++)
+		for (int k = 0; k < TABLE_ORDER_COLUMNS; k++)
 			sqlite3_value_free(ch->gone[i].key[k]);
 	free(ch->rows);
 	free(ch->gone);
-}
-
-static int key_length(const struct table_order *key)
-{
-	int n = 0;
-	while (n < 3 && key->columns[n] >= 0)
-		n++;
-	return n;
 }
 
 /* Compares the engine's row (rowid, then its columns) and the stored row by
@@ -187,7 +179,7 @@ static int row_cmp(sqlite3_stmt *engine, sqlite3_stmt *stored, const struct tabl
 {
 	const struct table_order *key = &def->orders[def->key];
 	int same_type;
-	for (int i = 0; i < key_length(key); i++) {
+	for (int i = 0; i < audit_order_length(key); i++) {
 		int c = column_cmp(engine, key->columns[i] + 1, stored, key->columns[i], &same_type);
 		if (c)
 			return c;
@@ -227,7 +219,7 @@ static int find_changes(struct store *store, const struct table_def *def, struct
 		if (c > 0) { /* stored, no longer the engine's */
 			struct gone *g = &ch->gone[ch->ngone++];
 			memset(g, 0, sizeof *g);
-			for (int i = 0; i < key_length(key); i++)
+			for (int i = 0; i < audit_order_length(key); i++)
 				if (!(g->key[i] = sqlite3_value_dup(sqlite3_column_value(stored, key->columns[i]))))
 					result = -1;
 		} else if (!same) {
@@ -252,7 +244,7 @@ static int apply_changes(struct store *store, const struct table_def *def, const
 	struct buf sql = {0};
 	sqlite3_stmt *del = NULL, *put = NULL;
 	buf_printf(&sql, "DELETE FROM main.%s WHERE ", def->stored);
-	for (int i = 0; i < key_length(key); i++)
+	for (int i = 0; i < audit_order_length(key); i++)
 		buf_printf(&sql, "%s%s = ?%d", i ? " AND " : "", def->columns[key->columns[i]].name, i + 1);
 	if (prepare(store, &sql, &del))
 		return -1;
@@ -263,7 +255,7 @@ static int apply_changes(struct store *store, const struct table_def *def, const
 	}
 	int rc = SQLITE_DONE;
 	for (size_t i = 0; i < ch->ngone && rc == SQLITE_DONE; i++) {
-		for (int k = 0; k < key_length(key); k++)
+		for (int k = 0; k < audit_order_length(key); k++)
 			sqlite3_bind_value(del, k + 1, ch->gone[i].key[k]);
 		rc = sqlite3_step(del);
 		sqlite3_reset(del);

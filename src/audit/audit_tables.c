@@ -30,6 +30,14 @@ struct cursor {
  * engine's arrays): how a writer copies a changed row (audit_facts.c). */
 #define ROW_LOOKUP TABLE_ORDERS
 
+int audit_order_length(const struct table_order *o)
+{
+	int n = 0;
+	while (n < TABLE_ORDER_COLUMNS && o->columns[n] >= 0)
+		n++;
+	return n;
+}
+
 void audit_table_columns(const struct table_def *def, struct buf *out)
 {
 	for (int i = 0; i < def->ncolumns; i++)
@@ -68,9 +76,7 @@ static int table_disconnect(sqlite3_vtab *vtab)
 static int serves(const struct table_order *o, sqlite3_index_info *info)
 {
 	const struct sqlite3_index_orderby *by = info->aOrderBy;
-	int n = info->nOrderBy, length = 0, prefix = 1, same_set = 1;
-	while (length < 3 && o->columns[length] >= 0)
-		length++;
+	int n = info->nOrderBy, length = audit_order_length(o), prefix = 1, same_set = 1;
 	if (n < 1 || n > length)
 		return 0;
 	for (int i = 0; i < n; i++) {

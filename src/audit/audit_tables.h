@@ -16,9 +16,11 @@ struct table_column {
 	const char *name, *type;
 };
 
-/* An order a table can serve rows in, by column numbers (-1: none). */
+#define TABLE_ORDER_COLUMNS 3
+
+/* An order a table can serve rows in, by column numbers (-1 ends it). */
 struct table_order {
-	int columns[3];
+	int columns[TABLE_ORDER_COLUMNS];
 };
 
 #define TABLE_ORDERS 4
@@ -51,6 +53,9 @@ struct table_def {
  * their stored copies audit_container_facts, ... */
 extern const struct table_def audit_table_defs[];
 extern const size_t audit_table_count;
+
+/* How many columns order o has (0: none). */
+int audit_order_length(const struct table_order *o);
 
 /* "name TYPE, ..." of def's columns: the one place they are declared, for
  * the virtual table and its stored copy alike. */
